@@ -1,4 +1,4 @@
-/** One Jest run for every tier: unit specs next to the code, e2e specs under test/ and apps/*/test. */
+// One Jest run for every tier: unit specs next to the code, e2e specs under test/ and the apps.
 const swcConfig = {
   jsc: {
     target: 'es2022',
@@ -15,7 +15,7 @@ module.exports = {
   roots: ['<rootDir>/apps/api', '<rootDir>/apps/mj-simulator', '<rootDir>/libs', '<rootDir>/test'],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', swcConfig] },
-  moduleNameMapper: { '^@app/([^/]+)(/.*)?$': '<rootDir>/libs/$1/src$2' },
+  moduleNameMapper: { '^@app/([^/]+)$': '<rootDir>/libs/$1/src' },
   globalSetup: '<rootDir>/test/global-setup.ts',
   globalTeardown: '<rootDir>/test/global-teardown.ts',
   testTimeout: 30000,

@@ -1,1 +1,5 @@
-export default async function globalTeardown(): Promise<void> {}
+import type { EmbeddedPostgres } from '@app/core';
+
+export default async function globalTeardown(): Promise<void> {
+  await (globalThis as { __embedded?: EmbeddedPostgres }).__embedded?.stop();
+}

@@ -1,0 +1,23 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { ConfigType } from '@nestjs/config';
+import { Logger } from 'nestjs-pino';
+import { appConfig, InvalidEnvironmentError } from '@app/core';
+import { AppModule } from './app.module';
+import { configureApp } from './bootstrap';
+
+async function main(): Promise<void> {
+  const app = await NestFactory.create(AppModule, { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
+  configureApp(app);
+  const config = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
+  await app.listen(config.PORT, '0.0.0.0');
+  app.get(Logger).log(`Gateway listening on http://localhost:${config.PORT} (API docs at /api/docs)`, 'Main');
+}
+
+main().catch((error: unknown) => {
+  const cause = (error as { cause?: unknown })?.cause;
+  const invalid = [error, cause].find((e) => e instanceof InvalidEnvironmentError);
+  console.error(invalid ? (invalid as Error).message : error);
+  process.exit(1);
+});

@@ -1,0 +1,41 @@
+import { ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';
+import { AUTHENTICATED, AuthenticatedOptions, AuthUser } from './authenticated.decorator';
+
+function describeFailure(info: unknown): string {
+  const name = (info as { name?: string } | undefined)?.name;
+  if (name === 'TokenExpiredError') return 'The token has expired; log in again';
+  if (name === 'JsonWebTokenError' || name === 'NotBeforeError') return 'The token is invalid';
+  if (info instanceof Error && /no auth token/i.test(info.message)) return 'Log in first: send Authorization: Bearer <token>';
+  return 'Log in first: send Authorization: Bearer <token>';
+}
+
+/**
+ * The one guard, global: routes marked @Authenticated need a valid dashboard JWT (401 otherwise),
+ * and @Authenticated({ admin: true }) routes an admin (403 otherwise). Unmarked routes are public.
+ */
+@Injectable()
+export class AuthGuard extends PassportAuthGuard('jwt') {
+  constructor(private readonly reflector: Reflector) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    const options = this.reflector.getAllAndOverride<AuthenticatedOptions | undefined>(AUTHENTICATED, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (!options) return true;
+    await super.canActivate(context);
+    const user = context.switchToHttp().getRequest<{ user: AuthUser }>().user;
+    if (options.admin && user.role !== 'admin') throw new ForbiddenException('This needs the admin role');
+    return true;
+  }
+
+  override handleRequest<T = AuthUser>(error: unknown, user: T | false, info: unknown): T {
+    if (error) throw error instanceof UnauthorizedException ? error : new UnauthorizedException(describeFailure(error));
+    if (!user) throw new UnauthorizedException(describeFailure(info));
+    return user;
+  }
+}

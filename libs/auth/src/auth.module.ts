@@ -1,0 +1,54 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule, ConfigType } from '@nestjs/config';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { PassportModule } from '@nestjs/passport';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { BillingModule } from '@app/billing';
+import { AdminBootstrap } from './admin-bootstrap.service';
+import { AuthController } from './auth.controller';
+import { AuthGuard } from './auth.guard';
+import { AuthService } from './auth.service';
+import { authConfig } from './config/auth.config';
+import { JwtStrategy } from './jwt.strategy';
+import { SelfController } from './users/self.controller';
+import { User } from './users/user.entity';
+import { UserLookup } from './users/user-lookup';
+import { UsersController } from './users/users.controller';
+import { UsersService } from './users/users.service';
+
+@Module({
+  imports: [
+    ConfigModule.forFeature(authConfig),
+    MikroOrmModule.forFeature([User]),
+    BillingModule,
+    PassportModule,
+    JwtModule.registerAsync({
+      imports: [ConfigModule.forFeature(authConfig)],
+      inject: [authConfig.KEY],
+      useFactory: (config: ConfigType<typeof authConfig>) => ({
+        secret: config.jwtSecret,
+        signOptions: { algorithm: 'HS256' },
+      }),
+    }),
+    ThrottlerModule.forRootAsync({
+      imports: [ConfigModule.forFeature(authConfig)],
+      inject: [authConfig.KEY],
+      useFactory: (config: ConfigType<typeof authConfig>) => ({
+        throttlers: [{ name: 'login', ttl: config.loginRateWindowMs, limit: config.loginRateLimit }],
+      }),
+    }),
+  ],
+  controllers: [AuthController, SelfController, UsersController],
+  providers: [
+    AuthService,
+    UsersService,
+    UserLookup,
+    JwtStrategy,
+    AdminBootstrap,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [UsersService, UserLookup],
+})
+export class AuthModule {}

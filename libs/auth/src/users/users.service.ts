@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { BillingService } from '@app/billing';
+import { ConflictError, NotFoundError } from '@app/core';
+import type { AuthUser } from '../authenticated.decorator';
+import { CreateUserDto, ListUsersQuery, toUserDto, UpdateUserDto, UserDto, UserPageDto } from '../dto/user.dto';
+import { hashPassword } from './password';
+import { User } from './user.entity';
+import { UserRepository } from './user.repository';
+
+const MAX_PAGE_SIZE = 100;
+
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly users: UserRepository,
+    private readonly billing: BillingService,
+  ) {}
+
+  async list(query: ListUsersQuery): Promise<UserPageDto> {
+    const pageSize = Math.min(query.page_size, MAX_PAGE_SIZE);
+    const [users, total] = await this.users.findPage(query, (query.p - 1) * pageSize, pageSize);
+    return { items: users.map(toUserDto), total, page: query.p, page_size: pageSize };
+  }
+
+  async get(id: number): Promise<UserDto> {
+    return toUserDto(await this.require(id));
+  }
+
+  async create(actor: AuthUser, dto: CreateUserDto): Promise<UserDto> {
+    if (await this.users.existsByUsername(dto.username)) {
+      throw new ConflictError(`username "${dto.username}" is taken`);
+    }
+    const user = this.users.create({
+      username: dto.username,
+      passwordHash: await hashPassword(dto.password),
+      role: dto.role ?? 'user',
+      status: dto.status ?? 'enabled',
+    });
+    await this.em.persistAndFlush(user);
+    if (dto.quota) {
+      await this.billing.adjust({ userId: user.id, amount: dto.quota, reason: 'starting balance', actorId: actor.id });
+    }
+    return this.get(user.id);
+  }
+
+  async update(actor: AuthUser, id: number, dto: UpdateUserDto): Promise<UserDto> {
+    const user = await this.require(id);
+    if (actor.id === id && ((dto.role && dto.role !== 'admin') || dto.status === 'disabled')) {
+      throw new ConflictError('You cannot demote or disable yourself');
+    }
+    if (dto.role) user.role = dto.role;
+    if (dto.status) user.status = dto.status;
+    if (dto.password) {
+      user.passwordHash = await hashPassword(dto.password);
+      user.tokenVersion += 1;
+    }
+    await this.em.flush();
+    if (dto.quota !== undefined && dto.quota !== user.quota) {
+      await this.billing.adjust({ userId: id, amount: dto.quota - user.quota, reason: 'balance set by an admin', actorId: actor.id });
+    }
+    this.em.clear();
+    return this.get(id);
+  }
+
+  async remove(actor: AuthUser, id: number): Promise<void> {
+    if (actor.id === id) throw new ConflictError('You cannot delete yourself');
+    const user = await this.require(id);
+    user.deletedAt = new Date();
+    user.status = 'disabled';
+    await this.em.flush();
+  }
+
+  /** Creates an admin when none exists yet; the first start of a new installation. */
+  async ensureAdmin(username: string, password: string): Promise<User | null> {
+    if ((await this.users.countAdmins()) > 0) return null;
+    const user = this.users.create({ username, passwordHash: await hashPassword(password), role: 'admin' });
+    await this.em.persistAndFlush(user);
+    return user;
+  }
+
+  private async require(id: number): Promise<User> {
+    const user = await this.users.findActiveById(id);
+    if (!user) throw new NotFoundError(`User ${id} not found`);
+    return user;
+  }
+}

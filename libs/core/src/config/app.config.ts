@@ -1,0 +1,41 @@
+import { registerAs } from '@nestjs/config';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
+import { readEnv } from './env';
+
+const toBool = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
+
+export class AppEnv {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT: number = 3000;
+
+  @IsString()
+  DATA_DIR: string = './data';
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  PUBLIC_URL?: string;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: string = 'info';
+
+  @Transform(toBool)
+  @IsBoolean()
+  TRUST_PROXY: boolean = false;
+
+  /** Largest JSON body accepted anywhere, in megabytes (base64 reference images make relay bodies large). */
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  BODY_LIMIT_MB: number = 40;
+}
+
+export type AppConfig = AppEnv;
+
+export const appConfig = registerAs('app', (): AppConfig => readEnv(AppEnv));

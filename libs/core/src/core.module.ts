@@ -1,0 +1,42 @@
+import { Global, Module } from '@nestjs/common';
+import { ConfigModule, ConfigType } from '@nestjs/config';
+import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { TerminusModule } from '@nestjs/terminus';
+import { LoggerModule } from 'nestjs-pino';
+import { randomUUID } from 'node:crypto';
+import { appConfig } from './config/app.config';
+import { databaseConfig } from './config/database.config';
+import { DatabaseModule } from './database/database.module';
+import { HealthController } from './health/health.controller';
+import { EnvelopeInterceptor } from './http/envelope.interceptor';
+import { ErrorsFilter } from './http/errors.filter';
+import { createValidationPipe } from './http/validation.pipe';
+
+/** Config, logging, database, the error envelope and validation: what every feature library stands on. */
+@Global()
+@Module({
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, databaseConfig] }),
+    LoggerModule.forRootAsync({
+      inject: [appConfig.KEY],
+      useFactory: (app: ConfigType<typeof appConfig>) => ({
+        pinoHttp: {
+          level: app.LOG_LEVEL,
+          genReqId: (req) => (req.headers['x-request-id'] as string) || randomUUID(),
+          autoLogging: { ignore: (req) => req.url === '/api/health' },
+          redact: ['req.headers.authorization', 'req.headers["mj-api-secret"]', 'req.headers.cookie'],
+          serializers: { req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/([?&](sig|ticket)=)[^&]+/g, '$1***') }) },
+        },
+      }),
+    }),
+    DatabaseModule,
+    TerminusModule,
+  ],
+  controllers: [HealthController],
+  providers: [
+    { provide: APP_FILTER, useClass: ErrorsFilter },
+    { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
+    { provide: APP_PIPE, useFactory: createValidationPipe },
+  ],
+})
+export class CoreModule {}

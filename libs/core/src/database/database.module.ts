@@ -1,0 +1,76 @@
+import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { MikroORM } from '@mikro-orm/core';
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { DatabaseConfig, databaseConfig } from '../config/database.config';
+import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
+import { applyMigrations } from './migrate';
+import { ormOptions } from './orm-options';
+
+/** Where the database is: a configured PostgreSQL, or the embedded one started here. */
+@Injectable()
+export class DatabaseLocation implements OnApplicationShutdown {
+  constructor(
+    readonly url: string,
+    readonly description: string,
+    private readonly embedded?: EmbeddedPostgres,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.embedded?.stop();
+  }
+}
+
+function describe(url: string): string {
+  const parsed = new URL(url);
+  return `PostgreSQL at ${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`;
+}
+
+async function locateDatabase(config: DatabaseConfig): Promise<DatabaseLocation> {
+  const logger = new Logger('Database');
+  let location: DatabaseLocation;
+  if (config.url) {
+    location = new DatabaseLocation(config.url, describe(config.url));
+  } else {
+    const embedded = await startEmbeddedPostgres(config.dataDir, config.poolMax + 5);
+    location = new DatabaseLocation(embedded.url, `embedded PGlite in ${embedded.dataDir}`, embedded);
+  }
+  const orm = await MikroORM.init(ormOptions(location.url, 1));
+  try {
+    const applied = await applyMigrations(orm, location.url);
+    logger.log(`Database: ${location.description}; migrations applied now: ${applied.length}`);
+  } finally {
+    await orm.close();
+  }
+  return location;
+}
+
+@Module({
+  imports: [ConfigModule.forFeature(databaseConfig)],
+  providers: [
+    { provide: DatabaseLocation, inject: [databaseConfig.KEY], useFactory: locateDatabase },
+  ],
+  exports: [DatabaseLocation],
+})
+class DatabaseLocationModule {}
+
+@Global()
+@Module({
+  imports: [
+    DatabaseLocationModule,
+    MikroOrmModule.forRootAsync({
+      imports: [DatabaseLocationModule, ConfigModule.forFeature(databaseConfig)],
+      driver: PostgreSqlDriver,
+      inject: [DatabaseLocation, databaseConfig.KEY],
+      useFactory: (location: DatabaseLocation, config: DatabaseConfig) => ({
+        ...ormOptions(location.url, config.poolMax),
+        autoLoadEntities: true,
+      }),
+    }),
+  ],
+  exports: [DatabaseLocationModule],
+})
+export class DatabaseModule {
+  constructor(@Inject(DatabaseLocation) readonly location: DatabaseLocation) {}
+}

@@ -1,0 +1,51 @@
+import { applyDecorators, HttpStatus, SetMetadata, Type } from '@nestjs/common';
+import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
+import { EmptyEnvelopeDto, ErrorEnvelopeDto } from './envelope.dto';
+
+export const RAW_RESPONSE = 'rawResponse';
+
+/** The handler answers in its own protocol (the relay), not in the `{success, message, data}` envelope. */
+export const RawResponse = () => SetMetadata(RAW_RESPONSE, true);
+
+const errorDescriptions: Partial<Record<HttpStatus, string>> = {
+  [HttpStatus.BAD_REQUEST]: 'A parameter or body field is invalid; the message names it',
+  [HttpStatus.UNAUTHORIZED]: 'No token, or a token that is invalid, expired or belongs to a disabled user',
+  [HttpStatus.FORBIDDEN]: 'Logged in, but not allowed',
+  [HttpStatus.NOT_FOUND]: 'No such resource',
+  [HttpStatus.CONFLICT]: 'Conflicts with the current state',
+  [HttpStatus.PAYLOAD_TOO_LARGE]: 'The body is larger than allowed',
+  [HttpStatus.TOO_MANY_REQUESTS]: 'Too many requests; try again later',
+};
+
+/** Documents error answers, all in the error envelope. */
+export function ApiErrors(...statuses: HttpStatus[]) {
+  return applyDecorators(
+    ...statuses.map((status) =>
+      ApiResponse({ status, description: errorDescriptions[status] ?? 'Error', type: ErrorEnvelopeDto }),
+    ),
+  );
+}
+
+/** Documents a successful answer as `{success: true, message: "", data: <model>}` (or no data when model is null). */
+export function ApiEnvelope(model: Type<unknown> | null, options: { status?: HttpStatus; description?: string } = {}) {
+  const status = options.status ?? HttpStatus.OK;
+  if (model === null) {
+    return ApiResponse({ status, description: options.description ?? 'Done', type: EmptyEnvelopeDto });
+  }
+  return applyDecorators(
+    ApiExtraModels(model),
+    ApiResponse({
+      status,
+      description: options.description ?? 'Success',
+      schema: {
+        type: 'object',
+        required: ['success', 'message', 'data'],
+        properties: {
+          success: { type: 'boolean', example: true },
+          message: { type: 'string', example: '' },
+          data: { $ref: getSchemaPath(model) },
+        },
+      },
+    }),
+  );
+}

@@ -1,0 +1,37 @@
+import { HttpStatus } from '@nestjs/common';
+
+/** An error whose message is safe to show the caller, with the HTTP status it maps to. */
+export class DomainError extends Error {
+  constructor(
+    readonly status: HttpStatus,
+    message: string,
+    readonly errors?: Record<string, string>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(message: string) {
+    super(HttpStatus.NOT_FOUND, message);
+  }
+}
+
+export class ConflictError extends DomainError {
+  constructor(message: string) {
+    super(HttpStatus.CONFLICT, message);
+  }
+}
+
+export class BadRequestError extends DomainError {
+  constructor(message: string, errors?: Record<string, string>) {
+    super(HttpStatus.BAD_REQUEST, message, errors);
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  constructor(message: string) {
+    super(HttpStatus.FORBIDDEN, message);
+  }
+}

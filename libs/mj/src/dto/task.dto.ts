@@ -1,0 +1,103 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { TASK_STATUSES } from '../task-status';
+import type { TaskRow } from '../task.repository';
+
+/** A task in the caller's own list: exactly the seed's fields, never null. */
+export class TaskDto {
+  @ApiProperty({ example: 1, description: 'Row id' })
+  id: number;
+
+  @ApiProperty({ example: '1712345678901234', description: 'Upstream task id' })
+  mj_id: string;
+
+  @ApiProperty({ example: 'IMAGINE' })
+  action: string;
+
+  @ApiProperty({ example: 'a beautiful landscape' })
+  prompt: string;
+
+  @ApiProperty({ example: 'a beautiful landscape' })
+  prompt_en: string;
+
+  @ApiProperty({ enum: TASK_STATUSES, example: 'SUCCESS' })
+  status: string;
+
+  @ApiProperty({ example: '100%' })
+  progress: string;
+
+  @ApiProperty({ example: 'https://gateway.example.com/mj/image/1712345678901234?exp=1764147600&sig=…' })
+  image_url: string;
+
+  @ApiProperty({ example: '' })
+  video_url: string;
+
+  @ApiProperty({ example: '[]', description: 'A JSON array of video URLs, as a string' })
+  video_urls: string;
+
+  @ApiProperty({ example: 1640908800, description: 'Unix seconds' })
+  submit_time: number;
+
+  @ApiProperty({ example: 1640909000, description: 'Unix seconds; 0 when not started' })
+  start_time: number;
+
+  @ApiProperty({ example: 1640909200, description: 'Unix seconds; 0 when not finished' })
+  finish_time: number;
+
+  @ApiProperty({ example: '' })
+  fail_reason: string;
+
+  @ApiProperty({ example: 50000, description: 'Quota charged for this task and not refunded' })
+  quota: number;
+}
+
+/** A task in the admin list: the same fields plus owner and channel. */
+export class AdminTaskDto extends TaskDto {
+  @ApiProperty({ example: 2 })
+  user_id: number;
+
+  @ApiProperty({ example: 1 })
+  channel_id: number;
+}
+
+export class TaskPageDto {
+  @ApiProperty({ type: [TaskDto] })
+  items: TaskDto[];
+
+  @ApiProperty({ example: 25, description: 'Number of tasks matching the filters' })
+  total: number;
+
+  @ApiProperty({ example: 1 })
+  page: number;
+
+  @ApiProperty({ example: 20, description: 'The page size applied (requests above 100 are capped)' })
+  page_size: number;
+}
+
+export class AdminTaskPageDto extends TaskPageDto {
+  @ApiProperty({ type: [AdminTaskDto] })
+  declare items: AdminTaskDto[];
+}
+
+export function toTaskDto(row: TaskRow): TaskDto {
+  return {
+    id: row.id,
+    mj_id: row.mj_id,
+    action: row.action,
+    prompt: row.prompt,
+    prompt_en: row.prompt_en,
+    status: row.status,
+    progress: row.progress,
+    image_url: row.image_url,
+    video_url: row.video_url,
+    video_urls: JSON.stringify(row.video_urls ?? []),
+    submit_time: row.submit_time,
+    start_time: row.start_time,
+    finish_time: row.finish_time,
+    fail_reason: row.fail_reason,
+    quota: row.quota,
+  };
+}
+
+export function toAdminTaskDto(row: TaskRow): AdminTaskDto {
+  return { ...toTaskDto(row), user_id: row.user_id, channel_id: row.channel_id };
+}

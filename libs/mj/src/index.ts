@@ -1,0 +1,7 @@
+export * from './mj.module';
+export * from './mj.service';
+export * from './task.entity';
+export * from './task.repository';
+export * from './task-status';
+export * from './dto/task.dto';
+export * from './dto/list-tasks.query.dto';

@@ -1,0 +1,22 @@
+import { Controller, Get, HttpStatus, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated } from '@app/auth';
+import { ApiEnvelope, ApiErrors } from '@app/core';
+import { ListAllTasksQuery } from './dto/list-tasks.query.dto';
+import { AdminTaskPageDto } from './dto/task.dto';
+import { MjService } from './mj.service';
+
+@ApiTags('tasks')
+@Controller('api/mj')
+export class MjAdminController {
+  constructor(private readonly mj: MjService) {}
+
+  @Get()
+  @Authenticated({ admin: true })
+  @ApiOperation({ summary: 'All users\' Midjourney tasks, newest first (admin)' })
+  @ApiEnvelope(AdminTaskPageDto)
+  @ApiErrors(HttpStatus.BAD_REQUEST)
+  listAllTasks(@Query() query: ListAllTasksQuery): Promise<AdminTaskPageDto> {
+    return this.mj.listAll(query);
+  }
+}

@@ -1,0 +1,107 @@
+import { BigIntType, OptionalProps, Entity, EntityRepositoryType, PrimaryKey, Property } from '@mikro-orm/core';
+import type { TaskActionName, TaskStatusName } from './task-status';
+import { TaskRepository } from './task.repository';
+
+export interface TaskButton {
+  customId: string;
+  emoji: string;
+  label: string;
+  type: number;
+  style: number;
+}
+
+/** A Midjourney task as the gateway keeps it. Times are epoch ms on the gateway's clock, 0 when not reached. */
+@Entity({ tableName: 'tasks', repository: () => TaskRepository })
+export class Task {
+  [EntityRepositoryType]?: TaskRepository;
+  [OptionalProps]?: 'channelId' | 'apiKeyId' | 'parentId' | 'mjId' | 'status' | 'progress' | 'prompt' | 'promptEn' | 'description' | 'state' | 'submitCode' | 'imageUrl' | 'imageUrls' | 'videoUrl' | 'videoUrls' | 'buttons' | 'properties' | 'failReason' | 'quota' | 'startTime' | 'finishTime' | 'deadlineAt' | 'nextPollAt' | 'missedPolls' | 'updatedAt';
+
+  @PrimaryKey({ autoincrement: true })
+  id!: number;
+
+  @Property()
+  userId!: number;
+
+  @Property()
+  channelId = 0;
+
+  @Property()
+  apiKeyId = 0;
+
+  /** The local task a follow-up (U1, V2, modal…) was made from. */
+  @Property()
+  parentId = 0;
+
+  @Property({ length: 64 })
+  mjId = '';
+
+  @Property({ length: 32 })
+  action!: TaskActionName;
+
+  @Property({ length: 16 })
+  status: TaskStatusName = 'NOT_START';
+
+  @Property({ length: 32 })
+  progress = '';
+
+  @Property({ type: 'text' })
+  prompt = '';
+
+  @Property({ type: 'text' })
+  promptEn = '';
+
+  @Property({ type: 'text' })
+  description = '';
+
+  @Property({ type: 'text' })
+  state = '';
+
+  @Property()
+  submitCode = 0;
+
+  @Property({ type: 'text' })
+  imageUrl = '';
+
+  @Property({ type: 'json' })
+  imageUrls: string[] = [];
+
+  @Property({ type: 'text' })
+  videoUrl = '';
+
+  @Property({ type: 'json' })
+  videoUrls: string[] = [];
+
+  @Property({ type: 'json' })
+  buttons: TaskButton[] = [];
+
+  @Property({ type: 'json' })
+  properties: Record<string, unknown> = {};
+
+  @Property({ type: 'text' })
+  failReason = '';
+
+  /** Quota charged for this task and not refunded. */
+  @Property({ type: new BigIntType('number') })
+  quota = 0;
+
+  @Property({ type: new BigIntType('number') })
+  submitTime!: number;
+
+  @Property({ type: new BigIntType('number') })
+  startTime = 0;
+
+  @Property({ type: new BigIntType('number') })
+  finishTime = 0;
+
+  @Property({ type: new BigIntType('number') })
+  deadlineAt = 0;
+
+  @Property({ type: new BigIntType('number') })
+  nextPollAt = 0;
+
+  @Property()
+  missedPolls = 0;
+
+  @Property({ type: new BigIntType('number'), onUpdate: () => Date.now() })
+  updatedAt: number = Date.now();
+}

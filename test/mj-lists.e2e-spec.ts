@@ -1,0 +1,142 @@
+import { createTestApp, TestApp } from './app';
+import { insertTasks } from './builders';
+
+describe('task lists (/api/mj/self, /api/mj/)', () => {
+  let t: TestApp;
+  let alice: { id: number; token: string };
+  let bob: { id: number; token: string };
+  let admin: string;
+  const base = 1_700_000_000; // seconds
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    admin = await t.adminToken();
+    alice = await t.createUser({ username: 'alice' });
+    bob = await t.createUser({ username: 'bob' });
+    await insertTasks(t, [
+      { userId: alice.id, channelId: 1, mjId: '1000000000000001', submitTime: (base + 10) * 1000, action: 'IMAGINE' },
+      { userId: alice.id, channelId: 2, mjId: '1000000000000002', submitTime: (base + 20) * 1000, action: 'UPSCALE', status: 'FAILURE', progress: '' },
+      { userId: alice.id, channelId: 1, mjId: '1000000000000003', submitTime: (base + 30) * 1000 + 500, status: 'IN_PROGRESS', progress: '46%' },
+      { userId: bob.id, channelId: 2, mjId: '2000000000000001', submitTime: (base + 15) * 1000 },
+      { userId: bob.id, channelId: 3, mjId: '2000000000000002', submitTime: (base + 25) * 1000, action: 'VIDEO' },
+    ]);
+  });
+
+  afterAll(() => t.close());
+
+  const mine = (token: string, query = '') => t.http.get(`/api/mj/self${query}`).set('Authorization', `Bearer ${token}`);
+  const all = (query = '') => t.http.get(`/api/mj/${query}`).set('Authorization', `Bearer ${admin}`);
+
+  it('lists only the caller\'s tasks, newest first, with exactly the seed\'s fields', async () => {
+    const res = await mine(alice.token).expect(200);
+    expect(res.body.success).toBe(true);
+    expect(res.body.message).toBe('');
+    expect(res.body.data).toMatchObject({ total: 3, page: 1, page_size: 20 });
+    expect(res.body.data.items.map((i: { mj_id: string }) => i.mj_id)).toEqual([
+      '1000000000000003',
+      '1000000000000002',
+      '1000000000000001',
+    ]);
+    const item = res.body.data.items[0];
+    expect(Object.keys(item).sort()).toEqual(
+      ['action', 'fail_reason', 'finish_time', 'id', 'image_url', 'mj_id', 'progress', 'prompt', 'prompt_en',
+        'quota', 'start_time', 'status', 'submit_time', 'video_url', 'video_urls'].sort(),
+    );
+    expect(item).toMatchObject({ status: 'IN_PROGRESS', progress: '46%', submit_time: base + 30, start_time: 0,
+      finish_time: 0, video_urls: '[]', fail_reason: '', quota: 50000 });
+    expect(typeof item.id).toBe('number');
+    for (const value of Object.values(item)) expect(value).not.toBeNull();
+  });
+
+  it('never shows another user\'s task, not even by its mj_id', async () => {
+    const res = await mine(alice.token, '?mj_id=2000000000000001').expect(200);
+    expect(res.body.data).toMatchObject({ items: [], total: 0 });
+    const own = await mine(bob.token, '?mj_id=2000000000000001').expect(200);
+    expect(own.body.data.total).toBe(1);
+  });
+
+  it('filters by time in seconds, and reads values >= 10^12 as milliseconds', async () => {
+    const seconds = await mine(alice.token, `?start_timestamp=${base + 20}&end_timestamp=${base + 30}`).expect(200);
+    expect(seconds.body.data.items.map((i: { mj_id: string }) => i.mj_id)).toEqual(['1000000000000003', '1000000000000002']);
+    const ms = await mine(alice.token, `?start_timestamp=${(base + 20) * 1000}&end_timestamp=${(base + 30) * 1000}`).expect(200);
+    // In milliseconds the end is exact, so the task at base+30.5 s is outside.
+    expect(ms.body.data.items.map((i: { mj_id: string }) => i.mj_id)).toEqual(['1000000000000002']);
+    expect(ms.body.data.total).toBe(1);
+  });
+
+  it('pages, caps page_size at 100 and says so', async () => {
+    const second = await mine(alice.token, '?p=2&page_size=2').expect(200);
+    expect(second.body.data).toMatchObject({ total: 3, page: 2, page_size: 2 });
+    expect(second.body.data.items).toHaveLength(1);
+    const capped = await mine(alice.token, '?page_size=1000').expect(200);
+    expect(capped.body.data.page_size).toBe(100);
+    const beyond = await mine(alice.token, '?p=50').expect(200);
+    expect(beyond.body.data).toMatchObject({ items: [], total: 3, page: 50 });
+  });
+
+  it.each([
+    ['p=0', 'p'],
+    ['p=abc', 'p'],
+    ['p=1.5', 'p'],
+    ['page_size=0', 'page_size'],
+    ['page_size=-1', 'page_size'],
+    ['page_size=ten', 'page_size'],
+    ['start_timestamp=yesterday', 'start_timestamp'],
+    ['end_timestamp=-5', 'end_timestamp'],
+    [`start_timestamp=${base + 100}&end_timestamp=${base}`, 'start_timestamp'],
+    ['status=DONE', 'status'],
+    ['action=PAINT', 'action'],
+    ['p=1&p=2', 'p'],
+  ])('rejects %s with a 400 naming %s', async (query, parameter) => {
+    const res = await mine(alice.token, `?${query}`).expect(400);
+    expect(res.body.success).toBe(false);
+    expect(res.body.message).toContain(parameter);
+    expect(res.body.errors?.[parameter]).toBeDefined();
+  });
+
+  it('ignores unknown parameters', async () => {
+    const res = await mine(alice.token, '?colour=blue').expect(200);
+    expect(res.body.data.total).toBe(3);
+  });
+
+  it('filters by status and action', async () => {
+    const failed = await mine(alice.token, '?status=FAILURE').expect(200);
+    expect(failed.body.data.items.map((i: { mj_id: string }) => i.mj_id)).toEqual(['1000000000000002']);
+    expect(failed.body.data.total).toBe(1);
+    const videos = await all('?action=VIDEO').expect(200);
+    expect(videos.body.data.items.map((i: { mj_id: string }) => i.mj_id)).toEqual(['2000000000000002']);
+  });
+
+  it('gives admins every task with user_id and channel_id, filterable by channel (also as a string) and user', async () => {
+    const res = await all().expect(200);
+    expect(res.body.data.total).toBe(5);
+    expect(res.body.data.items[0]).toMatchObject({ user_id: bob.id, channel_id: 3, mj_id: '2000000000000002' });
+    const byChannel = await all('?channel_id=2').expect(200);
+    expect(byChannel.body.data.total).toBe(2);
+    expect(byChannel.body.data.items.map((i: { channel_id: number }) => i.channel_id)).toEqual([2, 2]);
+    const byUserAndChannel = await all(`?channel_id=1&user_id=${alice.id}`).expect(200);
+    expect(byUserAndChannel.body.data.total).toBe(2);
+    const bad = await all('?channel_id=one').expect(400);
+    expect(bad.body.message).toContain('channel_id');
+  });
+
+  it('answers 401 without a token and 403 for a user on the admin list', async () => {
+    const none = await t.http.get('/api/mj/self').expect(401);
+    expect(none.body).toMatchObject({ success: false });
+    expect(none.body.message).toMatch(/log in/i);
+    await t.http.get('/api/mj/').expect(401);
+    await t.http.get('/api/mj/self').set('Authorization', 'Bearer not-a-jwt').expect(401);
+    const forbidden = await t.http.get('/api/mj/').set('Authorization', `Bearer ${alice.token}`).expect(403);
+    expect(forbidden.body).toMatchObject({ success: false, message: 'This needs the admin role' });
+  });
+
+  it('keeps totals exact as tasks are added and change status', async () => {
+    await insertTasks(t, [{ userId: alice.id, channelId: 2, status: 'SUBMITTED', progress: '0%' }]);
+    expect((await mine(alice.token)).body.data.total).toBe(4);
+    expect((await all('?channel_id=2')).body.data.total).toBe(3);
+    await t.sql(`UPDATE tasks SET status = 'SUCCESS' WHERE user_id = ? AND status = 'SUBMITTED'`, [alice.id]);
+    expect((await mine(alice.token, '?status=SUCCESS')).body.data.total).toBe(2);
+    expect((await mine(alice.token, '?status=SUBMITTED')).body.data.total).toBe(0);
+    expect((await all('?status=SUCCESS&channel_id=2')).body.data.total).toBe(2);
+  });
+});
