@@ -1,7 +1,11 @@
 import { createTestApp, TestApp } from './app';
 import { insertTasks } from './builders';
 
-describe('task lists (/api/mj/self, /api/mj/)', () => {
+// Runs on a fresh PostgreSQL database, and again on the embedded PGlite database that `npm start` uses by default.
+describe.each([
+  ['PostgreSQL', () => undefined],
+  ['embedded PGlite', () => process.env.EMBEDDED_TEST_DATABASE_URL],
+])('task lists (/api/mj/self, /api/mj/) on %s', (_name, databaseUrl) => {
   let t: TestApp;
   let alice: { id: number; token: string };
   let bob: { id: number; token: string };
@@ -9,7 +13,7 @@ describe('task lists (/api/mj/self, /api/mj/)', () => {
   const base = 1_700_000_000; // seconds
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ databaseUrl: databaseUrl() });
     admin = await t.adminToken();
     alice = await t.createUser({ username: 'alice' });
     bob = await t.createUser({ username: 'bob' });

@@ -3,22 +3,10 @@ import { ThrottlerException } from '@nestjs/throttler';
 import type { Request, Response } from 'express';
 import { DomainError } from './domain-error';
 
-interface Failure {
+export interface Failure {
   status: number;
   message: string;
   errors?: Record<string, string>;
-}
-
-/** What body-parser throws: a status and a type, e.g. `entity.parse.failed` or `entity.too.large`. */
-interface BodyParserError {
-  type: string;
-  status?: number;
-  limit?: number;
-}
-
-function isBodyParserError(error: unknown): error is BodyParserError {
-  const type = (error as Partial<BodyParserError> | null)?.type;
-  return typeof type === 'string' && (type.startsWith('entity.') || type.endsWith('.unsupported') || type.startsWith('request.'));
 }
 
 function fromHttpException(exception: HttpException, request: Request): Failure {
@@ -36,15 +24,6 @@ function fromHttpException(exception: HttpException, request: Request): Failure 
   return { status, message: text, errors };
 }
 
-function fromBodyParser(error: BodyParserError): Failure {
-  if (error.type === 'entity.too.large') {
-    const mb = error.limit ? ` (limit ${Math.round(error.limit / 1024 / 1024)} MB)` : '';
-    return { status: HttpStatus.PAYLOAD_TOO_LARGE, message: `Request body is too large${mb}` };
-  }
-  if (error.type === 'entity.parse.failed') return { status: HttpStatus.BAD_REQUEST, message: 'Malformed JSON body' };
-  return { status: error.status ?? HttpStatus.BAD_REQUEST, message: 'Unreadable request body' };
-}
-
 /** The one error envelope: `{success: false, message, errors?}` with the fitting status; never a stack trace. */
 @Catch()
 export class ErrorsFilter implements ExceptionFilter {
@@ -59,8 +38,6 @@ export class ErrorsFilter implements ExceptionFilter {
       failure = { status: exception.status, message: exception.message, errors: exception.errors };
     } else if (exception instanceof HttpException) {
       failure = fromHttpException(exception, request);
-    } else if (isBodyParserError(exception)) {
-      failure = fromBodyParser(exception);
     } else {
       const id = (request as Request & { id?: unknown }).id;
       this.logger.error({ err: exception, requestId: id }, `Unhandled error on ${request.method} ${request.path}`);

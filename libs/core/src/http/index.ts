@@ -1,4 +1,5 @@
 export * from './api-envelope.decorator';
+export * from './body-parsers';
 export * from './domain-error';
 export * from './envelope.dto';
 export * from './envelope.interceptor';
