@@ -2,10 +2,12 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '@app/auth';
 import { BillingModule } from '@app/billing';
 import { CoreModule } from '@app/core';
+import { ChannelsModule } from '@app/channels';
 import { MjModule } from '@app/mj';
+import { RelayModule } from '@app/relay';
 
 /** Wires the feature libraries; each owns its routes. */
 @Module({
-  imports: [CoreModule, AuthModule, BillingModule, MjModule],
+  imports: [CoreModule, AuthModule, BillingModule, MjModule, ChannelsModule, RelayModule],
 })
 export class AppModule {}

@@ -2,7 +2,7 @@ import { ExecutionContext, ForbiddenException, UnauthorizedException } from '@ne
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { AuthGuard } from './auth.guard';
-import { Authenticated } from './authenticated.decorator';
+import { Authenticated } from '@app/core';
 import { JwtStrategy } from './jwt.strategy';
 import type { TokenUser, UserLookup } from './users/user-lookup';
 
@@ -39,7 +39,7 @@ describe('AuthGuard (no Nest application)', () => {
   const lookup = { findForToken: async (id: number) => users.get(id) ?? null } as UserLookup;
   // Registering the strategy makes it known to passport, as the module does.
   new JwtStrategy({ jwtSecret: SECRET } as never, lookup);
-  const guard = new AuthGuard(new Reflector());
+  const guard = new AuthGuard(new Reflector(), {} as never);
   const jwt = new JwtService({ secret: SECRET });
   const bearer = (sub: number, tv: number, expiresIn = 60) => `Bearer ${jwt.sign({ sub, tv }, { expiresIn })}`;
 

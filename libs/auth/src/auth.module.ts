@@ -6,6 +6,9 @@ import { PassportModule } from '@nestjs/passport';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { BillingModule } from '@app/billing';
+import { ApiKey } from './api-keys/api-key.entity';
+import { ApiKeysController } from './api-keys/api-keys.controller';
+import { ApiKeysService } from './api-keys/api-keys.service';
 import { AdminBootstrap } from './admin-bootstrap.service';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
@@ -21,7 +24,7 @@ import { UsersService } from './users/users.service';
 @Module({
   imports: [
     ConfigModule.forFeature(authConfig),
-    MikroOrmModule.forFeature([User]),
+    MikroOrmModule.forFeature([User, ApiKey]),
     BillingModule,
     PassportModule,
     JwtModule.registerAsync({
@@ -40,15 +43,16 @@ import { UsersService } from './users/users.service';
       }),
     }),
   ],
-  controllers: [AuthController, SelfController, UsersController],
+  controllers: [AuthController, SelfController, UsersController, ApiKeysController],
   providers: [
     AuthService,
+    ApiKeysService,
     UsersService,
     UserLookup,
     JwtStrategy,
     AdminBootstrap,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [UsersService, UserLookup],
+  exports: [UsersService, UserLookup, ApiKeysService],
 })
 export class AuthModule {}

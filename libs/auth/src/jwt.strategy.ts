@@ -3,7 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { authConfig } from './config/auth.config';
-import type { AuthUser } from './authenticated.decorator';
+import type { AuthUser } from '@app/core';
 import { UserLookup } from './users/user-lookup';
 
 export interface TokenClaims {

@@ -1,6 +1,6 @@
 import { Controller, Get, HttpStatus, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, Authenticated, type AuthUser } from '@app/auth';
+import { Auth, Authenticated, type AuthUser } from '@app/core';
 import { ApiEnvelope, ApiErrors } from '@app/core';
 import { ListMyTasksQuery } from './dto/list-tasks.query.dto';
 import { TaskPageDto } from './dto/task.dto';

@@ -1,10 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { BadRequestError } from '@app/core';
+import { BadRequestError, pageWindow } from '@app/core';
 import { ListAllTasksQuery, ListMyTasksQuery } from './dto/list-tasks.query.dto';
 import { AdminTaskPageDto, TaskPageDto, toAdminTaskDto, toTaskDto } from './dto/task.dto';
 import { TaskFilter, TaskRepository, TaskRow } from './task.repository';
 
-export const MAX_PAGE_SIZE = 100;
 const MILLISECONDS_FROM = 1e12;
 
 /** Seconds as the seed defines them; clients of the old gateway send milliseconds, recognisable by size. */
@@ -50,10 +49,9 @@ export class MjService {
   }
 
   private async page(filter: TaskFilter, query: ListMyTasksQuery) {
-    const pageSize = Math.min(query.page_size, MAX_PAGE_SIZE);
-    const offset = (query.p - 1) * pageSize;
+    const { page, pageSize, offset } = pageWindow(query);
     const total = await this.tasks.countMatching(filter);
     const items: TaskRow[] = offset < total ? await this.tasks.findPage(filter, offset, pageSize) : [];
-    return { items, total, page: query.p, page_size: pageSize };
+    return { items, total, page, page_size: pageSize };
   }
 }

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { PageQuery } from '@app/core';
 import { ROLES, type Role, type User, USER_STATUSES, type UserStatus } from '../users/user.entity';
 
 const USERNAME = /^[A-Za-z0-9_.-]{3,64}$/;
@@ -97,23 +98,7 @@ export class UpdateUserDto {
   password?: string;
 }
 
-const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d{1,15}$/.test(value) ? Number(value) : value);
-
-export class ListUsersQuery {
-  @ApiPropertyOptional({ minimum: 1, default: 1 })
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt({ message: 'p must be an integer >= 1' })
-  @Min(1, { message: 'p must be an integer >= 1' })
-  p = 1;
-
-  @ApiPropertyOptional({ minimum: 1, default: 20, description: 'Values above 100 are capped at 100' })
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt({ message: 'page_size must be an integer >= 1' })
-  @Min(1, { message: 'page_size must be an integer >= 1' })
-  page_size = 20;
-
+export class ListUsersQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Part of the username' })
   @IsOptional()
   @IsString({ message: 'username must be a string' })

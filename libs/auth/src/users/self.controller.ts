@@ -1,7 +1,7 @@
 import { Controller, Get, HttpStatus } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiEnvelope, ApiErrors } from '@app/core';
-import { Auth, Authenticated, type AuthUser } from '../authenticated.decorator';
+import { Auth, Authenticated, type AuthUser } from '@app/core';
 import { UserDto } from '../dto/user.dto';
 import { UsersService } from './users.service';
 

@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiEnvelope, ApiErrors } from '@app/core';
-import { Auth, Authenticated, type AuthUser } from '../authenticated.decorator';
+import { Auth, Authenticated, type AuthUser } from '@app/core';
+import { AdjustQuotaDto } from '@app/billing';
 import { CreateUserDto, ListUsersQuery, UpdateUserDto, UserDto, UserIdParam, UserPageDto } from '../dto/user.dto';
 import { UsersService } from './users.service';
 
@@ -41,6 +42,15 @@ export class UsersController {
   @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   updateUser(@Auth() auth: AuthUser, @Param() params: UserIdParam, @Body() dto: UpdateUserDto): Promise<UserDto> {
     return this.users.update(auth, params.id, dto);
+  }
+
+  @Post(':id/quota')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Add to or take from a balance, with a reason, through the ledger (admin)' })
+  @ApiEnvelope(UserDto)
+  @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
+  adjustUserQuota(@Auth() auth: AuthUser, @Param() params: UserIdParam, @Body() dto: AdjustQuotaDto): Promise<UserDto> {
+    return this.users.adjustQuota(auth, params.id, dto);
   }
 
   @Delete(':id')

@@ -1,14 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { BillingService } from '@app/billing';
-import { ConflictError, NotFoundError } from '@app/core';
-import type { AuthUser } from '../authenticated.decorator';
+import { AdjustQuotaDto, BillingService } from '@app/billing';
+import { ConflictError, NotFoundError, pageWindow } from '@app/core';
+import type { AuthUser } from '@app/core';
 import { CreateUserDto, ListUsersQuery, toUserDto, UpdateUserDto, UserDto, UserPageDto } from '../dto/user.dto';
 import { hashPassword } from './password';
 import { User } from './user.entity';
 import { UserRepository } from './user.repository';
-
-const MAX_PAGE_SIZE = 100;
 
 @Injectable()
 export class UsersService {
@@ -19,9 +17,9 @@ export class UsersService {
   ) {}
 
   async list(query: ListUsersQuery): Promise<UserPageDto> {
-    const pageSize = Math.min(query.page_size, MAX_PAGE_SIZE);
-    const [users, total] = await this.users.findPage(query, (query.p - 1) * pageSize, pageSize);
-    return { items: users.map(toUserDto), total, page: query.p, page_size: pageSize };
+    const { page, pageSize, offset } = pageWindow(query);
+    const [users, total] = await this.users.findPage(query, offset, pageSize);
+    return { items: users.map(toUserDto), total, page, page_size: pageSize };
   }
 
   async get(id: number): Promise<UserDto> {
@@ -61,6 +59,11 @@ export class UsersService {
       await this.billing.adjust({ userId: id, amount: dto.quota - user.quota, reason: 'balance set by an admin', actorId: actor.id });
     }
     this.em.clear();
+    return this.get(id);
+  }
+
+  async adjustQuota(actor: AuthUser, id: number, dto: AdjustQuotaDto): Promise<UserDto> {
+    await this.billing.adjust({ userId: id, amount: dto.amount, reason: dto.reason, actorId: actor.id });
     return this.get(id);
   }
 

@@ -6,6 +6,8 @@ export class DomainError extends Error {
     readonly status: HttpStatus,
     message: string,
     readonly errors?: Record<string, string>,
+    /** Fields added to the error body beside the envelope's (the relay adds the protocol's code and description). */
+    readonly extra?: Record<string, unknown>,
   ) {
     super(message);
     this.name = new.target.name;

@@ -7,6 +7,7 @@ export interface Failure {
   status: number;
   message: string;
   errors?: Record<string, string>;
+  extra?: Record<string, unknown>;
 }
 
 function fromHttpException(exception: HttpException, request: Request): Failure {
@@ -35,7 +36,7 @@ export class ErrorsFilter implements ExceptionFilter {
     const response = http.getResponse<Response>();
     let failure: Failure;
     if (exception instanceof DomainError) {
-      failure = { status: exception.status, message: exception.message, errors: exception.errors };
+      failure = { status: exception.status, message: exception.message, errors: exception.errors, extra: exception.extra };
     } else if (exception instanceof HttpException) {
       failure = fromHttpException(exception, request);
     } else {
@@ -49,6 +50,6 @@ export class ErrorsFilter implements ExceptionFilter {
     }
     response
       .status(failure.status)
-      .json({ success: false, message: failure.message, ...(failure.errors ? { errors: failure.errors } : {}) });
+      .json({ ...failure.extra, success: false, message: failure.message, ...(failure.errors ? { errors: failure.errors } : {}) });
   }
 }

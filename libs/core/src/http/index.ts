@@ -5,3 +5,5 @@ export * from './envelope.dto';
 export * from './envelope.interceptor';
 export * from './errors.filter';
 export * from './validation.pipe';
+export * from './page.query';
+export * from './authenticated.decorator';

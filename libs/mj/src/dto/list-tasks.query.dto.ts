@@ -1,31 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { PageQuery, toInteger } from '@app/core';
 import { TASK_ACTIONS, TASK_STATUSES, type TaskStatusName } from '../task-status';
-
-/** Query values arrive as strings; only plain digit strings become numbers, anything else fails validation by name. */
-const toInteger = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^-?\d{1,16}$/.test(value.trim()) ? Number(value.trim()) : value;
 
 const TIMESTAMP_HELP = 'Unix seconds; a value >= 10^12 is read as milliseconds';
 const MAX_TIMESTAMP = 9_999_999_999_999;
 
-export class ListMyTasksQuery {
-  @ApiPropertyOptional({ minimum: 1, default: 1, example: 1 })
-  @IsOptional()
-  @Transform(toInteger)
-  @IsInt({ message: 'p must be an integer >= 1' })
-  @Min(1, { message: 'p must be an integer >= 1' })
-  @Max(10_000_000, { message: 'p must be at most 10000000' })
-  p = 1;
-
-  @ApiPropertyOptional({ minimum: 1, default: 20, example: 20, description: 'Values above 100 are capped at 100' })
-  @IsOptional()
-  @Transform(toInteger)
-  @IsInt({ message: 'page_size must be an integer >= 1' })
-  @Min(1, { message: 'page_size must be an integer >= 1' })
-  page_size = 20;
-
+export class ListMyTasksQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'Exact upstream task id', example: '1712345678901234' })
   @IsOptional()
   @IsString({ message: 'mj_id must be a string' })

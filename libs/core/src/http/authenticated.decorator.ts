@@ -1,13 +1,16 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, HttpStatus, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth } from '@nestjs/swagger';
-import { ApiErrors } from '@app/core';
-import type { Role } from './users/user.entity';
+import { ApiBearerAuth, ApiSecurity } from '@nestjs/swagger';
+import { ApiErrors } from './api-envelope.decorator';
+
+export type Role = 'user' | 'admin';
 
 export const AUTHENTICATED = 'authenticated';
 
 export interface AuthenticatedOptions {
   /** Only admins may call the route (others get 403). */
   admin?: boolean;
+  /** The relay: an `sk-…` API key (Bearer or `mj-api-secret`) instead of a dashboard JWT. */
+  apiKey?: boolean;
 }
 
 /** The caller, as the guard found them on this request. */
@@ -15,12 +18,15 @@ export interface AuthUser {
   id: number;
   username: string;
   role: Role;
+  /** Set when the caller authenticated with an API key. */
+  apiKeyId?: number;
 }
 
-/** The route needs a logged-in user (a dashboard JWT); sets the guard's metadata and the Swagger security together. */
+/** The route needs a logged-in user (a dashboard JWT, or an API key for the relay); sets the guard's metadata and the Swagger security together. */
 export function Authenticated(options: AuthenticatedOptions = {}) {
   const statuses = options.admin ? [HttpStatus.UNAUTHORIZED, HttpStatus.FORBIDDEN] : [HttpStatus.UNAUTHORIZED];
-  return applyDecorators(SetMetadata(AUTHENTICATED, options), ApiBearerAuth(), ApiErrors(...statuses));
+  const security = options.apiKey ? [ApiBearerAuth(), ApiSecurity('mj-api-secret')] : [ApiBearerAuth()];
+  return applyDecorators(SetMetadata(AUTHENTICATED, options), ...security, ApiErrors(...statuses));
 }
 
 /** Hands the handler the authenticated caller. */

@@ -1,0 +1,101 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import type { ApiKey } from './api-key.entity';
+
+const seconds = (date?: Date | null) => (date ? Math.floor(date.getTime() / 1000) : 0);
+
+export class ApiKeyDto {
+  @ApiProperty({ example: 3 })
+  id: number;
+
+  @ApiProperty({ example: 'my script' })
+  name: string;
+
+  @ApiProperty({ example: 'sk-Ab12', description: 'The first characters of the key, to recognise it' })
+  key_prefix: string;
+
+  @ApiProperty({ example: 0, description: 'Unix seconds; 0 = never expires' })
+  expires_at: number;
+
+  @ApiProperty({ example: 0, description: 'Most quota the key may spend; 0 = no cap beyond the balance' })
+  quota_limit: number;
+
+  @ApiProperty({ example: 150000, description: 'Quota spent through this key (net of refunds)' })
+  quota_used: number;
+
+  @ApiProperty({ example: 1764061200, description: 'Unix seconds; 0 = never used' })
+  last_used_at: number;
+
+  @ApiProperty({ example: 1764061200, description: 'Unix seconds' })
+  created_at: number;
+}
+
+export function toApiKeyDto(key: ApiKey): ApiKeyDto {
+  return {
+    id: key.id,
+    name: key.name,
+    key_prefix: key.keyPrefix,
+    expires_at: seconds(key.expiresAt),
+    quota_limit: key.quotaLimit ?? 0,
+    quota_used: key.quotaUsed,
+    last_used_at: seconds(key.lastUsedAt),
+    created_at: seconds(key.createdAt),
+  };
+}
+
+export class CreatedApiKeyDto {
+  @ApiProperty({ example: 3 })
+  id: number;
+
+  @ApiProperty({ example: 'my script' })
+  name: string;
+
+  @ApiProperty({ example: 'sk-Ab12…', description: 'The key; shown this once, store it now' })
+  key: string;
+}
+
+export class CreateApiKeyDto {
+  @ApiProperty({ example: 'my script' })
+  @IsString({ message: 'name must be a string' })
+  @MinLength(1, { message: 'name is required' })
+  @MaxLength(64, { message: 'name must be at most 64 characters' })
+  name: string;
+
+  @ApiPropertyOptional({ example: 1798761600, description: 'Unix seconds after which the key stops working' })
+  @IsOptional()
+  @IsInt({ message: 'expires_at must be Unix seconds' })
+  @Min(1, { message: 'expires_at must be Unix seconds' })
+  @Max(32503680000, { message: 'expires_at is too far in the future' })
+  expires_at?: number;
+
+  @ApiPropertyOptional({ example: 1000000, description: 'Most quota this key may spend; omit or 0 for no cap' })
+  @IsOptional()
+  @IsInt({ message: 'quota_limit must be an integer >= 0' })
+  @Min(0, { message: 'quota_limit must be an integer >= 0' })
+  @Max(Number.MAX_SAFE_INTEGER, { message: 'quota_limit is too large' })
+  quota_limit?: number;
+}
+
+export class ApiKeyPageDto {
+  @ApiProperty({ type: [ApiKeyDto] })
+  items: ApiKeyDto[];
+
+  @ApiProperty({ example: 1 })
+  total: number;
+
+  @ApiProperty({ example: 1 })
+  page: number;
+
+  @ApiProperty({ example: 20 })
+  page_size: number;
+}
+
+export class ApiKeyIdParam {
+  @ApiProperty({ example: 3 })
+  @Type(() => Number)
+  @IsInt({ message: 'id must be a positive integer' })
+  @Min(1, { message: 'id must be a positive integer' })
+  @Max(2147483647, { message: 'id must be a positive integer' })
+  id: number;
+}

@@ -1,0 +1,41 @@
+import { BigIntType, Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+
+/** A user's key for the relay (`sk-…`). Only its SHA-256 is stored; the key itself is shown once. */
+@Entity({ tableName: 'api_keys' })
+export class ApiKey {
+  [OptionalProps]?: 'quotaUsed' | 'createdAt';
+
+  @PrimaryKey({ autoincrement: true })
+  id!: number;
+
+  @Property()
+  userId!: number;
+
+  @Property({ length: 64 })
+  name!: string;
+
+  @Property({ length: 64, hidden: true })
+  keyHash!: string;
+
+  @Property({ length: 16 })
+  keyPrefix!: string;
+
+  @Property({ nullable: true })
+  expiresAt?: Date;
+
+  /** Most quota this key may spend; null = no cap beyond the user's balance. */
+  @Property({ type: new BigIntType('number'), nullable: true })
+  quotaLimit?: number | null;
+
+  @Property({ type: new BigIntType('number') })
+  quotaUsed = 0;
+
+  @Property({ nullable: true })
+  lastUsedAt?: Date;
+
+  @Property()
+  createdAt: Date = new Date();
+
+  @Property({ nullable: true })
+  deletedAt?: Date;
+}

@@ -1,0 +1,130 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, NotEquals } from 'class-validator';
+import { PageQuery, toInteger } from '@app/core';
+import { LEDGER_KINDS, type LedgerKind } from '../ledger-entry.entity';
+
+export class LedgerEntryDto {
+  @ApiProperty({ example: 12 })
+  id: number;
+
+  @ApiProperty({ example: 2 })
+  user_id: number;
+
+  @ApiProperty({ example: 41, description: 'The task the movement belongs to; 0 for adjustments' })
+  task_id: number;
+
+  @ApiProperty({ enum: LEDGER_KINDS, example: 'hold' })
+  kind: LedgerKind;
+
+  @ApiProperty({ example: -50000, description: 'Signed: a debit is negative' })
+  amount: number;
+
+  @ApiProperty({ example: 450000, description: 'The balance right after this movement' })
+  balance_after: number;
+
+  @ApiProperty({ example: 'IMAGINE submitted' })
+  reason: string;
+
+  @ApiProperty({ example: 1, description: 'The admin who made an adjustment; 0 otherwise' })
+  actor_id: number;
+
+  @ApiProperty({ example: 1764061200, description: 'Unix seconds' })
+  created_at: number;
+}
+
+export class LedgerPageDto {
+  @ApiProperty({ type: [LedgerEntryDto] })
+  items: LedgerEntryDto[];
+
+  @ApiProperty({ example: 3 })
+  total: number;
+
+  @ApiProperty({ example: 1 })
+  page: number;
+
+  @ApiProperty({ example: 20 })
+  page_size: number;
+}
+
+export class ListLedgerQuery extends PageQuery {
+  @ApiPropertyOptional({ example: 2 })
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt({ message: 'user_id must be an integer >= 1' })
+  @Min(1, { message: 'user_id must be an integer >= 1' })
+  @Max(2147483647, { message: 'user_id is out of range' })
+  user_id?: number;
+
+  @ApiPropertyOptional({ example: 41 })
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt({ message: 'task_id must be an integer >= 1' })
+  @Min(1, { message: 'task_id must be an integer >= 1' })
+  @Max(2147483647, { message: 'task_id is out of range' })
+  task_id?: number;
+
+  @ApiPropertyOptional({ enum: LEDGER_KINDS })
+  @IsOptional()
+  @IsIn(LEDGER_KINDS, { message: `kind must be one of: ${LEDGER_KINDS.join(', ')}` })
+  kind?: LedgerKind;
+}
+
+export class AdjustQuotaDto {
+  @ApiProperty({ example: 1000000, description: 'Signed amount to add (negative to take away)' })
+  @IsInt({ message: 'amount must be a non-zero integer' })
+  @NotEquals(0, { message: 'amount must be a non-zero integer' })
+  @Min(-Number.MAX_SAFE_INTEGER, { message: 'amount is out of range' })
+  @Max(Number.MAX_SAFE_INTEGER, { message: 'amount is out of range' })
+  amount: number;
+
+  @ApiProperty({ example: 'top-up, invoice 2026-114' })
+  @IsString({ message: 'reason must be a string' })
+  @MinLength(1, { message: 'reason is required' })
+  @MaxLength(500, { message: 'reason must be at most 500 characters' })
+  reason: string;
+}
+
+export class BalanceDto {
+  @ApiProperty({ example: 1500000 })
+  quota: number;
+}
+
+export class PriceDto {
+  @ApiProperty({ example: 'IMAGINE' })
+  action: string;
+
+  @ApiProperty({ example: 50000, description: 'Quota per submit' })
+  quota: number;
+
+  @ApiProperty({ example: false, description: 'Whether an admin set it (else the default)' })
+  custom: boolean;
+}
+
+export class PriceListDto {
+  @ApiProperty({ type: [PriceDto] })
+  items: PriceDto[];
+}
+
+export class SetPriceDto {
+  @ApiProperty({ example: 60000 })
+  @IsInt({ message: 'quota must be an integer >= 0' })
+  @Min(0, { message: 'quota must be an integer >= 0' })
+  @Max(Number.MAX_SAFE_INTEGER, { message: 'quota is out of range' })
+  quota: number;
+}
+
+export class PriceActionParam {
+  @ApiProperty({ example: 'IMAGINE' })
+  @Matches(/^[A-Z_]{2,32}$/, { message: 'action must be an action name such as IMAGINE' })
+  action: string;
+}
+
+export class UserIdPathParam {
+  @ApiProperty({ example: 2 })
+  @Type(() => Number)
+  @IsInt({ message: 'id must be a positive integer' })
+  @Min(1, { message: 'id must be a positive integer' })
+  @Max(2147483647, { message: 'id must be a positive integer' })
+  id: number;
+}

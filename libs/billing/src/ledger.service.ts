@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { pageWindow } from '@app/core';
+import { LedgerEntryDto, LedgerPageDto, ListLedgerQuery, PriceDto, PriceListDto } from './dto/ledger.dto';
+import { exec } from './ledger';
+import { DEFAULT_PRICES } from './prices';
+
+/** Reading the ledger and the price list (writing quota is BillingService's alone). */
+@Injectable()
+export class LedgerService {
+  constructor(private readonly em: EntityManager) {}
+
+  async list(query: ListLedgerQuery): Promise<LedgerPageDto> {
+    const { page, pageSize, offset } = pageWindow(query);
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (query.user_id !== undefined) (where.push('user_id = ?'), params.push(query.user_id));
+    if (query.task_id !== undefined) (where.push('task_id = ?'), params.push(query.task_id));
+    if (query.kind !== undefined) (where.push('kind = ?'), params.push(query.kind));
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const [count, rows] = await Promise.all([
+      exec<{ n: string }>(this.em, `SELECT count(*) AS n FROM ledger_entries ${clause}`, params),
+      exec<LedgerEntryDto>(
+        this.em,
+        `SELECT id::int, user_id, COALESCE(task_id, 0) AS task_id, kind, amount::float8 AS amount,
+                balance_after::float8 AS balance_after, reason, COALESCE(actor_id, 0) AS actor_id,
+                extract(epoch FROM created_at)::int AS created_at
+         FROM ledger_entries ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`,
+        [...params, pageSize, offset],
+      ),
+    ]);
+    return { items: rows, total: Number(count[0].n), page, page_size: pageSize };
+  }
+
+  async prices(): Promise<PriceListDto> {
+    const custom = await exec<{ action: string; quota: string }>(this.em, 'SELECT action, quota FROM prices');
+    const merged = new Map<string, PriceDto>(
+      Object.entries(DEFAULT_PRICES).map(([action, quota]) => [action, { action, quota, custom: false }]),
+    );
+    for (const row of custom) merged.set(row.action, { action: row.action, quota: Number(row.quota), custom: true });
+    return { items: [...merged.values()].sort((a, b) => a.action.localeCompare(b.action)) };
+  }
+
+  async setPrice(action: string, quota: number): Promise<PriceDto> {
+    await exec(
+      this.em,
+      `INSERT INTO prices (action, quota) VALUES (?, ?) ON CONFLICT (action) DO UPDATE SET quota = EXCLUDED.quota, updated_at = now()`,
+      [action, quota],
+    );
+    return { action, quota, custom: true };
+  }
+}

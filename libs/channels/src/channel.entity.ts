@@ -1,0 +1,40 @@
+import { Entity, EntityRepositoryType, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import { ChannelRepository } from './channel.repository';
+
+/** A midjourney-proxy upstream. Its secret is sent as `mj-api-secret` and never returned by the API. */
+@Entity({ tableName: 'channels', repository: () => ChannelRepository })
+export class Channel {
+  [EntityRepositoryType]?: ChannelRepository;
+  [OptionalProps]?: 'secret' | 'enabled' | 'priority' | 'weight' | 'createdAt' | 'updatedAt';
+
+  @PrimaryKey({ autoincrement: true })
+  id!: number;
+
+  @Property({ length: 64 })
+  name!: string;
+
+  @Property({ type: 'text' })
+  baseUrl!: string;
+
+  @Property({ type: 'text', hidden: true })
+  secret = '';
+
+  @Property()
+  enabled = true;
+
+  /** Higher first; among equals, traffic is split by weight. */
+  @Property()
+  priority = 0;
+
+  @Property()
+  weight = 1;
+
+  @Property()
+  createdAt: Date = new Date();
+
+  @Property({ onUpdate: () => new Date() })
+  updatedAt: Date = new Date();
+
+  @Property({ nullable: true })
+  deletedAt?: Date;
+}

@@ -1,0 +1,63 @@
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated } from '@app/core';
+import { ApiEnvelope, ApiErrors, PageQuery } from '@app/core';
+import { ChannelsService } from './channels.service';
+import { ChannelDto, ChannelIdParam, ChannelPageDto, ChannelTestDto, CreateChannelDto, UpdateChannelDto } from './dto/channel.dto';
+
+@ApiTags('channels')
+@Controller('api/channels')
+@Authenticated({ admin: true })
+export class ChannelsController {
+  constructor(private readonly channels: ChannelsService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List channels (admin), highest priority first' })
+  @ApiEnvelope(ChannelPageDto)
+  @ApiErrors(HttpStatus.BAD_REQUEST)
+  listChannels(@Query() query: PageQuery): Promise<ChannelPageDto> {
+    return this.channels.list(query);
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Add a midjourney-proxy upstream (admin)' })
+  @ApiEnvelope(ChannelDto, { status: HttpStatus.CREATED })
+  @ApiErrors(HttpStatus.BAD_REQUEST)
+  createChannel(@Body() dto: CreateChannelDto): Promise<ChannelDto> {
+    return this.channels.create(dto);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get a channel (admin); the secret is masked' })
+  @ApiEnvelope(ChannelDto)
+  @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.NOT_FOUND)
+  getChannel(@Param() params: ChannelIdParam): Promise<ChannelDto> {
+    return this.channels.get(params.id);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change a channel (admin)' })
+  @ApiEnvelope(ChannelDto)
+  @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.NOT_FOUND)
+  updateChannel(@Param() params: ChannelIdParam, @Body() dto: UpdateChannelDto): Promise<ChannelDto> {
+    return this.channels.update(params.id, dto);
+  }
+
+  @Delete(':id')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Delete a channel (admin); its unfinished tasks fail and are refunded' })
+  @ApiEnvelope(null)
+  @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.NOT_FOUND)
+  deleteChannel(@Param() params: ChannelIdParam): Promise<void> {
+    return this.channels.remove(params.id);
+  }
+
+  @Post(':id/test')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'Probe the upstream: reachability, secret and latency (admin)' })
+  @ApiEnvelope(ChannelTestDto)
+  @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.NOT_FOUND)
+  testChannel(@Param() params: ChannelIdParam): Promise<ChannelTestDto> {
+    return this.channels.test(params.id);
+  }
+}

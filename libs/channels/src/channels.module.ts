@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { Channel } from './channel.entity';
+import { ChannelsController } from './channels.controller';
+import { ChannelsService } from './channels.service';
+import { channelsConfig } from './config/channels.config';
+import { UpstreamClient } from './upstream.client';
+
+@Module({
+  imports: [ConfigModule.forFeature(channelsConfig), MikroOrmModule.forFeature([Channel])],
+  controllers: [ChannelsController],
+  providers: [ChannelsService, UpstreamClient],
+  exports: [ChannelsService, UpstreamClient, MikroOrmModule],
+})
+export class ChannelsModule {}

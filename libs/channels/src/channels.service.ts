@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { NotFoundError, PageQuery, pageWindow } from '@app/core';
+import { Channel } from './channel.entity';
+import { ChannelRepository } from './channel.repository';
+import { ChannelDto, ChannelPageDto, ChannelTestDto, CreateChannelDto, toChannelDto, UpdateChannelDto } from './dto/channel.dto';
+import { UpstreamClient } from './upstream.client';
+
+@Injectable()
+export class ChannelsService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly channels: ChannelRepository,
+    private readonly upstream: UpstreamClient,
+  ) {}
+
+  async list(query: PageQuery): Promise<ChannelPageDto> {
+    const { page, pageSize, offset } = pageWindow(query);
+    const [channels, total] = await this.channels.findPage(offset, pageSize);
+    return { items: channels.map(toChannelDto), total, page, page_size: pageSize };
+  }
+
+  async get(id: number): Promise<ChannelDto> {
+    return toChannelDto(await this.require(id));
+  }
+
+  async create(dto: CreateChannelDto): Promise<ChannelDto> {
+    const channel = this.channels.create({
+      name: dto.name,
+      baseUrl: dto.base_url,
+      secret: dto.secret ?? '',
+      enabled: dto.enabled ?? true,
+      priority: dto.priority ?? 0,
+      weight: dto.weight ?? 1,
+    });
+    await this.em.persistAndFlush(channel);
+    return toChannelDto(channel);
+  }
+
+  async update(id: number, dto: UpdateChannelDto): Promise<ChannelDto> {
+    const channel = await this.require(id);
+    if (dto.name !== undefined) channel.name = dto.name;
+    if (dto.base_url !== undefined) channel.baseUrl = dto.base_url;
+    if (dto.secret !== undefined) channel.secret = dto.secret;
+    if (dto.enabled !== undefined) channel.enabled = dto.enabled;
+    if (dto.priority !== undefined) channel.priority = dto.priority;
+    if (dto.weight !== undefined) channel.weight = dto.weight;
+    await this.em.flush();
+    return toChannelDto(channel);
+  }
+
+  /** Soft delete: the row stays so its tasks keep their channel; the poller fails and refunds what was unfinished. */
+  async remove(id: number): Promise<void> {
+    const channel = await this.require(id);
+    channel.deletedAt = new Date();
+    channel.enabled = false;
+    await this.em.flush();
+  }
+
+  async test(id: number): Promise<ChannelTestDto> {
+    return this.upstream.probe(await this.require(id));
+  }
+
+  /** How many channels exist (not deleted). */
+  count(): Promise<number> {
+    return this.channels.countLive();
+  }
+
+  private async require(id: number): Promise<Channel> {
+    const channel = await this.channels.findLive(id);
+    if (!channel) throw new NotFoundError(`Channel ${id} not found`);
+    return channel;
+  }
+}

@@ -1,0 +1,176 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min, MinLength } from 'class-validator';
+import type { Channel } from '../channel.entity';
+
+export class ChannelDto {
+  @ApiProperty({ example: 1 })
+  id: number;
+
+  @ApiProperty({ example: 'Main upstream' })
+  name: string;
+
+  @ApiProperty({ example: 'https://mj-proxy.example.com' })
+  base_url: string;
+
+  @ApiProperty({ example: 'sk-s…3f', description: 'The secret, masked; "" when none is set' })
+  secret_mask: string;
+
+  @ApiProperty({ example: true })
+  enabled: boolean;
+
+  @ApiProperty({ example: 0, description: 'Higher is tried first' })
+  priority: number;
+
+  @ApiProperty({ example: 1, description: 'Share of traffic among channels of equal priority' })
+  weight: number;
+
+  @ApiProperty({ example: 1764061200, description: 'Unix seconds' })
+  created_at: number;
+
+  @ApiProperty({ example: 1764061200, description: 'Unix seconds' })
+  updated_at: number;
+}
+
+function mask(secret: string): string {
+  if (!secret) return '';
+  if (secret.length <= 6) return '••••';
+  return `${secret.slice(0, 4)}…${secret.slice(-2)}`;
+}
+
+export function toChannelDto(channel: Channel): ChannelDto {
+  return {
+    id: channel.id,
+    name: channel.name,
+    base_url: channel.baseUrl,
+    secret_mask: mask(channel.secret),
+    enabled: channel.enabled,
+    priority: channel.priority,
+    weight: channel.weight,
+    created_at: Math.floor(channel.createdAt.getTime() / 1000),
+    updated_at: Math.floor(channel.updatedAt.getTime() / 1000),
+  };
+}
+
+const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
+const trimSlash = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim().replace(/\/+$/, '') : value);
+
+export class CreateChannelDto {
+  @ApiProperty({ example: 'Main upstream' })
+  @IsString({ message: 'name must be a string' })
+  @MinLength(1, { message: 'name is required' })
+  @MaxLength(64, { message: 'name must be at most 64 characters' })
+  name: string;
+
+  @ApiProperty({ example: 'https://mj-proxy.example.com', description: 'Where the upstream serves /mj/...' })
+  @Transform(trimSlash)
+  @IsUrl(URL_OPTIONS, { message: 'base_url must be an http(s) URL' })
+  @MaxLength(2000, { message: 'base_url is too long' })
+  base_url: string;
+
+  @ApiPropertyOptional({ example: 'upstream-secret', description: 'Sent as mj-api-secret; write-only', writeOnly: true })
+  @IsOptional()
+  @IsString({ message: 'secret must be a string' })
+  @MaxLength(512, { message: 'secret must be at most 512 characters' })
+  secret?: string;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean({ message: 'enabled must be true or false' })
+  enabled?: boolean;
+
+  @ApiPropertyOptional({ default: 0 })
+  @IsOptional()
+  @IsInt({ message: 'priority must be an integer' })
+  @Min(-1000, { message: 'priority must be between -1000 and 1000' })
+  @Max(1000, { message: 'priority must be between -1000 and 1000' })
+  priority?: number;
+
+  @ApiPropertyOptional({ default: 1 })
+  @IsOptional()
+  @IsInt({ message: 'weight must be an integer between 1 and 1000' })
+  @Min(1, { message: 'weight must be an integer between 1 and 1000' })
+  @Max(1000, { message: 'weight must be an integer between 1 and 1000' })
+  weight?: number;
+}
+
+export class UpdateChannelDto {
+  @ApiPropertyOptional({ example: 'Main upstream' })
+  @IsOptional()
+  @IsString({ message: 'name must be a string' })
+  @MinLength(1, { message: 'name must not be empty' })
+  @MaxLength(64, { message: 'name must be at most 64 characters' })
+  name?: string;
+
+  @ApiPropertyOptional({ example: 'https://mj-proxy.example.com' })
+  @IsOptional()
+  @Transform(trimSlash)
+  @IsUrl(URL_OPTIONS, { message: 'base_url must be an http(s) URL' })
+  @MaxLength(2000, { message: 'base_url is too long' })
+  base_url?: string;
+
+  @ApiPropertyOptional({ description: 'New secret; "" removes it', writeOnly: true })
+  @IsOptional()
+  @IsString({ message: 'secret must be a string' })
+  @MaxLength(512, { message: 'secret must be at most 512 characters' })
+  secret?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsBoolean({ message: 'enabled must be true or false' })
+  enabled?: boolean;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt({ message: 'priority must be an integer' })
+  @Min(-1000, { message: 'priority must be between -1000 and 1000' })
+  @Max(1000, { message: 'priority must be between -1000 and 1000' })
+  priority?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional()
+  @IsInt({ message: 'weight must be an integer between 1 and 1000' })
+  @Min(1, { message: 'weight must be an integer between 1 and 1000' })
+  @Max(1000, { message: 'weight must be an integer between 1 and 1000' })
+  weight?: number;
+}
+
+export class ChannelPageDto {
+  @ApiProperty({ type: [ChannelDto] })
+  items: ChannelDto[];
+
+  @ApiProperty({ example: 2 })
+  total: number;
+
+  @ApiProperty({ example: 1 })
+  page: number;
+
+  @ApiProperty({ example: 20 })
+  page_size: number;
+}
+
+export class ChannelTestDto {
+  @ApiProperty({ example: true })
+  reachable: boolean;
+
+  @ApiProperty({ example: true, description: 'The upstream accepted the secret' })
+  authorized: boolean;
+
+  @ApiProperty({ example: 12 })
+  latency_ms: number;
+
+  @ApiProperty({ example: 200, description: 'HTTP status of the probe; 0 when unreachable' })
+  status: number;
+
+  @ApiProperty({ example: 'OK' })
+  message: string;
+}
+
+export class ChannelIdParam {
+  @ApiProperty({ example: 1 })
+  @Type(() => Number)
+  @IsInt({ message: 'id must be a positive integer' })
+  @Min(1, { message: 'id must be a positive integer' })
+  @Max(2147483647, { message: 'id must be a positive integer' })
+  id: number;
+}

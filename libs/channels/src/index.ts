@@ -1,0 +1,6 @@
+export * from './channel.entity';
+export * from './channel.repository';
+export * from './channels.module';
+export * from './channels.service';
+export * from './upstream.client';
+export * from './dto/channel.dto';

@@ -1,0 +1,33 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
+export const MAX_PAGE_SIZE = 100;
+
+/** Query values arrive as strings; only plain digit strings become numbers, so anything else fails validation by name. */
+export const toInteger = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^-?\d{1,16}$/.test(value.trim()) ? Number(value.trim()) : value;
+
+/** `p` and `page_size` as every list of the dashboard API takes them. */
+export class PageQuery {
+  @ApiPropertyOptional({ minimum: 1, default: 1, example: 1 })
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt({ message: 'p must be an integer >= 1' })
+  @Min(1, { message: 'p must be an integer >= 1' })
+  @Max(10_000_000, { message: 'p must be at most 10000000' })
+  p: number = 1;
+
+  @ApiPropertyOptional({ minimum: 1, default: 20, example: 20, description: `Values above ${MAX_PAGE_SIZE} are capped at ${MAX_PAGE_SIZE}` })
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt({ message: 'page_size must be an integer >= 1' })
+  @Min(1, { message: 'page_size must be an integer >= 1' })
+  page_size: number = 20;
+}
+
+/** The page a query asks for, with the size capped. */
+export function pageWindow(query: PageQuery): { page: number; pageSize: number; offset: number } {
+  const pageSize = Math.min(query.page_size, MAX_PAGE_SIZE);
+  return { page: query.p, pageSize, offset: (query.p - 1) * pageSize };
+}

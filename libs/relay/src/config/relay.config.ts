@@ -1,0 +1,62 @@
+import { registerAs } from '@nestjs/config';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsInt, Max, Min } from 'class-validator';
+import { readEnv } from '@app/core';
+
+const toBool = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
+
+export class RelayEnv {
+  /** Largest base64 image in a relay body, decoded, in megabytes. */
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  RELAY_IMAGE_LIMIT_MB: number = 10;
+
+  /** Most ids one list-by-condition may ask for. */
+  @IsInt()
+  @Min(1)
+  @Max(10000)
+  RELAY_MAX_IDS: number = 500;
+
+  /** Pass a client's notifyHook to the upstream (off: the upstream would call the client directly, bypassing us). */
+  @Transform(toBool)
+  @IsBoolean()
+  RELAY_ALLOW_NOTIFY_HOOK: boolean = false;
+
+  /** Pass a client's accountFilter (TA) to the upstream. */
+  @Transform(toBool)
+  @IsBoolean()
+  RELAY_ALLOW_ACCOUNT_FILTER: boolean = false;
+
+  /** Minutes an image task may take, from our submit, before it fails and is refunded. */
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  TASK_DEADLINE_MIN: number = 10;
+
+  /** The same for VIDEO tasks. */
+  @IsInt()
+  @Min(1)
+  @Max(1440)
+  VIDEO_DEADLINE_MIN: number = 30;
+}
+
+export interface RelayConfig {
+  imageLimitBytes: number;
+  maxIds: number;
+  allowNotifyHook: boolean;
+  allowAccountFilter: boolean;
+  deadlineMs(action: string): number;
+}
+
+export const relayConfig = registerAs('relay', (): RelayConfig => {
+  const env = readEnv(RelayEnv);
+  return {
+    imageLimitBytes: env.RELAY_IMAGE_LIMIT_MB * 1024 * 1024,
+    maxIds: env.RELAY_MAX_IDS,
+    allowNotifyHook: env.RELAY_ALLOW_NOTIFY_HOOK,
+    allowAccountFilter: env.RELAY_ALLOW_ACCOUNT_FILTER,
+    deadlineMs: (action) => (action.startsWith('VIDEO') ? env.VIDEO_DEADLINE_MIN : env.TASK_DEADLINE_MIN) * 60_000,
+  };
+});

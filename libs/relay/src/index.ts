@@ -1,0 +1,4 @@
+export * from './relay.module';
+export * from './speed-mode';
+export * from './task-view';
+export * from './submit-plan';

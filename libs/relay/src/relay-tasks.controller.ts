@@ -1,0 +1,43 @@
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Auth, Authenticated, type AuthUser, RawResponse } from '@app/core';
+import type { Task as ProtocolTask } from '@app/mj-protocol';
+import { ImageSeedDto, ListByConditionDto, ProtocolTaskDto, RelayErrorDto } from './dto/protocol.dto';
+import { RelayTasksService } from './relay-tasks.service';
+
+@ApiTags('relay')
+@Controller('mj/task')
+@Authenticated({ apiKey: true })
+@RawResponse()
+export class RelayTasksController {
+  constructor(private readonly tasks: RelayTasksService) {}
+
+  @Get(':id/fetch')
+  @ApiOperation({ summary: 'One of the caller\'s tasks, from the gateway\'s database' })
+  @ApiResponse({ status: 200, type: ProtocolTaskDto })
+  @ApiResponse({ status: 404, type: RelayErrorDto, description: 'No such task among the caller\'s' })
+  fetchTask(@Auth() auth: AuthUser, @Param('id') id: string): Promise<ProtocolTask> {
+    return this.tasks.fetch(auth, id);
+  }
+
+  @Post('list-by-condition')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({ summary: 'The caller\'s tasks among these ids; unknown ids are left out' })
+  @ApiBody({ type: ListByConditionDto })
+  @ApiResponse({ status: 200, type: [ProtocolTaskDto] })
+  @ApiResponse({ status: 400, type: RelayErrorDto })
+  listTasksByCondition(@Auth() auth: AuthUser, @Body() body: unknown): Promise<ProtocolTask[]> {
+    return this.tasks.listByCondition(auth, body);
+  }
+
+  @Get(':id/image-seed')
+  @ApiOperation({ summary: 'The seed of a finished task, from its own upstream' })
+  @ApiResponse({ status: 200, type: ImageSeedDto })
+  @ApiResponse({ status: 404, type: RelayErrorDto })
+  async getImageSeed(@Auth() auth: AuthUser, @Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<unknown> {
+    const answer = await this.tasks.imageSeed(auth, id);
+    res.status(answer.status);
+    return answer.body;
+  }
+}

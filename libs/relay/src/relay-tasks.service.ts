@@ -1,0 +1,59 @@
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { ChannelRepository, UpstreamClient, UpstreamError } from '@app/channels';
+import type { AuthUser } from '@app/core';
+import { Task } from '@app/mj';
+import { ReturnCode, type Task as ProtocolTask } from '@app/mj-protocol';
+import { relayConfig } from './config/relay.config';
+import { invalid, RelayRejection } from './relay.errors';
+import { toProtocolTask } from './task-view';
+
+const taskMissing = (id: string) =>
+  new RelayRejection(HttpStatus.NOT_FOUND, ReturnCode.NOT_FOUND, '任务不存在', `Task ${id.slice(0, 64)} not found`);
+
+/** fetch and list-by-condition answer from the gateway's own database, only ever the caller's tasks. */
+@Injectable()
+export class RelayTasksService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly channels: ChannelRepository,
+    private readonly upstream: UpstreamClient,
+    @Inject(relayConfig.KEY) private readonly config: ConfigType<typeof relayConfig>,
+  ) {}
+
+  async fetch(auth: AuthUser, mjId: string): Promise<ProtocolTask> {
+    return toProtocolTask(await this.own(auth, mjId));
+  }
+
+  async listByCondition(auth: AuthUser, body: unknown): Promise<ProtocolTask[]> {
+    const ids = (body as { ids?: unknown } | null)?.ids;
+    if (ids === undefined || ids === null) return [];
+    if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string' || id.length > 64)) {
+      throw invalid('ids参数错误', 'ids must be an array of task id strings');
+    }
+    if (ids.length > this.config.maxIds) throw invalid('ids参数错误', `ids may hold at most ${this.config.maxIds} ids`);
+    if (!ids.length) return [];
+    const tasks = await this.em.find(Task, { userId: auth.id, mjId: { $in: [...new Set(ids as string[])] } }, { orderBy: { id: 'DESC' } });
+    return tasks.map(toProtocolTask);
+  }
+
+  /** Passed to the task's own channel with that channel's secret. */
+  async imageSeed(auth: AuthUser, mjId: string): Promise<{ status: number; body: unknown }> {
+    const task = await this.own(auth, mjId);
+    const channel = await this.channels.findLive(task.channelId);
+    if (!channel) throw new RelayRejection(HttpStatus.SERVICE_UNAVAILABLE, ReturnCode.NOT_FOUND, '账号不可用', `The channel of task ${mjId} was deleted`);
+    try {
+      return await this.upstream.imageSeed(channel, task.mjId);
+    } catch (error) {
+      if (!(error instanceof UpstreamError)) throw error;
+      throw new RelayRejection(HttpStatus.BAD_GATEWAY, ReturnCode.FAILURE, '上游不可用', `The upstream did not answer: ${error.message}`);
+    }
+  }
+
+  private async own(auth: AuthUser, mjId: string): Promise<Task> {
+    const task = mjId ? await this.em.findOne(Task, { userId: auth.id, mjId }, { orderBy: { id: 'DESC' } }) : null;
+    if (!task) throw taskMissing(mjId);
+    return task;
+  }
+}

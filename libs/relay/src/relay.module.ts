@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { BillingModule } from '@app/billing';
+import { ChannelsModule } from '@app/channels';
+import { MjModule } from '@app/mj';
+import { relayConfig } from './config/relay.config';
+import { RelayTasksController } from './relay-tasks.controller';
+import { RelayTasksService } from './relay-tasks.service';
+import { RelayController } from './relay.controller';
+import { RelayService } from './relay.service';
+
+@Module({
+  imports: [ConfigModule.forFeature(relayConfig), BillingModule, ChannelsModule, MjModule],
+  controllers: [RelayController, RelayTasksController],
+  providers: [RelayService, RelayTasksService],
+})
+export class RelayModule {}

@@ -1,0 +1,175 @@
+import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { ApiKeyQuotaExceededError, BillingService, InsufficientQuotaError } from '@app/billing';
+import { Channel, ChannelRepository, UpstreamClient, UpstreamError } from '@app/channels';
+import type { AuthUser } from '@app/core';
+import { Task } from '@app/mj';
+import { ReturnCode, type SubmitResultVO, ValidationMessage } from '@app/mj-protocol';
+import { channelOrder } from './channel-order';
+import { relayConfig } from './config/relay.config';
+import { invalid, parentMissing, parentNotReady, RelayRejection } from './relay.errors';
+import { planSubmit, SpeedMode, SubmitPlan, SubmitRoute } from './submit-plan';
+
+type Attempt = { channel: Channel; answer: SubmitResultVO } | { channel: Channel | null; error: string };
+
+const ACCEPTED = new Set<number>([ReturnCode.SUCCESS, ReturnCode.IN_QUEUE, ReturnCode.EXISTED]);
+const FIRST_POLL_DELAY_MS = 2000;
+
+/**
+ * The submit path of the relay: validate, pick the channel (the parent's for follow-ups), hold the price, call the
+ * upstream, then capture (accepted) or release (refused) in the transaction that records the outcome.
+ */
+@Injectable()
+export class RelayService {
+  private readonly logger = new Logger('Relay');
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly billing: BillingService,
+    private readonly upstream: UpstreamClient,
+    private readonly channels: ChannelRepository,
+    @Inject(relayConfig.KEY) private readonly config: ConfigType<typeof relayConfig>,
+  ) {}
+
+  async submit(auth: AuthUser, route: SubmitRoute, body: unknown, mode?: SpeedMode): Promise<unknown> {
+    const plan = planSubmit(route, body, {
+      imageLimitBytes: this.config.imageLimitBytes,
+      allowNotifyHook: this.config.allowNotifyHook,
+      allowAccountFilter: this.config.allowAccountFilter,
+      mode,
+    });
+    const parent = plan.parentMjId ? await this.parentOf(auth, plan) : null;
+    const candidates = parent ? [await this.channelOf(parent)] : channelOrder(await this.channels.findEnabled());
+    if (!candidates.length) {
+      throw new RelayRejection(HttpStatus.SERVICE_UNAVAILABLE, ReturnCode.NOT_FOUND, '无可用的账号实例', 'No upstream channel is enabled');
+    }
+    const price = await this.billing.priceOf(plan.action);
+    const task = await this.recordPending(auth, plan, parent, candidates[0].id, price).catch((error: unknown) => {
+      if (error instanceof InsufficientQuotaError || error instanceof ApiKeyQuotaExceededError) {
+        throw new RelayRejection(HttpStatus.PAYMENT_REQUIRED, ReturnCode.VALIDATION_ERROR, '余额不足', error.message);
+      }
+      throw error;
+    });
+    const attempt = await this.forward(plan, candidates, !parent);
+    if ('error' in attempt) {
+      await this.settleRefused(task.id, attempt.channel?.id ?? candidates[0].id, 0, attempt.error);
+      throw new RelayRejection(HttpStatus.BAD_GATEWAY, ReturnCode.FAILURE, '提交失败，上游不可用', `No upstream took the task: ${attempt.error}`);
+    }
+    const { channel, answer } = attempt;
+    if (ACCEPTED.has(answer.code) && (typeof answer.result === 'string' || Array.isArray(answer.result))) {
+      await this.settleAccepted(task.id, plan, channel, answer);
+    } else {
+      await this.settleRefused(task.id, channel.id, answer.code, answer.description || `upstream code ${answer.code}`);
+    }
+    return answer;
+  }
+
+  /** Follow-ups resolve against the caller's own tasks only; someone else's id is "not found". */
+  private async parentOf(auth: AuthUser, plan: SubmitPlan): Promise<Task> {
+    const parent = await this.em.findOne(Task, { userId: auth.id, mjId: plan.parentMjId! }, { orderBy: { id: 'DESC' } });
+    if (!parent) throw parentMissing(plan.parentMjId!);
+    if (plan.parentStatus && parent.status !== plan.parentStatus) throw parentNotReady(parent.mjId, parent.status);
+    if (plan.customId && parent.buttons.length && !parent.buttons.some((b) => b.customId === plan.customId)) {
+      throw invalid(ValidationMessage.UNKNOWN_ACTION, `Task ${parent.mjId} has no button ${plan.customId.slice(0, 80)}`);
+    }
+    return parent;
+  }
+
+  private async channelOf(parent: Task): Promise<Channel> {
+    const channel = await this.channels.findLive(parent.channelId);
+    if (!channel || !channel.enabled) {
+      throw new RelayRejection(HttpStatus.SERVICE_UNAVAILABLE, ReturnCode.NOT_FOUND, '账号不可用',
+        `The channel of task ${parent.mjId} is disabled or deleted; follow-ups must go to it`);
+    }
+    return channel;
+  }
+
+  /** Tries channels in order; moves on after a transport error, a 5xx or code 3, when there is a choice. */
+  private async forward(plan: SubmitPlan, candidates: Channel[], mayFailOver: boolean): Promise<Attempt> {
+    let last: Attempt = { channel: null, error: 'no channel tried' };
+    for (const [i, channel] of candidates.entries()) {
+      const isLast = i === candidates.length - 1 || !mayFailOver;
+      try {
+        const answer = await this.upstream.submit(channel, plan.upstreamPath, plan.body);
+        if (answer.code === ReturnCode.NOT_FOUND && !isLast) {
+          this.logger.warn(`channel ${channel.id} has no account (code 3); trying the next`);
+          continue;
+        }
+        return { channel, answer };
+      } catch (error) {
+        if (!(error instanceof UpstreamError)) throw error;
+        last = { channel, error: `channel ${channel.id}: ${error.message}` };
+        this.logger.warn(`submit to channel ${channel.id} failed: ${error.message}`);
+        if (!error.retryable || isLast) return last;
+      }
+    }
+    return last;
+  }
+
+  private recordPending(auth: AuthUser, plan: SubmitPlan, parent: Task | null, channelId: number, price: number): Promise<Task> {
+    const now = Date.now();
+    return this.em.transactional(async (tx) => {
+      const task = tx.create(Task, {
+        userId: auth.id,
+        apiKeyId: auth.apiKeyId ?? 0,
+        channelId,
+        parentId: parent?.id ?? 0,
+        action: plan.action,
+        prompt: plan.prompt || parent?.prompt || '',
+        promptEn: plan.prompt || parent?.promptEn || '',
+        state: plan.state,
+        submitTime: now,
+        deadlineAt: now + this.config.deadlineMs(plan.action),
+        nextPollAt: now + FIRST_POLL_DELAY_MS,
+      });
+      await tx.flush();
+      await this.billing.hold(tx, { userId: auth.id, apiKeyId: auth.apiKeyId, taskId: task.id, amount: price, reason: `${plan.action} submitted` });
+      return task;
+    });
+  }
+
+  private async settleAccepted(taskId: number, plan: SubmitPlan, channel: Channel, answer: SubmitResultVO): Promise<void> {
+    const now = Date.now();
+    const upload = plan.route === 'upload-discord-images';
+    const mjId = upload ? '' : String(answer.result);
+    await this.em.transactional(async (tx) => {
+      if (mjId) {
+        const existing = await tx.count(Task, { channelId: channel.id, mjId, id: { $ne: taskId } });
+        if (existing) {
+          // The upstream answered with a task we already have (OSS "already exists"): never charge twice.
+          await this.billing.giveBack(tx, taskId, 'release', 'the upstream task already existed');
+          await tx.nativeDelete(Task, { id: taskId });
+          return;
+        }
+      }
+      await tx.nativeUpdate(Task, { id: taskId }, {
+        mjId,
+        channelId: channel.id,
+        submitCode: answer.code,
+        status: upload ? 'SUCCESS' : answer.code === ReturnCode.EXISTED ? 'MODAL' : 'NOT_START',
+        progress: upload ? '100%' : '',
+        properties: answer.properties ?? {},
+        imageUrls: upload ? (answer.result as unknown as string[]) : [],
+        finishTime: upload ? now : 0,
+        updatedAt: now,
+      });
+      await this.billing.capture(tx, taskId);
+    });
+  }
+
+  private async settleRefused(taskId: number, channelId: number, code: number, reason: string): Promise<void> {
+    const now = Date.now();
+    await this.em.transactional(async (tx) => {
+      await tx.nativeUpdate(Task, { id: taskId }, {
+        channelId,
+        submitCode: code,
+        status: 'FAILURE',
+        failReason: reason.slice(0, 1000),
+        finishTime: now,
+        updatedAt: now,
+      });
+      await this.billing.giveBack(tx, taskId, 'release', `refused by the upstream: ${reason}`.slice(0, 500));
+    });
+  }
+}

@@ -1,0 +1,42 @@
+import { startSimulator, SimulatorHandle, SimulatorOptions } from '../apps/mj-simulator/src';
+import type { TestApp } from './app';
+
+export interface TestChannel {
+  id: number;
+  sim: SimulatorHandle;
+}
+
+/** A simulator over real HTTP, registered as a channel through the admin API. */
+export async function addSimulatorChannel(
+  t: TestApp,
+  options: SimulatorOptions & { name?: string; priority?: number; weight?: number } = {},
+): Promise<TestChannel> {
+  const { name, priority, weight, ...simOptions } = options;
+  const sim = await startSimulator({ port: 0, taskMs: 400, ...simOptions });
+  const res = await t.http
+    .post('/api/channels')
+    .set('Authorization', `Bearer ${await t.adminToken()}`)
+    .send({ name: name ?? `sim ${sim.port}`, base_url: sim.url, secret: simOptions.secret, priority, weight });
+  if (res.status !== 201) throw new Error(`channel: ${res.status} ${JSON.stringify(res.body)}`);
+  return { id: res.body.data.id, sim };
+}
+
+/** An sk-… key for the user whose dashboard token is given. */
+export async function createApiKey(t: TestApp, userToken: string, body: Record<string, unknown> = { name: 'test' }): Promise<string> {
+  const res = await t.http.post('/api/tokens').set('Authorization', `Bearer ${userToken}`).send(body);
+  if (res.status !== 201) throw new Error(`key: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body.data.key;
+}
+
+export async function until<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 10000, stepMs = 50): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, stepMs));
+  }
+}
+
+export const PNG_DATA_URL =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
