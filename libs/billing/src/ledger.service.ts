@@ -12,11 +12,13 @@ export class LedgerService {
 
   async list(query: ListLedgerQuery): Promise<LedgerPageDto> {
     const { page, pageSize, offset } = pageWindow(query);
-    const where: string[] = [];
-    const params: unknown[] = [];
-    if (query.user_id !== undefined) (where.push('user_id = ?'), params.push(query.user_id));
-    if (query.task_id !== undefined) (where.push('task_id = ?'), params.push(query.task_id));
-    if (query.kind !== undefined) (where.push('kind = ?'), params.push(query.kind));
+    const filters: [string, unknown][] = [
+      ['user_id = ?', query.user_id],
+      ['task_id = ?', query.task_id],
+      ['kind = ?', query.kind],
+    ].filter(([, value]) => value !== undefined) as [string, unknown][];
+    const where = filters.map(([sql]) => sql);
+    const params = filters.map(([, value]) => value);
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [count, rows] = await Promise.all([
       exec<{ n: string }>(this.em, `SELECT count(*) AS n FROM ledger_entries ${clause}`, params),

@@ -4,7 +4,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { BadRequestError, NotFoundError, PageQuery, pageWindow } from '@app/core';
 import type { AuthUser } from '@app/core';
 import { ApiKey } from './api-key.entity';
-import { ApiKeyDto, ApiKeyPageDto, CreateApiKeyDto, CreatedApiKeyDto, toApiKeyDto } from './api-key.dto';
+import { ApiKeyPageDto, CreateApiKeyDto, CreatedApiKeyDto, toApiKeyDto } from './api-key.dto';
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 

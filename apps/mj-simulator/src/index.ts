@@ -1,0 +1,4 @@
+export { startSimulator } from './simulator';
+export type { RouteStats, SimulatorHandle, SimulatorOptions, SimulatorStats } from './simulator';
+export { SIM_MODES, type SimMode } from './modes';
+export { parseFaults, type FaultSpec } from './faults';

@@ -1,0 +1,81 @@
+import { createServer, ServerResponse } from 'node:http';
+import { parseArgs } from 'node:util';
+import { Pool } from 'pg';
+import { countQuery, filterFromQuery, pageQuery } from './list-queries';
+
+/**
+ * The yardstick for the task lists: node:http and a pg Pool running the gateway's SQL and answering the same
+ * bytes, with no framework, auth, validation or logging. `node baseline-server.js --port P --database-url U --pool N`
+ */
+const { values: args } = parseArgs({
+  options: { port: { type: 'string' }, 'database-url': { type: 'string' }, pool: { type: 'string', default: '10' } },
+});
+const pool = new Pool({ connectionString: args['database-url'], max: Number(args.pool) });
+const MAX_PAGE_SIZE = 100;
+
+interface Row {
+  id: number;
+  user_id: number;
+  channel_id: number;
+  mj_id: string;
+  action: string;
+  prompt: string;
+  prompt_en: string;
+  status: string;
+  progress: string;
+  image_url: string;
+  video_url: string;
+  video_urls: string[];
+  submit_time: number;
+  start_time: number;
+  finish_time: number;
+  fail_reason: string;
+  quota: number;
+}
+
+// Field order as in libs/mj/src/dto/task.dto.ts, so both servers send byte-identical JSON.
+function toItem(row: Row, admin: boolean) {
+  const item = {
+    id: row.id, mj_id: row.mj_id, action: row.action, prompt: row.prompt, prompt_en: row.prompt_en,
+    status: row.status, progress: row.progress, image_url: row.image_url, video_url: row.video_url,
+    video_urls: JSON.stringify(row.video_urls ?? []), submit_time: row.submit_time, start_time: row.start_time,
+    finish_time: row.finish_time, fail_reason: row.fail_reason, quota: row.quota,
+  };
+  return admin ? { ...item, user_id: row.user_id, channel_id: row.channel_id } : item;
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+async function listTasks(url: URL, admin: boolean) {
+  const filter = filterFromQuery(url.searchParams, admin);
+  const p = Number(url.searchParams.get('p') ?? 1);
+  const pageSize = Math.min(Number(url.searchParams.get('page_size') ?? 20), MAX_PAGE_SIZE);
+  const offset = (p - 1) * pageSize;
+  const count = await pool.query<{ n: string | null }>(countQuery(filter));
+  const total = Number(count.rows[0]?.n ?? 0);
+  const rows = offset < total ? (await pool.query<Row>(pageQuery(filter, offset, pageSize))).rows : [];
+  return { success: true, message: '', data: { items: rows.map((row) => toItem(row, admin)), total, page: p, page_size: pageSize } };
+}
+
+const server = createServer((req, res) => {
+  const url = new URL(req.url ?? '/', 'http://baseline');
+  const path = url.pathname.replace(/\/+$/, '');
+  if (path === '/health') return send(res, 200, { success: true, message: '' });
+  if (path !== '/api/mj/self' && path !== '/api/mj') return send(res, 404, { success: false, message: 'Not found' });
+  listTasks(url, path === '/api/mj').then(
+    (body) => send(res, 200, body),
+    (error: unknown) => send(res, 500, { success: false, message: String(error) }),
+  );
+});
+
+server.listen(Number(args.port), '127.0.0.1');
+const close = () => {
+  server.close(() => void pool.end().then(() => process.exit(0)));
+  server.closeAllConnections();
+};
+process.on('SIGTERM', close);
+process.on('SIGINT', close);

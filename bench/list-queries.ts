@@ -1,0 +1,86 @@
+/**
+ * The SQL the gateway runs for one task-list page, copied from libs/mj/src/task.repository.ts (count, then page)
+ * with pg's $n placeholders. Keep the two in step: the baseline is only a yardstick if it does the same work.
+ */
+export interface ListFilter {
+  userId?: number;
+  channelId?: number;
+  mjId?: string;
+  fromMs?: number;
+  toMs?: number;
+  status?: string;
+  action?: string;
+}
+
+export interface SqlQuery {
+  text: string;
+  values: unknown[];
+}
+
+const ROW_COLUMNS = `t.id, t.user_id, t.channel_id, t.mj_id, t.action, t.prompt, t.prompt_en, t.status, t.progress,
+  t.image_url, t.video_url, t.video_urls, (t.submit_time / 1000)::int8::float8 AS submit_time,
+  (t.start_time / 1000)::int8::float8 AS start_time, (t.finish_time / 1000)::int8::float8 AS finish_time,
+  t.fail_reason, t.quota::float8 AS quota`;
+
+function where(filter: ListFilter): { sql: string; values: unknown[] } {
+  const parts: string[] = [];
+  const values: unknown[] = [];
+  const add = (column: string, op: string, value: unknown) => {
+    values.push(value);
+    parts.push(`${column} ${op} $${values.length}`);
+  };
+  if (filter.userId !== undefined) add('user_id', '=', filter.userId);
+  if (filter.channelId !== undefined) add('channel_id', '=', filter.channelId);
+  if (filter.mjId !== undefined) add('mj_id', '=', filter.mjId);
+  if (filter.fromMs !== undefined) add('submit_time', '>=', filter.fromMs);
+  if (filter.toMs !== undefined) add('submit_time', '<=', filter.toMs);
+  if (filter.status !== undefined) add('status', '=', filter.status);
+  if (filter.action !== undefined) add('action', '=', filter.action);
+  return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', values };
+}
+
+const onlyKeys = (filter: ListFilter, allowed: (keyof ListFilter)[]) =>
+  (Object.keys(filter) as (keyof ListFilter)[]).every((key) => filter[key] === undefined || allowed.includes(key));
+
+/** Totals by user or channel come from the trigger-kept counters; anything else counts rows. */
+export function countQuery(filter: ListFilter): SqlQuery {
+  if (filter.userId !== undefined && onlyKeys(filter, ['userId', 'status'])) {
+    const w = where({ userId: filter.userId, status: filter.status });
+    return { text: `SELECT sum(n) AS n FROM task_counts_by_user ${w.sql}`, values: w.values };
+  }
+  if (onlyKeys(filter, ['channelId', 'status'])) {
+    const w = where({ channelId: filter.channelId, status: filter.status });
+    return { text: `SELECT sum(n) AS n FROM task_counts_by_channel ${w.sql}`, values: w.values };
+  }
+  const w = where(filter);
+  return { text: `SELECT count(*) AS n FROM tasks ${w.sql}`, values: w.values };
+}
+
+export function pageQuery(filter: ListFilter, offset: number, limit: number): SqlQuery {
+  const w = where(filter);
+  const n = w.values.length;
+  return {
+    text: `SELECT ${ROW_COLUMNS} FROM tasks t
+       JOIN (SELECT id FROM tasks ${w.sql} ORDER BY id DESC LIMIT $${n + 1} OFFSET $${n + 2}) page USING (id)
+       ORDER BY t.id DESC`,
+    values: [...w.values, limit, offset],
+  };
+}
+
+const MILLISECONDS_FROM = 1e12;
+
+/** The gateway's reading of the list query string (mj.service.ts), minus validation. */
+export function filterFromQuery(query: URLSearchParams, admin: boolean): ListFilter {
+  const filter: ListFilter = {};
+  const int = (name: string) => (query.has(name) ? Number(query.get(name)) : undefined);
+  const start = int('start_timestamp');
+  const end = int('end_timestamp');
+  if (query.has('mj_id')) filter.mjId = query.get('mj_id')!;
+  if (start !== undefined) filter.fromMs = start >= MILLISECONDS_FROM ? start : start * 1000;
+  if (end !== undefined) filter.toMs = end >= MILLISECONDS_FROM ? end : end * 1000 + 999;
+  if (query.has('status')) filter.status = query.get('status')!;
+  if (query.has('action')) filter.action = query.get('action')!;
+  if (int('user_id') !== undefined) filter.userId = int('user_id');
+  if (admin && int('channel_id') !== undefined) filter.channelId = int('channel_id');
+  return filter;
+}

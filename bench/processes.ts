@@ -1,0 +1,71 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
+import { createServer } from 'node:net';
+import { readFile } from 'node:fs/promises';
+
+export interface RunningServer {
+  name: string;
+  baseUrl: string;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/** A port nobody listens on right now (the kernel picks it). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function exited(child: ChildProcess): Promise<void> {
+  return child.exitCode !== null || child.signalCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/**
+ * Starts `node <script>` with its output in `logFile`, and waits until `readyPath` answers 200.
+ * On failure the log's tail is in the error, since the child's own message is the useful part.
+ */
+export async function startServer(options: {
+  name: string;
+  script: string;
+  args?: string[];
+  env: NodeJS.ProcessEnv;
+  port: number;
+  readyPath: string;
+  logFile: string;
+  timeoutMs?: number;
+}): Promise<RunningServer> {
+  const log = createWriteStream(options.logFile);
+  const child = spawn(process.execPath, [options.script, ...(options.args ?? [])], {
+    env: options.env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout!.pipe(log);
+  child.stderr!.pipe(log);
+  const baseUrl = `http://127.0.0.1:${options.port}`;
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    const done = await Promise.race([exited(child).then(() => true), sleep(5000).then(() => false)]);
+    if (!done) child.kill('SIGKILL');
+    await exited(child);
+  };
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) break;
+    const ok = await fetch(baseUrl + options.readyPath).then((r) => r.ok, () => false);
+    if (ok) return { name: options.name, baseUrl, pid: child.pid!, stop };
+    await sleep(200);
+  }
+  await stop();
+  const tail = (await readFile(options.logFile, 'utf8').catch(() => '')).split('\n').slice(-20).join('\n');
+  throw new Error(`${options.name} did not become ready (log ${options.logFile}):\n${tail}`);
+}
