@@ -5,7 +5,7 @@ import { ChannelRepository } from './channel.repository';
 @Entity({ tableName: 'channels', repository: () => ChannelRepository })
 export class Channel {
   [EntityRepositoryType]?: ChannelRepository;
-  [OptionalProps]?: 'secret' | 'enabled' | 'priority' | 'weight' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'secret' | 'enabled' | 'priority' | 'weight' | 'notifyEnabled' | 'createdAt' | 'updatedAt';
 
   @PrimaryKey({ autoincrement: true })
   id!: number;
@@ -28,6 +28,10 @@ export class Channel {
 
   @Property()
   weight = 1;
+
+  /** Pass the upstream our own notifyHook so results arrive before the next poll. */
+  @Property()
+  notifyEnabled = false;
 
   @Property()
   createdAt: Date = new Date();

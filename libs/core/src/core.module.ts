@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { appConfig } from './config/app.config';
 import { databaseConfig } from './config/database.config';
 import { DatabaseModule } from './database/database.module';
+import { TaskEvents } from './events/task-events';
 import { HealthController } from './health/health.controller';
 import { EnvelopeInterceptor } from './http/envelope.interceptor';
 import { ErrorsFilter } from './http/errors.filter';
@@ -34,9 +35,11 @@ import { createValidationPipe } from './http/validation.pipe';
   ],
   controllers: [HealthController],
   providers: [
+    TaskEvents,
     { provide: APP_FILTER, useClass: ErrorsFilter },
     { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
     { provide: APP_PIPE, useFactory: createValidationPipe },
   ],
+  exports: [TaskEvents],
 })
 export class CoreModule {}

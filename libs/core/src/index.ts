@@ -5,3 +5,4 @@ export * from './database/embedded-postgres';
 export * from './database/migrate';
 export * from './database/orm-options';
 export * from './http';
+export * from './events/task-events';

@@ -14,7 +14,7 @@ export interface TaskButton {
 @Entity({ tableName: 'tasks', repository: () => TaskRepository })
 export class Task {
   [EntityRepositoryType]?: TaskRepository;
-  [OptionalProps]?: 'channelId' | 'apiKeyId' | 'parentId' | 'mjId' | 'status' | 'progress' | 'prompt' | 'promptEn' | 'description' | 'state' | 'submitCode' | 'imageUrl' | 'imageUrls' | 'videoUrl' | 'videoUrls' | 'buttons' | 'properties' | 'failReason' | 'quota' | 'startTime' | 'finishTime' | 'deadlineAt' | 'nextPollAt' | 'missedPolls' | 'updatedAt';
+  [OptionalProps]?: 'channelId' | 'apiKeyId' | 'parentId' | 'mjId' | 'status' | 'progress' | 'prompt' | 'promptEn' | 'description' | 'state' | 'submitCode' | 'imageUrl' | 'imageUrls' | 'videoUrl' | 'videoUrls' | 'buttons' | 'properties' | 'failReason' | 'quota' | 'startTime' | 'finishTime' | 'deadlineAt' | 'nextPollAt' | 'idlePolls' | 'missedPolls' | 'updatedAt';
 
   @PrimaryKey({ autoincrement: true })
   id!: number;
@@ -99,6 +99,11 @@ export class Task {
   @Property({ type: new BigIntType('number') })
   nextPollAt = 0;
 
+  /** Consecutive polls that found no change; the poll interval backs off with it. */
+  @Property()
+  idlePolls = 0;
+
+  /** Consecutive successful polls whose answer left this task out; past a limit it is lost. */
   @Property()
   missedPolls = 0;
 

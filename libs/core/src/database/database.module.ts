@@ -14,7 +14,7 @@ export class DatabaseLocation implements OnApplicationShutdown {
   constructor(
     readonly url: string,
     readonly description: string,
-    private readonly embedded?: EmbeddedPostgres,
+    readonly embedded?: EmbeddedPostgres,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,0 +1,85 @@
+import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { EventEmitter } from 'node:events';
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { DatabaseLocation } from '../database/database.module';
+
+/** A change of a task, as every instance announces it (small: listeners read the rest from the database). */
+export interface TaskEvent {
+  id: number;
+  user_id: number;
+  channel_id: number;
+  mj_id: string;
+  action: string;
+  status: string;
+  progress: string;
+  /** Epoch ms on the announcing instance's clock. */
+  at: number;
+}
+
+const CHANNEL = 'mj_task_events';
+
+/**
+ * Task changes in-process and across instances: `publish` tells local listeners at once and every other instance
+ * through PostgreSQL NOTIFY; events from other instances arrive through LISTEN. (The embedded database serves one
+ * instance only, so there it stays in-process.)
+ */
+@Injectable()
+export class TaskEvents implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('TaskEvents');
+  private readonly emitter = new EventEmitter().setMaxListeners(0);
+  private readonly origin = randomUUID();
+  private listener?: Client;
+  private publisher?: Client;
+
+  constructor(private readonly database: DatabaseLocation) {}
+
+  async onModuleInit(): Promise<void> {
+    if (this.database.embedded) return;
+    try {
+      this.listener = new Client({ connectionString: this.database.url });
+      this.listener.on('error', (error) => this.logger.warn(`LISTEN connection: ${error.message}`));
+      await this.listener.connect();
+      this.listener.on('notification', (message) => this.receive(message.payload));
+      await this.listener.query(`LISTEN ${CHANNEL}`);
+      this.publisher = new Client({ connectionString: this.database.url });
+      this.publisher.on('error', (error) => this.logger.warn(`NOTIFY connection: ${error.message}`));
+      await this.publisher.connect();
+    } catch (error) {
+      this.logger.warn(`cross-instance task events are off: ${(error as Error).message}`);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([this.listener?.end().catch(() => undefined), this.publisher?.end().catch(() => undefined)]);
+  }
+
+  /** Call after the transaction that made the changes has committed. */
+  publish(events: TaskEvent[]): void {
+    if (!events.length) return;
+    for (const event of events) this.emitter.emit('task', event);
+    if (!this.publisher) return;
+    // NOTIFY payloads are limited to 8000 bytes: send in slices.
+    for (let i = 0; i < events.length; i += 40) {
+      const payload = JSON.stringify({ origin: this.origin, events: events.slice(i, i + 40) });
+      this.publisher.query('SELECT pg_notify($1, $2)', [CHANNEL, payload]).catch((error: Error) => {
+        this.logger.warn(`NOTIFY failed: ${error.message}`);
+      });
+    }
+  }
+
+  subscribe(listener: (event: TaskEvent) => void): () => void {
+    this.emitter.on('task', listener);
+    return () => this.emitter.off('task', listener);
+  }
+
+  private receive(payload: string | undefined): void {
+    try {
+      const message = JSON.parse(payload ?? '') as { origin: string; events: TaskEvent[] };
+      if (message.origin === this.origin) return;
+      for (const event of message.events) this.emitter.emit('task', event);
+    } catch {
+      this.logger.warn('ignored a malformed task event');
+    }
+  }
+}
