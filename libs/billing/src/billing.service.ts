@@ -66,18 +66,18 @@ export class BillingService {
     );
   }
 
-  /** The upstream accepted the task: the hold becomes its charge, shown in the task's `quota`. */
+  /** The upstream accepted the task: what is held becomes its charge, shown in the task's `quota`. */
   async capture(tx: EntityManager, taskId: number): Promise<number> {
     const held = await this.heldFor(tx, taskId);
     if (!held) return 0;
-    const inserted = await exec(
+    await exec(
       tx,
       `INSERT INTO ledger_entries (user_id, task_id, kind, amount, balance_after, reason)
        SELECT ?, ?, 'capture', 0, quota, 'accepted by the upstream' FROM users WHERE id = ?
-       ON CONFLICT DO NOTHING RETURNING id`,
+       ON CONFLICT DO NOTHING`,
       [held.userId, taskId, held.userId],
     );
-    if (inserted.length) await exec(tx, 'UPDATE tasks SET quota = ? WHERE id = ?', [held.amount, taskId]);
+    await exec(tx, 'UPDATE tasks SET quota = ? WHERE id = ?', [held.amount, taskId]);
     return held.amount;
   }
 
@@ -136,9 +136,10 @@ export class BillingService {
   }
 
   private async heldFor(tx: EntityManager, taskId: number): Promise<{ userId: number; amount: number } | null> {
+    // A MODAL task may hold twice (its button, then its confirm); everything held goes back together.
     const rows = await exec<{ user_id: number; amount: string }>(
       tx,
-      `SELECT user_id, -amount AS amount FROM ledger_entries WHERE task_id = ? AND kind = 'hold'`,
+      `SELECT user_id, -sum(amount) AS amount FROM ledger_entries WHERE task_id = ? AND kind = 'hold' GROUP BY user_id`,
       [taskId],
     );
     return rows.length ? { userId: rows[0].user_id, amount: Number(rows[0].amount) } : null;

@@ -32,6 +32,7 @@ export class ChannelsService {
       enabled: dto.enabled ?? true,
       priority: dto.priority ?? 0,
       weight: dto.weight ?? 1,
+      notifyEnabled: dto.notify_enabled ?? false,
     });
     await this.em.persistAndFlush(channel);
     return toChannelDto(channel);
@@ -45,6 +46,7 @@ export class ChannelsService {
     if (dto.enabled !== undefined) channel.enabled = dto.enabled;
     if (dto.priority !== undefined) channel.priority = dto.priority;
     if (dto.weight !== undefined) channel.weight = dto.weight;
+    if (dto.notify_enabled !== undefined) channel.notifyEnabled = dto.notify_enabled;
     await this.em.flush();
     return toChannelDto(channel);
   }

@@ -9,6 +9,7 @@ import { databaseConfig } from './config/database.config';
 import { DatabaseModule } from './database/database.module';
 import { TaskEvents } from './events/task-events';
 import { HealthController } from './health/health.controller';
+import { MetricsController, MetricsRegistry } from './health/metrics';
 import { EnvelopeInterceptor } from './http/envelope.interceptor';
 import { ErrorsFilter } from './http/errors.filter';
 import { createValidationPipe } from './http/validation.pipe';
@@ -33,13 +34,14 @@ import { createValidationPipe } from './http/validation.pipe';
     DatabaseModule,
     TerminusModule,
   ],
-  controllers: [HealthController],
+  controllers: [HealthController, MetricsController],
   providers: [
     TaskEvents,
+    MetricsRegistry,
     { provide: APP_FILTER, useClass: ErrorsFilter },
     { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
     { provide: APP_PIPE, useFactory: createValidationPipe },
   ],
-  exports: [TaskEvents],
+  exports: [TaskEvents, MetricsRegistry],
 })
 export class CoreModule {}

@@ -6,3 +6,4 @@ export * from './database/migrate';
 export * from './database/orm-options';
 export * from './http';
 export * from './events/task-events';
+export * from './health/metrics';

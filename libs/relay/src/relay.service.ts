@@ -2,14 +2,20 @@ import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { ApiKeyQuotaExceededError, BillingService, InsufficientQuotaError } from '@app/billing';
-import { Channel, ChannelRepository, UpstreamClient, UpstreamError } from '@app/channels';
-import type { AuthUser } from '@app/core';
+import { Channel, ChannelRepository, NotifyTokens, UpstreamClient, UpstreamError } from '@app/channels';
+import { appConfig, type AuthUser } from '@app/core';
 import { Task } from '@app/mj';
 import { ReturnCode, type SubmitResultVO, ValidationMessage } from '@app/mj-protocol';
 import { channelOrder } from './channel-order';
 import { relayConfig } from './config/relay.config';
 import { invalid, parentMissing, parentNotReady, RelayRejection } from './relay.errors';
 import { planSubmit, SpeedMode, SubmitPlan, SubmitRoute } from './submit-plan';
+
+/** Where the request came from: its speed prefix and the gateway's address as the client reached it. */
+export interface RelayContext {
+  mode?: SpeedMode;
+  baseUrl: string;
+}
 
 type Attempt = { channel: Channel; answer: SubmitResultVO } | { channel: Channel | null; error: string };
 
@@ -29,15 +35,17 @@ export class RelayService {
     private readonly billing: BillingService,
     private readonly upstream: UpstreamClient,
     private readonly channels: ChannelRepository,
+    private readonly notify: NotifyTokens,
     @Inject(relayConfig.KEY) private readonly config: ConfigType<typeof relayConfig>,
+    @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
   ) {}
 
-  async submit(auth: AuthUser, route: SubmitRoute, body: unknown, mode?: SpeedMode): Promise<unknown> {
+  async submit(auth: AuthUser, route: SubmitRoute, body: unknown, context: RelayContext): Promise<unknown> {
     const plan = planSubmit(route, body, {
       imageLimitBytes: this.config.imageLimitBytes,
       allowNotifyHook: this.config.allowNotifyHook,
       allowAccountFilter: this.config.allowAccountFilter,
-      mode,
+      mode: context.mode,
     });
     const parent = plan.parentMjId ? await this.parentOf(auth, plan) : null;
     const candidates = parent ? [await this.channelOf(parent)] : channelOrder(await this.channels.findEnabled());
@@ -45,13 +53,14 @@ export class RelayService {
       throw new RelayRejection(HttpStatus.SERVICE_UNAVAILABLE, ReturnCode.NOT_FOUND, '无可用的账号实例', 'No upstream channel is enabled');
     }
     const price = await this.billing.priceOf(plan.action);
-    const task = await this.recordPending(auth, plan, parent, candidates[0].id, price).catch((error: unknown) => {
+    const recording = plan.route === 'modal' ? this.recordConfirm(auth, plan, parent!, price) : this.recordPending(auth, plan, parent, candidates[0].id, price);
+    const task = await recording.catch((error: unknown) => {
       if (error instanceof InsufficientQuotaError || error instanceof ApiKeyQuotaExceededError) {
         throw new RelayRejection(HttpStatus.PAYMENT_REQUIRED, ReturnCode.VALIDATION_ERROR, '余额不足', error.message);
       }
       throw error;
     });
-    const attempt = await this.forward(plan, candidates, !parent);
+    const attempt = await this.forward(plan, candidates, !parent, this.app.PUBLIC_URL ?? context.baseUrl);
     if ('error' in attempt) {
       await this.settleRefused(task.id, attempt.channel?.id ?? candidates[0].id, 0, attempt.error);
       throw new RelayRejection(HttpStatus.BAD_GATEWAY, ReturnCode.FAILURE, '提交失败，上游不可用', `No upstream took the task: ${attempt.error}`);
@@ -86,12 +95,14 @@ export class RelayService {
   }
 
   /** Tries channels in order; moves on after a transport error, a 5xx or code 3, when there is a choice. */
-  private async forward(plan: SubmitPlan, candidates: Channel[], mayFailOver: boolean): Promise<Attempt> {
+  private async forward(plan: SubmitPlan, candidates: Channel[], mayFailOver: boolean, baseUrl: string): Promise<Attempt> {
     let last: Attempt = { channel: null, error: 'no channel tried' };
     for (const [i, channel] of candidates.entries()) {
       const isLast = i === candidates.length - 1 || !mayFailOver;
       try {
-        const answer = await this.upstream.submit(channel, plan.upstreamPath, plan.body);
+        // With callbacks on, the upstream reports to us (our notifyHook wins over a client's).
+        const body = channel.notifyEnabled ? { ...plan.body, notifyHook: this.notify.hookUrl(baseUrl, channel.id) } : plan.body;
+        const answer = await this.upstream.submit(channel, plan.upstreamPath, body);
         if (answer.code === ReturnCode.NOT_FOUND && !isLast) {
           this.logger.warn(`channel ${channel.id} has no account (code 3); trying the next`);
           continue;
@@ -126,6 +137,20 @@ export class RelayService {
       await tx.flush();
       await this.billing.hold(tx, { userId: auth.id, apiKeyId: auth.apiKeyId, taskId: task.id, amount: price, reason: `${plan.action} submitted` });
       return task;
+    });
+  }
+
+  /** A modal confirm continues its MODAL task (same row, same upstream id), held a second time for the confirm. */
+  private recordConfirm(auth: AuthUser, plan: SubmitPlan, modal: Task, price: number): Promise<Task> {
+    return this.em.transactional(async (tx) => {
+      const claimed = await tx.nativeUpdate(Task, { id: modal.id, status: 'MODAL' }, {
+        status: 'NOT_START',
+        ...(plan.prompt ? { prompt: plan.prompt, promptEn: plan.prompt } : {}),
+        updatedAt: Date.now(),
+      });
+      if (!claimed) throw parentNotReady(modal.mjId, 'no longer MODAL');
+      await this.billing.hold(tx, { userId: auth.id, apiKeyId: auth.apiKeyId, taskId: modal.id, amount: price, reason: 'MODAL confirmed' });
+      return modal;
     });
   }
 

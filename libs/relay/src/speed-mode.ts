@@ -15,7 +15,3 @@ export function speedModePrefix(req: Request & { speedMode?: SpeedMode }, _res: 
   }
   next();
 }
-
-export function speedModeOf(req: { speedMode?: SpeedMode }): SpeedMode | undefined {
-  return req.speedMode;
-}

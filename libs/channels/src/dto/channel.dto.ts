@@ -25,6 +25,9 @@ export class ChannelDto {
   @ApiProperty({ example: 1, description: 'Share of traffic among channels of equal priority' })
   weight: number;
 
+  @ApiProperty({ example: false, description: 'The upstream is given our notifyHook, so results arrive before the next poll' })
+  notify_enabled: boolean;
+
   @ApiProperty({ example: 1764061200, description: 'Unix seconds' })
   created_at: number;
 
@@ -47,6 +50,7 @@ export function toChannelDto(channel: Channel): ChannelDto {
     enabled: channel.enabled,
     priority: channel.priority,
     weight: channel.weight,
+    notify_enabled: channel.notifyEnabled,
     created_at: Math.floor(channel.createdAt.getTime() / 1000),
     updated_at: Math.floor(channel.updatedAt.getTime() / 1000),
   };
@@ -92,6 +96,11 @@ export class CreateChannelDto {
   @Min(1, { message: 'weight must be an integer between 1 and 1000' })
   @Max(1000, { message: 'weight must be an integer between 1 and 1000' })
   weight?: number;
+
+  @ApiPropertyOptional({ default: false, description: 'Give the upstream our notifyHook' })
+  @IsOptional()
+  @IsBoolean({ message: 'notify_enabled must be true or false' })
+  notify_enabled?: boolean;
 }
 
 export class UpdateChannelDto {
@@ -133,6 +142,11 @@ export class UpdateChannelDto {
   @Min(1, { message: 'weight must be an integer between 1 and 1000' })
   @Max(1000, { message: 'weight must be an integer between 1 and 1000' })
   weight?: number;
+
+  @ApiPropertyOptional({ default: false, description: 'Give the upstream our notifyHook' })
+  @IsOptional()
+  @IsBoolean({ message: 'notify_enabled must be true or false' })
+  notify_enabled?: boolean;
 }
 
 export class ChannelPageDto {

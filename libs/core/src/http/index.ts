@@ -7,3 +7,4 @@ export * from './errors.filter';
 export * from './validation.pipe';
 export * from './page.query';
 export * from './authenticated.decorator';
+export * from './base-url';

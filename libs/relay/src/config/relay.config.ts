@@ -29,17 +29,17 @@ export class RelayEnv {
   @IsBoolean()
   RELAY_ALLOW_ACCOUNT_FILTER: boolean = false;
 
-  /** Minutes an image task may take, from our submit, before it fails and is refunded. */
+  /** Seconds an image task may take, from our own submit, before it fails and is refunded. */
   @IsInt()
   @Min(1)
-  @Max(1440)
-  TASK_DEADLINE_MIN: number = 10;
+  @Max(86400)
+  TASK_DEADLINE_S: number = 600;
 
-  /** The same for VIDEO tasks. */
+  /** The same for VIDEO tasks, which run longer. */
   @IsInt()
   @Min(1)
-  @Max(1440)
-  VIDEO_DEADLINE_MIN: number = 30;
+  @Max(86400)
+  VIDEO_DEADLINE_S: number = 1800;
 }
 
 export interface RelayConfig {
@@ -57,6 +57,6 @@ export const relayConfig = registerAs('relay', (): RelayConfig => {
     maxIds: env.RELAY_MAX_IDS,
     allowNotifyHook: env.RELAY_ALLOW_NOTIFY_HOOK,
     allowAccountFilter: env.RELAY_ALLOW_ACCOUNT_FILTER,
-    deadlineMs: (action) => (action.startsWith('VIDEO') ? env.VIDEO_DEADLINE_MIN : env.TASK_DEADLINE_MIN) * 60_000,
+    deadlineMs: (action) => (action.startsWith('VIDEO') ? env.VIDEO_DEADLINE_S : env.TASK_DEADLINE_S) * 1000,
   };
 });

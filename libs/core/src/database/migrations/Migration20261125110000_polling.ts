@@ -1,9 +1,13 @@
 import { Migration } from '@mikro-orm/migrations';
 
-/** Polling backoff per task, and the per-channel switch for upstream notify callbacks. */
+/** Polling backoff per task, the per-channel switch for upstream notify callbacks, and repeatable holds. */
 export class Migration20261125110000_polling extends Migration {
   override async up(): Promise<void> {
     this.addSql(`ALTER TABLE tasks ADD COLUMN idle_polls integer NOT NULL DEFAULT 0`);
     this.addSql(`ALTER TABLE channels ADD COLUMN notify_enabled boolean NOT NULL DEFAULT false`);
+    // A MODAL task is held twice (its button, then its confirm): holds are no longer unique per task.
+    this.addSql(`DROP INDEX ledger_entries_task_kind_key`);
+    this.addSql(`CREATE UNIQUE INDEX ledger_entries_task_kind_key ON ledger_entries (task_id, kind)
+      WHERE task_id IS NOT NULL AND kind <> 'hold'`);
   }
 }

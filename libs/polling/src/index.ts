@@ -1,0 +1,3 @@
+export * from './polling.module';
+export * from './polling.service';
+export * from './state-rules';

@@ -1,0 +1,162 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Channel, UpstreamClient, UpstreamError } from '@app/channels';
+import { ClaimedTask, claimDueTasks } from './claimed-task';
+import { pollingConfig } from './config/polling.config';
+import { runLimited } from './limiter';
+import { PollingMetrics } from './polling.metrics';
+import { applyUpstream } from './state-rules';
+import { TaskOutcome, TaskWriter, WriteResult } from './task-writer';
+
+export interface PassReport extends WriteResult {
+  claimed: number;
+  errors: Record<number, number>;
+  durationMs: number;
+}
+
+/**
+ * One idempotent polling pass: claim due tasks, ask each channel for them in batches (channels side by side, within
+ * a limit, each request with its own timeout), apply the state rules, and write what changed with its refunds.
+ * Deadlines are on our clock from our own submit time; a task the upstream keeps leaving out is lost; a deleted
+ * channel's tasks fail. An upstream that keeps erroring fails nothing before the deadline.
+ */
+@Injectable()
+export class PollingService {
+  private readonly logger = new Logger('Polling');
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly upstream: UpstreamClient,
+    private readonly writer: TaskWriter,
+    private readonly metrics: PollingMetrics,
+    @Inject(pollingConfig.KEY) private readonly config: ConfigType<typeof pollingConfig>,
+  ) {}
+
+  async pass(): Promise<PassReport> {
+    const started = performance.now();
+    const now = Date.now();
+    const lease = now + this.config.requestTimeoutMs * 2 + this.config.intervalMs;
+    const claimed = await claimDueTasks(this.em, now, lease, this.config.claimLimit);
+    const report: PassReport = { claimed: claimed.length, changed: 0, finished: 0, refunded: 0, errors: {}, durationMs: 0 };
+    if (claimed.length) {
+      const channels = await this.channelsOf(claimed);
+      const jobs = this.batches(claimed).map((batch) => () => this.pollBatch(batch, channels.get(batch[0].channelId), report));
+      await runLimited(jobs, this.config.concurrency);
+    }
+    report.durationMs = Math.round(performance.now() - started);
+    this.metrics.passDuration.observe(report.durationMs / 1000);
+    if (claimed.length) {
+      this.logger.log(
+        `pass: claimed ${report.claimed}, changed ${report.changed}, finished ${report.finished}, refunded ${report.refunded}, ` +
+          `errors ${JSON.stringify(report.errors)}, ${report.durationMs} ms`,
+      );
+    }
+    return report;
+  }
+
+  private async channelsOf(tasks: ClaimedTask[]): Promise<Map<number, Channel>> {
+    const ids = [...new Set(tasks.map((t) => t.channelId))];
+    const channels = await this.em.fork().find(Channel, { id: { $in: ids }, deletedAt: null });
+    return new Map(channels.map((c) => [c.id, c]));
+  }
+
+  /** Per channel, in slices of at most `batchSize` ids; tasks without an upstream id go alone. */
+  private batches(tasks: ClaimedTask[]): ClaimedTask[][] {
+    const byChannel = new Map<string, ClaimedTask[]>();
+    for (const task of tasks) {
+      const key = task.mjId ? String(task.channelId) : `orphan:${task.channelId}`;
+      byChannel.set(key, [...(byChannel.get(key) ?? []), task]);
+    }
+    const batches: ClaimedTask[][] = [];
+    for (const group of byChannel.values()) {
+      for (let i = 0; i < group.length; i += this.config.batchSize) batches.push(group.slice(i, i + this.config.batchSize));
+    }
+    return batches;
+  }
+
+  private async pollBatch(batch: ClaimedTask[], channel: Channel | undefined, report: PassReport): Promise<void> {
+    const now = Date.now();
+    let outcomes: TaskOutcome[];
+    if (!batch[0].mjId) {
+      outcomes = batch.map((task) => this.unrecorded(task, now));
+    } else if (!channel) {
+      outcomes = batch.map((task) => this.fail(task, now, 'The channel of this task was deleted', 'channel deleted'));
+    } else {
+      outcomes = await this.askUpstream(batch, channel, now, report);
+    }
+    try {
+      const written = await this.writer.write(outcomes, Date.now());
+      report.changed += written.changed;
+      report.finished += written.finished;
+      report.refunded += written.refunded;
+      this.metrics.refunds.inc(written.refunded);
+      for (const outcome of outcomes) if (outcome.terminal) this.metrics.finished.inc({ status: outcome.terminal });
+    } catch (error) {
+      this.logger.error(`writing ${outcomes.length} poll results failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async askUpstream(batch: ClaimedTask[], channel: Channel, now: number, report: PassReport): Promise<TaskOutcome[]> {
+    let items: unknown[];
+    try {
+      items = await this.upstream.listByCondition(channel, batch.map((t) => t.mjId), this.config.requestTimeoutMs);
+    } catch (error) {
+      if (!(error instanceof UpstreamError)) throw error;
+      report.errors[channel.id] = (report.errors[channel.id] ?? 0) + 1;
+      this.metrics.upstreamErrors.inc({ channel: String(channel.id) });
+      return batch.map((task) => this.deadlineOr(task, now, () => this.reschedule(task, now, task.idlePolls + 1, task.missedPolls)));
+    }
+    const seen = new Map<string, Record<string, unknown>>();
+    for (const item of items) {
+      if (item && typeof item === 'object' && typeof (item as { id?: unknown }).id === 'string') {
+        seen.set((item as { id: string }).id, item as Record<string, unknown>);
+      }
+    }
+    return batch.map((task) => {
+      const item = seen.get(task.mjId);
+      if (!item) {
+        const missed = task.missedPolls + 1;
+        if (missed >= this.config.lostAfter) return this.fail(task, now, 'The upstream lost this task', 'lost by the upstream');
+        return this.deadlineOr(task, now, () => this.reschedule(task, now, task.idlePolls + 1, missed));
+      }
+      const transition = applyUpstream(task, item, now);
+      if (transition?.terminal) return { task, ...transition, reason: transition.changes.failReason, nextPollAt: now, idlePolls: 0, missedPolls: 0 };
+      return this.deadlineOr(task, now, () => ({
+        ...this.reschedule(task, now, transition ? 0 : task.idlePolls + 1, 0),
+        changes: transition?.changes ?? null,
+      }));
+    });
+  }
+
+  /** A submit whose upstream call never completed (the process died mid-way): released once it is clearly over. */
+  private unrecorded(task: ClaimedTask, now: number): TaskOutcome {
+    if (now - task.submitTime < this.config.orphanAfterMs) return this.reschedule(task, now, task.idlePolls + 1, 0);
+    return this.fail(task, now, 'The submit to the upstream never completed', 'submit never completed');
+  }
+
+  private deadlineOr(task: ClaimedTask, now: number, otherwise: () => TaskOutcome): TaskOutcome {
+    if (task.deadlineAt && now >= task.deadlineAt) {
+      const seconds = Math.round((task.deadlineAt - task.submitTime) / 1000);
+      return this.fail(task, now, `Timed out: not finished within ${seconds} s of submit`, 'timed out');
+    }
+    return otherwise();
+  }
+
+  private fail(task: ClaimedTask, now: number, failReason: string, reason: string): TaskOutcome {
+    return {
+      task,
+      changes: { status: 'FAILURE', progress: '', failReason, finishTime: now, ...(task.startTime ? {} : { startTime: now }) },
+      terminal: 'FAILURE',
+      reason,
+      nextPollAt: now,
+      idlePolls: 0,
+      missedPolls: 0,
+    };
+  }
+
+  private reschedule(task: ClaimedTask, now: number, idlePolls: number, missedPolls: number): TaskOutcome {
+    const backoff = Math.min(this.config.intervalMs * 2 ** Math.min(Math.max(idlePolls - 1, 0), 10), this.config.maxBackoffMs);
+    return { task, changes: null, terminal: null, nextPollAt: now + backoff, idlePolls, missedPolls };
+  }
+}

@@ -1,0 +1,130 @@
+import type { TaskButton, TaskStatusName } from '@app/mj';
+
+/** What the poller keeps of a task to compare with the upstream's view. */
+export interface TaskState {
+  id: number;
+  status: TaskStatusName;
+  progress: string;
+  imageUrl: string;
+  imageUrls: string[];
+  videoUrl: string;
+  videoUrls: string[];
+  promptEn: string;
+  description: string;
+  failReason: string;
+  buttons: TaskButton[];
+  properties: Record<string, unknown>;
+  startTime: number;
+}
+
+export type TerminalStatus = 'SUCCESS' | 'FAILURE' | 'CANCEL';
+
+/** The columns a poll or callback may change. */
+export interface TaskChanges {
+  status?: TaskStatusName;
+  progress?: string;
+  imageUrl?: string;
+  imageUrls?: string[];
+  videoUrl?: string;
+  videoUrls?: string[];
+  promptEn?: string;
+  description?: string;
+  failReason?: string;
+  buttons?: TaskButton[];
+  properties?: Record<string, unknown>;
+  startTime?: number;
+  finishTime?: number;
+}
+
+export interface Transition {
+  changes: TaskChanges;
+  terminal: TerminalStatus | null;
+}
+
+const RANK: Record<TaskStatusName, number> = {
+  NOT_START: 0, MODAL: 0, SUBMITTED: 1, IN_PROGRESS: 2, SUCCESS: 3, FAILURE: 3, CANCEL: 3,
+};
+const TERMINAL = new Set<string>(['SUCCESS', 'FAILURE', 'CANCEL']);
+
+export const isTerminal = (status: string): status is TerminalStatus => TERMINAL.has(status);
+
+const text = (value: unknown, max: number): string | undefined => (typeof value === 'string' ? value.slice(0, max) : undefined);
+
+function percent(progress: string): number | null {
+  const match = /^\s*(\d{1,3})(?:\.\d+)?\s*%\s*$/.exec(progress);
+  return match ? Number(match[1]) : null;
+}
+
+function urls(value: unknown): string[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const list = value
+    .map((item) => (typeof item === 'string' ? item : text((item as { url?: unknown } | null)?.url, 2000)))
+    .filter((url): url is string => !!url);
+  return list.length ? list : undefined;
+}
+
+function buttons(value: unknown): TaskButton[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  return value
+    .filter((b) => b && typeof b === 'object' && typeof (b as TaskButton).customId === 'string')
+    .slice(0, 50)
+    .map((b: TaskButton) => ({
+      customId: b.customId.slice(0, 200),
+      emoji: text(b.emoji, 16) ?? '',
+      label: text(b.label, 64) ?? '',
+      type: Number.isFinite(b.type) ? b.type : 2,
+      style: Number.isFinite(b.style) ? b.style : 2,
+    }));
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * Applies one upstream view of a task (a poll item or a callback body) to what we have, by these rules:
+ * terminal is decided by status, never by the progress text; a fail reason on an unfinished task makes it FAILURE;
+ * status and progress only move forward, so stale or reordered views change nothing; times are our own clock.
+ * Answers null when nothing would change.
+ */
+export function applyUpstream(stored: TaskState, item: Record<string, unknown>, now: number): Transition | null {
+  if (isTerminal(stored.status)) return null;
+  let status = (typeof item.status === 'string' && item.status in RANK ? item.status : stored.status) as TaskStatusName;
+  const failReason = text(item.failReason, 1000)?.trim() ?? '';
+  if (failReason && !isTerminal(status)) status = 'FAILURE';
+  if (RANK[status] < RANK[stored.status]) return null;
+
+  const changes: TaskChanges = {};
+  if (status !== stored.status) changes.status = status;
+
+  let progress = text(item.progress, 32) ?? stored.progress;
+  if (status === 'SUCCESS') progress = '100%';
+  else if (status === stored.status) {
+    const before = percent(stored.progress);
+    const after = percent(progress);
+    if (before !== null && (after === null || after < before)) progress = stored.progress;
+  }
+  if (progress !== stored.progress) changes.progress = progress;
+
+  const copy = <K extends keyof TaskChanges>(key: K, value: TaskChanges[K] | undefined, current: unknown) => {
+    if (value !== undefined && !same(value, current)) changes[key] = value;
+  };
+  const imageUrl = text(item.imageUrl, 2000);
+  copy('imageUrl', imageUrl || undefined, stored.imageUrl);
+  copy('imageUrls', urls(item.imageUrls), stored.imageUrls);
+  copy('videoUrl', text(item.videoUrl, 2000) || undefined, stored.videoUrl);
+  copy('videoUrls', urls(item.videoUrls), stored.videoUrls);
+  copy('promptEn', text(item.promptEn, 8000) || undefined, stored.promptEn);
+  copy('description', text(item.description, 2000) || undefined, stored.description);
+  copy('buttons', buttons(item.buttons), stored.buttons);
+  if (item.properties && typeof item.properties === 'object' && !Array.isArray(item.properties)) {
+    const properties = item.properties as Record<string, unknown>;
+    if (JSON.stringify(properties).length <= 20000) copy('properties', properties, stored.properties);
+  }
+
+  if (status === 'FAILURE') {
+    copy('failReason', failReason || stored.failReason || 'The upstream reported a failure without a reason', stored.failReason);
+  }
+  if (!stored.startTime && RANK[status] >= RANK.SUBMITTED) changes.startTime = now;
+  const terminal = isTerminal(status) ? status : null;
+  if (terminal) changes.finishTime = now;
+  return Object.keys(changes).length ? { changes, terminal } : null;
+}
