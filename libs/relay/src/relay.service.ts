@@ -20,7 +20,8 @@ export interface RelayContext {
 type Attempt = { channel: Channel; answer: SubmitResultVO } | { channel: Channel | null; error: string };
 
 const ACCEPTED = new Set<number>([ReturnCode.SUCCESS, ReturnCode.IN_QUEUE, ReturnCode.EXISTED]);
-const FIRST_POLL_DELAY_MS = 2000;
+// The first poll comes on the next tick: progress shows from the start.
+const FIRST_POLL_DELAY_MS = 0;
 
 /**
  * The submit path of the relay: validate, pick the channel (the parent's for follow-ups), hold the price, call the

@@ -1,0 +1,174 @@
+import { registerAs } from '@nestjs/config';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
+import { InvalidEnvironmentError, readEnv } from '@app/core';
+import { parseAllowlistEntry } from '../fetch-allowlist';
+
+const toBool = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
+
+export class ProxyEnv {
+  /** Answers link images and videos through the gateway (`/mj/image/<id>`), never to the upstream. */
+  @Transform(toBool)
+  @IsBoolean()
+  MJ_FORWARD_URL: boolean = true;
+
+  /** Lifetime of a signed media link. */
+  @IsInt()
+  @Min(60)
+  @Max(30 * 86400)
+  MEDIA_URL_TTL_S: number = 86400;
+
+  /** Largest upstream file fetched or stored. */
+  @IsInt()
+  @Min(1024)
+  @Max(4 * 1024 ** 3)
+  MEDIA_MAX_BYTES: number = 50 * 1024 * 1024;
+
+  /** Hosts, host:port pairs or CIDRs that may be fetched although private (a local simulator, say). */
+  @IsOptional()
+  @IsString()
+  MEDIA_FETCH_ALLOWLIST?: string;
+
+  @IsInt()
+  @Min(100)
+  @Max(60000)
+  MEDIA_CONNECT_TIMEOUT_MS: number = 5000;
+
+  /** Until the upstream's headers, and between two chunks of its body. */
+  @IsInt()
+  @Min(100)
+  @Max(600000)
+  MEDIA_FIRST_BYTE_TIMEOUT_MS: number = 15000;
+
+  @IsInt()
+  @Min(1000)
+  @Max(3600000)
+  MEDIA_TOTAL_TIMEOUT_MS: number = 120000;
+
+  /** Where finished results are kept: a directory under DATA_DIR, an S3-compatible bucket, or nowhere. */
+  @IsIn(['local', 's3', 'off'])
+  MEDIA_STORE: 'local' | 's3' | 'off' = 'local';
+
+  @IsString()
+  DATA_DIR: string = './data';
+
+  /** Size budget of the store; the oldest objects go first when it is exceeded (0 = no limit). */
+  @IsInt()
+  @Min(0)
+  @Max(100 * 1024 * 1024)
+  MEDIA_STORE_MAX_MB: number = 10240;
+
+  /** Copy finished results into the store (off on read-only replicas, or in tests that do not want it). */
+  @Transform(toBool)
+  @IsBoolean()
+  MEDIA_ARCHIVE_ENABLED: boolean = true;
+
+  /** How often the sweep looks for results not stored yet (events start most copies at once). */
+  @IsInt()
+  @Min(200)
+  @Max(3600000)
+  MEDIA_ARCHIVE_INTERVAL_MS: number = 15000;
+
+  /** Copies running at once on one instance. */
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  MEDIA_ARCHIVE_CONCURRENCY: number = 2;
+
+  /** Tries before a result is left on the upstream for good. */
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  MEDIA_ARCHIVE_ATTEMPTS: number = 8;
+
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] })
+  S3_ENDPOINT?: string;
+
+  @IsOptional()
+  @IsString()
+  S3_BUCKET?: string;
+
+  @IsString()
+  S3_REGION: string = 'us-east-1';
+
+  @IsOptional()
+  @IsString()
+  S3_ACCESS_KEY_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  S3_SECRET_ACCESS_KEY?: string;
+
+  /** MinIO and most self-hosted stores need path-style URLs. */
+  @Transform(toBool)
+  @IsBoolean()
+  S3_FORCE_PATH_STYLE: boolean = false;
+}
+
+export interface S3Settings {
+  endpoint?: string;
+  bucket: string;
+  region: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  forcePathStyle: boolean;
+}
+
+export interface ProxyConfig {
+  forward: boolean;
+  urlTtlSeconds: number;
+  maxBytes: number;
+  allowlist: string[];
+  connectTimeoutMs: number;
+  firstByteTimeoutMs: number;
+  totalTimeoutMs: number;
+  store: 'local' | 's3' | 'off';
+  storeDir: string;
+  storeMaxBytes: number;
+  s3?: S3Settings;
+  archive: { enabled: boolean; intervalMs: number; concurrency: number; attempts: number };
+}
+
+function allowlistOf(raw: string | undefined): string[] {
+  const entries = (raw ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const entry of entries) {
+    if (!parseAllowlistEntry(entry)) throw new InvalidEnvironmentError('MEDIA_FETCH_ALLOWLIST', `has an invalid entry "${entry}" (host, host:port or CIDR)`);
+  }
+  return entries;
+}
+
+export const proxyConfig = registerAs('proxy', (): ProxyConfig => {
+  const env = readEnv(ProxyEnv);
+  if (env.MEDIA_STORE === 's3' && !env.S3_BUCKET) throw new InvalidEnvironmentError('S3_BUCKET', 'is required when MEDIA_STORE=s3');
+  return {
+    forward: env.MJ_FORWARD_URL,
+    urlTtlSeconds: env.MEDIA_URL_TTL_S,
+    maxBytes: env.MEDIA_MAX_BYTES,
+    allowlist: allowlistOf(env.MEDIA_FETCH_ALLOWLIST),
+    connectTimeoutMs: env.MEDIA_CONNECT_TIMEOUT_MS,
+    firstByteTimeoutMs: env.MEDIA_FIRST_BYTE_TIMEOUT_MS,
+    totalTimeoutMs: env.MEDIA_TOTAL_TIMEOUT_MS,
+    store: env.MEDIA_STORE,
+    storeDir: `${env.DATA_DIR.replace(/\/+$/, '')}/media`,
+    storeMaxBytes: env.MEDIA_STORE_MAX_MB * 1024 * 1024,
+    s3:
+      env.MEDIA_STORE === 's3'
+        ? {
+            endpoint: env.S3_ENDPOINT,
+            bucket: env.S3_BUCKET!,
+            region: env.S3_REGION,
+            accessKeyId: env.S3_ACCESS_KEY_ID,
+            secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+            forcePathStyle: env.S3_FORCE_PATH_STYLE,
+          }
+        : undefined,
+    archive: {
+      enabled: env.MEDIA_ARCHIVE_ENABLED && env.MEDIA_STORE !== 'off',
+      intervalMs: env.MEDIA_ARCHIVE_INTERVAL_MS,
+      concurrency: env.MEDIA_ARCHIVE_CONCURRENCY,
+      attempts: env.MEDIA_ARCHIVE_ATTEMPTS,
+    },
+  };
+});
