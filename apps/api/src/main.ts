@@ -12,7 +12,9 @@ async function main(): Promise<void> {
   configureApp(app);
   const config = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   await app.listen(config.PORT, '0.0.0.0');
-  app.get(Logger).log(`Gateway listening on http://localhost:${config.PORT} (API docs at /api/docs)`, 'Main');
+  const { port } = app.getHttpServer().address() as { port: number };
+  // Printed whatever LOG_LEVEL says: scripts and tests wait for this line.
+  console.log(`Gateway listening on http://localhost:${port} (API docs at /api/docs)`);
 }
 
 main().catch((error: unknown) => {
