@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
 import { AuthModule } from '@app/auth';
 import { BillingModule } from '@app/billing';
 import { CoreModule } from '@app/core';
@@ -6,9 +7,11 @@ import { ChannelsModule } from '@app/channels';
 import { MjModule } from '@app/mj';
 import { PollingModule } from '@app/polling';
 import { RelayModule } from '@app/relay';
+import { demoConfig, DemoUpstream } from './demo';
 
 /** Wires the feature libraries; each owns its routes. */
 @Module({
-  imports: [CoreModule, AuthModule, BillingModule, MjModule, ChannelsModule, RelayModule, PollingModule],
+  imports: [CoreModule, AuthModule, BillingModule, MjModule, ChannelsModule, RelayModule, PollingModule, ConfigModule.forFeature(demoConfig)],
+  providers: [DemoUpstream],
 })
 export class AppModule {}
