@@ -6,3 +6,4 @@ export * from './users/users.service';
 export * from './users/password';
 export * from './api-keys/api-key.entity';
 export * from './api-keys/api-keys.service';
+export * from './users/user-lookup';
