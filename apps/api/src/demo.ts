@@ -2,7 +2,6 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { ConfigType, registerAs } from '@nestjs/config';
 import { CreateRequestContext, MikroORM } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, Max, Min } from 'class-validator';
 import { Channel } from '@app/channels';
 import { readEnv } from '@app/core';
@@ -10,7 +9,6 @@ import { SimulatorHandle, startSimulator } from '../../mj-simulator/src';
 
 export class DemoEnv {
   /** `DEMO=0` turns the demo upstream off. */
-  @Transform(({ value }) => (typeof value === 'string' ? !['0', 'false', 'no', 'off'].includes(value.toLowerCase()) : value))
   @IsBoolean()
   DEMO: boolean = true;
 

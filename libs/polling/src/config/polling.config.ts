@@ -1,14 +1,9 @@
 import { registerAs } from '@nestjs/config';
-import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, Max, Min } from 'class-validator';
 import { readEnv } from '@app/core';
 
-const toBool = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
-
 export class PollingEnv {
   /** Off on read-only replicas and in tests that drive tasks themselves. */
-  @Transform(toBool)
   @IsBoolean()
   POLLING_ENABLED: boolean = true;
 

@@ -1,10 +1,6 @@
 import { registerAs } from '@nestjs/config';
-import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, Max, Min } from 'class-validator';
 import { readEnv } from '@app/core';
-
-const toBool = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
 
 export class RelayEnv {
   /** Largest base64 image in a relay body, decoded, in megabytes. */
@@ -20,12 +16,10 @@ export class RelayEnv {
   RELAY_MAX_IDS: number = 500;
 
   /** Pass a client's notifyHook to the upstream (off: the upstream would call the client directly, bypassing us). */
-  @Transform(toBool)
   @IsBoolean()
   RELAY_ALLOW_NOTIFY_HOOK: boolean = false;
 
   /** Pass a client's accountFilter (TA) to the upstream. */
-  @Transform(toBool)
   @IsBoolean()
   RELAY_ALLOW_ACCOUNT_FILTER: boolean = false;
 
