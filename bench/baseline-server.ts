@@ -5,7 +5,7 @@ import { countQuery, filterFromQuery, pageQuery } from './list-queries';
 
 /**
  * The yardstick for the task lists: node:http and a pg Pool running the gateway's SQL and answering the same
- * bytes, with no framework, auth, validation or logging. `node baseline-server.js --port P --database-url U --pool N`
+ * items, with no framework, auth, validation, logging or link signing. `node baseline-server.js --port P --database-url U --pool N`
  */
 const { values: args } = parseArgs({
   options: { port: { type: 'string' }, 'database-url': { type: 'string' }, pool: { type: 'string', default: '10' } },
@@ -33,11 +33,11 @@ interface Row {
   quota: number;
 }
 
-// Field order as in libs/mj/src/dto/task.dto.ts, so both servers send byte-identical JSON.
+// The fields of libs/mj/src/dto/task.dto.ts, with the stored media URLs where the gateway signs its own links.
 function toItem(row: Row, admin: boolean) {
   const item = {
     id: row.id, mj_id: row.mj_id, action: row.action, prompt: row.prompt, prompt_en: row.prompt_en,
-    status: row.status, progress: row.progress, image_url: row.image_url, video_url: row.video_url,
+    status: row.status, progress: row.progress, image_url: row.image_url, image_urls: '[]', video_url: row.video_url,
     video_urls: JSON.stringify(row.video_urls ?? []), submit_time: row.submit_time, start_time: row.start_time,
     finish_time: row.finish_time, fail_reason: row.fail_reason, quota: row.quota,
   };
@@ -57,7 +57,7 @@ async function listTasks(url: URL, admin: boolean) {
   const offset = (p - 1) * pageSize;
   const count = await pool.query<{ n: string | null }>(countQuery(filter));
   const total = Number(count.rows[0]?.n ?? 0);
-  const rows = offset < total ? (await pool.query<Row>(pageQuery(filter, offset, pageSize))).rows : [];
+  const rows = offset < total ? (await pool.query<Row>(pageQuery(filter, offset, pageSize, total))).rows : [];
   return { success: true, message: '', data: { items: rows.map((row) => toItem(row, admin)), total, page: p, page_size: pageSize } };
 }
 

@@ -17,6 +17,9 @@ export interface SqlQuery {
   values: unknown[];
 }
 
+/** Up to this many matches, a time-range page is sorted from the time index (a top-N sort of ids). */
+const NARROW_RANGE_ROWS = 50_000;
+
 const ROW_COLUMNS = `t.id, t.user_id, t.channel_id, t.mj_id, t.action, t.prompt, t.prompt_en, t.status, t.progress,
   t.image_url, t.video_url, t.video_urls, (t.submit_time / 1000)::int8::float8 AS submit_time,
   (t.start_time / 1000)::int8::float8 AS start_time, (t.finish_time / 1000)::int8::float8 AS finish_time,
@@ -56,12 +59,17 @@ export function countQuery(filter: ListFilter): SqlQuery {
   return { text: `SELECT count(*) AS n FROM tasks ${w.sql}`, values: w.values };
 }
 
-export function pageQuery(filter: ListFilter, offset: number, limit: number): SqlQuery {
+/** `matching` is the count query's answer: a narrow time range is read from the time index, then sorted. */
+export function pageQuery(filter: ListFilter, offset: number, limit: number, matching: number): SqlQuery {
   const w = where(filter);
   const n = w.values.length;
+  const narrowRange = (filter.fromMs !== undefined || filter.toMs !== undefined) && matching <= NARROW_RANGE_ROWS;
+  const ids = narrowRange
+    ? `WITH matching AS MATERIALIZED (SELECT id FROM tasks ${w.sql}) SELECT id FROM matching`
+    : `SELECT id FROM tasks ${w.sql}`;
   return {
     text: `SELECT ${ROW_COLUMNS} FROM tasks t
-       JOIN (SELECT id FROM tasks ${w.sql} ORDER BY id DESC LIMIT $${n + 1} OFFSET $${n + 2}) page USING (id)
+       JOIN (${ids} ORDER BY id DESC LIMIT $${n + 1} OFFSET $${n + 2}) page USING (id)
        ORDER BY t.id DESC`,
     values: [...w.values, limit, offset],
   };

@@ -32,6 +32,7 @@ interface Measured {
   gateway: LoadResult;
   baseline: LoadResult;
   sqlMs: number;
+  bytes: { gatewayBytes: number; baselineBytes: number };
 }
 
 /** The database to measure on: the kept one when it holds the full seed, otherwise a fresh one seeded now. */
@@ -76,13 +77,24 @@ async function sqlMilliseconds(db: Client, queries: SqlQuery[]): Promise<number>
   return runs.sort((a, b) => a - b)[2];
 }
 
-async function checkSameAnswer(key: string, gateway: LoadTarget, baseline: LoadTarget): Promise<void> {
+interface ListAnswer {
+  data: { items: { id: number }[]; total: number; page: number; page_size: number };
+}
+
+/** Both servers must list the same tasks: a benchmark of error pages or of different work is worthless. */
+async function checkSameAnswer(key: string, gateway: LoadTarget, baseline: LoadTarget): Promise<{ gatewayBytes: number; baselineBytes: number }> {
   const [g, b] = await Promise.all([gateway, baseline].map((t) => fetch(t.url, { headers: t.headers })));
   const [gText, bText] = await Promise.all([g.text(), b.text()]);
   if (g.status !== 200 || b.status !== 200) throw new Error(`(${key}) answered ${g.status} / ${b.status}: ${gText.slice(0, 300)}`);
-  const items = (JSON.parse(gText) as { data: { items: unknown[] } }).data.items;
-  if (items.length === 0) throw new Error(`(${key}) the page is empty: a benchmark of an empty page measures nothing`);
-  if (gText !== bText) throw new Error(`(${key}) the baseline answers differently from the gateway; bench/list-queries.ts is out of step`);
+  const summary = (text: string) => {
+    const { data } = JSON.parse(text) as ListAnswer;
+    return JSON.stringify({ ids: data.items.map((item) => item.id), total: data.total, page: data.page, size: data.page_size });
+  };
+  if ((JSON.parse(gText) as ListAnswer).data.items.length === 0) throw new Error(`(${key}) the page is empty: it would measure nothing`);
+  if (summary(gText) !== summary(bText)) {
+    throw new Error(`(${key}) the baseline lists other tasks than the gateway: bench/list-queries.ts is out of step with task.repository.ts`);
+  }
+  return { gatewayBytes: Buffer.byteLength(gText), baselineBytes: Buffer.byteLength(bText) };
 }
 
 export const listsSuite: BenchSuite = {
@@ -149,15 +161,21 @@ export const listsSuite: BenchSuite = {
         const gatewayTarget: LoadTarget = {
           url: `${gateway.baseUrl}/api/mj/${own ? 'self' : ''}?${scenario.query}`,
           headers: { authorization: `Bearer ${own ? userToken : adminToken}` },
+          pid: gateway.pid,
         };
         const baselineQuery = own ? `${scenario.query}&user_id=${user1.id}` : scenario.query;
-        const baselineTarget: LoadTarget = { url: `${baseline.baseUrl}/api/mj${own ? '/self' : ''}?${baselineQuery}` };
-        await checkSameAnswer(scenario.key, gatewayTarget, baselineTarget);
+        const baselineTarget: LoadTarget = {
+          url: `${baseline.baseUrl}/api/mj${own ? '/self' : ''}?${baselineQuery}`,
+          pid: baseline.pid,
+        };
+        const bytes = await checkSameAnswer(scenario.key, gatewayTarget, baselineTarget);
 
         const params = new URLSearchParams(baselineQuery);
         const filter = filterFromQuery(params, !own);
         const pageSize = Number(params.get('page_size'));
-        const sqlMs = await sqlMilliseconds(db, [countQuery(filter), pageQuery(filter, (Number(params.get('p')) - 1) * pageSize, pageSize)]);
+        const total = Number((await db.query<{ n: string }>(countQuery(filter))).rows[0].n);
+        const offset = (Number(params.get('p')) - 1) * pageSize;
+        const sqlMs = await sqlMilliseconds(db, [countQuery(filter), pageQuery(filter, offset, pageSize, total)]);
 
         const load = { connections: context.connections, durationSeconds: context.durationSeconds };
         await runLoad(gatewayTarget, { ...load, durationSeconds: WARMUP_SECONDS });
@@ -168,15 +186,16 @@ export const listsSuite: BenchSuite = {
           const order = round % 2 === 0 ? (['gateway', 'baseline'] as const) : (['baseline', 'gateway'] as const);
           for (const who of order) runs[who].push(await runLoad(who === 'gateway' ? gatewayTarget : baselineTarget, load));
         }
-        const result = { scenario, gateway: meanLoad(runs.gateway), baseline: meanLoad(runs.baseline), sqlMs };
+        const result = { scenario, gateway: meanLoad(runs.gateway), baseline: meanLoad(runs.baseline), sqlMs, bytes };
         for (const who of ['gateway', 'baseline'] as const) {
           if (result[who].failures > 0) {
             throw new Error(`(${scenario.key}) ${who}: ${result[who].failures} failed requests (${result[who].statusCodes})`);
           }
         }
         context.log(
-          `(${scenario.key}) ${scenario.title}: gateway ${formatNumber(result.gateway.requestsPerSecond)} req/s, ` +
-            `baseline ${formatNumber(result.baseline.requestsPerSecond)} req/s, SQL ${sqlMs.toFixed(2)} ms`,
+          `(${scenario.key}) ${scenario.title}: gateway ${formatNumber(result.gateway.requestsPerSecond)} req/s ` +
+            `(${result.gateway.cpuMsPerRequest.toFixed(2)} CPU ms/req), baseline ${formatNumber(result.baseline.requestsPerSecond)} req/s ` +
+            `(${result.baseline.cpuMsPerRequest.toFixed(2)} CPU ms/req), SQL ${sqlMs.toFixed(2)} ms`,
         );
         measured.push(result);
       }
@@ -193,14 +212,14 @@ export const listsSuite: BenchSuite = {
 };
 
 function report(context: BenchContext, machine: string, seeded: string, measured: Measured[]): SuiteResult {
-  const ms = (value: number) => formatNumber(value, value < 10 ? 1 : 0);
+  const ms = (value: number) => (Number.isNaN(value) ? 'n/a' : formatNumber(value, value < 10 ? 1 : 0));
+  const cpu = (value: number) => (Number.isNaN(value) ? 'n/a' : value.toFixed(2));
   const ratio = (m: Measured) => m.gateway.requestsPerSecond / m.baseline.requestsPerSecond;
   const rows = measured.map((m) => [
     `(${m.scenario.key}) ${m.scenario.title}`,
-    `\`GET /api/mj/${m.scenario.route === 'self' ? 'self' : ''}?${m.scenario.query}\``,
-    formatNumber(m.gateway.requestsPerSecond), ms(m.gateway.p50Ms), ms(m.gateway.p99Ms),
-    formatNumber(m.baseline.requestsPerSecond), ms(m.baseline.p50Ms), ms(m.baseline.p99Ms),
-    `${ratio(m).toFixed(2)}×`, m.sqlMs.toFixed(2),
+    formatNumber(m.gateway.requestsPerSecond), ms(m.gateway.p50Ms), ms(m.gateway.p99Ms), cpu(m.gateway.cpuMsPerRequest),
+    formatNumber(m.baseline.requestsPerSecond), ms(m.baseline.p50Ms), ms(m.baseline.p99Ms), cpu(m.baseline.cpuMsPerRequest),
+    `**${ratio(m).toFixed(2)}×**`, m.sqlMs.toFixed(2), `${formatNumber(m.bytes.gatewayBytes)} / ${formatNumber(m.bytes.baselineBytes)}`,
   ]);
   const requests = measured.reduce((sum, m) => sum + m.gateway.requests + m.baseline.requests, 0);
   const byKey = (key: string) => measured.find((m) => m.scenario.key === key)!;
@@ -210,16 +229,22 @@ function report(context: BenchContext, machine: string, seeded: string, measured
     `- Load: autocannon, ${context.connections} connections, pipelining 1, ${context.durationSeconds} s per run after a ${WARMUP_SECONDS} s warm-up, ` +
       `${context.rounds} round(s) per server alternating which goes first (figures are the mean); database pool ${POOL_SIZE} on both servers`,
     `- Gateway: \`node dist/apps/api/src/main.js\`, NODE_ENV=production, LOG_LEVEL=warn, JWT auth on every request. ` +
-      'Baseline: `bench/baseline-server.ts` (node:http + pg, the same SQL and byte-identical JSON, no auth, validation or logging)',
-    `- Every one of the ${formatNumber(requests)} responses was 2xx; each scenario's gateway and baseline answers were compared byte for byte first`,
+      'Baseline: `bench/baseline-server.ts` (node:http + pg, the same SQL and the same fields, with the stored media URLs ' +
+      'instead of signed links; no auth, validation or logging)',
+    `- Every one of the ${formatNumber(requests)} responses was 2xx; before each scenario both servers were checked to list the same tasks and total`,
     '',
     markdownTable(
-      ['Scenario', 'Request', 'Gateway req/s', 'p50 ms', 'p99 ms', 'Baseline req/s', 'p50 ms', 'p99 ms', 'Gateway / baseline', 'SQL ms'],
+      ['Scenario', 'Gateway req/s', 'p50 ms', 'p99 ms', 'CPU ms/req', 'Baseline req/s', 'p50 ms', 'p99 ms', 'CPU ms/req', 'Gateway / baseline', 'SQL ms', 'Body bytes'],
       rows,
-      2,
     ),
     '',
-    '"SQL ms": planning + execution of the count and page queries (median of 5 `EXPLAIN ANALYZE`), without round trips.',
+    'Requests (the baseline gets the same query string, plus `user_id` for (a)):',
+    '',
+    ...measured.map((m) => `- (${m.scenario.key}) \`GET /api/mj/${m.scenario.route === 'self' ? 'self' : ''}?${m.scenario.query}\``),
+    '',
+    '"CPU ms/req": the server process\'s own CPU time per answered request (from /proc); other load on the machine ' +
+      'moves it less than req/s, though not to nothing. "SQL ms": planning + execution of the count and page queries (median of 5 ' +
+      '`EXPLAIN ANALYZE`), without round trips. "Body bytes": one answer, gateway / baseline.',
   ].join('\n');
   const a = byKey('a');
   const rate = (key: string) => byKey(key).gateway.requestsPerSecond;

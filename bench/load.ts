@@ -1,8 +1,9 @@
+import { processCpuMs } from './processes';
+
 /** autocannon 9 ships no types; only the part of its programmatic API used here. */
 interface AutocannonResult {
-  requests: { average: number };
+  requests: { average: number; total: number };
   latency: { p50: number; p99: number };
-  totalCompletedRequests: number;
   non2xx: number;
   errors: number;
   timeouts: number;
@@ -22,6 +23,8 @@ const autocannon = require('autocannon') as Autocannon;
 export interface LoadTarget {
   url: string;
   headers?: Record<string, string>;
+  /** The server process, whose CPU time per request is measured when /proc allows. */
+  pid?: number;
 }
 
 export interface LoadOptions {
@@ -34,6 +37,8 @@ export interface LoadResult {
   p50Ms: number;
   p99Ms: number;
   requests: number;
+  /** The server's own CPU time per request: unlike req/s, barely moved by other processes on the machine. */
+  cpuMsPerRequest: number;
   /** Responses other than 2xx, errors and timeouts: any of them makes the run worthless. */
   failures: number;
   statusCodes: string;
@@ -42,7 +47,12 @@ export interface LoadResult {
 /** Seconds of slow answers (a plan gone wrong) still count as answers, not as timeouts. */
 const TIMEOUT_SECONDS = 60;
 
+/**
+ * One autocannon run. Afterwards one more request waits behind whatever the server still had queued from the
+ * cut-off connections, so the next run starts on an idle server.
+ */
 export async function runLoad(target: LoadTarget, options: LoadOptions): Promise<LoadResult> {
+  const cpuBefore = target.pid ? processCpuMs(target.pid) : null;
   const result = await autocannon({
     url: target.url,
     headers: target.headers,
@@ -51,12 +61,18 @@ export async function runLoad(target: LoadTarget, options: LoadOptions): Promise
     pipelining: 1,
     timeout: TIMEOUT_SECONDS,
   });
+  const drain = await fetch(target.url, { headers: target.headers });
+  await drain.arrayBuffer();
+  const cpuAfter = target.pid ? processCpuMs(target.pid) : null;
+  // The server also answered the requests cut off at the end (one per connection) and the draining one.
+  const served = result.requests.total + options.connections + 1;
   return {
     requestsPerSecond: result.requests.average,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
-    requests: result.totalCompletedRequests,
-    failures: result.non2xx + result.errors + result.timeouts,
+    requests: result.requests.total,
+    cpuMsPerRequest: cpuBefore !== null && cpuAfter !== null ? (cpuAfter - cpuBefore) / served : NaN,
+    failures: result.non2xx + result.errors + result.timeouts + (drain.ok ? 0 : 1) + (result.requests.total === 0 ? 1 : 0),
     statusCodes: Object.entries(result.statusCodeStats)
       .map(([code, { count }]) => `${code}×${count}`)
       .join(' '),
@@ -71,6 +87,7 @@ export function meanLoad(results: LoadResult[]): LoadResult {
     p50Ms: mean((r) => r.p50Ms),
     p99Ms: mean((r) => r.p99Ms),
     requests: results.reduce((sum, r) => sum + r.requests, 0),
+    cpuMsPerRequest: mean((r) => r.cpuMsPerRequest),
     failures: results.reduce((sum, r) => sum + r.failures, 0),
     statusCodes: results.map((r) => r.statusCodes).join('; '),
   };

@@ -1,5 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { readFile } from 'node:fs/promises';
 
@@ -21,6 +21,9 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** USER_HZ: 100 on every mainstream Linux build (`getconf CLK_TCK`). */
+const CLOCK_TICKS_PER_SECOND = 100;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -68,4 +71,16 @@ export async function startServer(options: {
   await stop();
   const tail = (await readFile(options.logFile, 'utf8').catch(() => '')).split('\n').slice(-20).join('\n');
   throw new Error(`${options.name} did not become ready (log ${options.logFile}):\n${tail}`);
+}
+
+/** CPU time (user + system) a process has used, in ms, from /proc; null where there is no /proc. */
+export function processCpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which may itself hold spaces; utime and stime are the 12th and 13th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return null;
+  }
 }

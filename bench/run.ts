@@ -3,11 +3,12 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DatabaseEnv, readEnv } from '@app/core';
 import { listsSuite } from './lists';
+import { pollingSuite } from './polling';
 import { writeSuiteSection } from './report';
 import type { BenchContext, BenchSuite } from './suite';
 
 /** Every suite `npm run bench` knows; add one by exporting a BenchSuite from its own module here. */
-const SUITES: BenchSuite[] = [listsSuite];
+const SUITES: BenchSuite[] = [listsSuite, pollingSuite];
 
 const USAGE = `Usage: npm run bench -- [suite ...] [--keep] [--duration S] [--connections N] [--rounds R] [--database-url URL]
   suites: ${SUITES.map((s) => s.name).join(', ')} (default: all)

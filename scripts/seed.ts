@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     }
     console.log(`Tasks by status (whole table): ${Object.entries(report.statusCounts).map(([s, n]) => `${s} ${n}`).join(', ')}`);
     console.log(
-      `Done in ${seconds.total.toFixed(1)} s: migrations ${seconds.migrations.toFixed(1)} s, users ${seconds.users.toFixed(1)} s, ` +
+      `Done in ${seconds.total.toFixed(1)} s: migrations ${seconds.migrations.toFixed(1)} s, users and channels ${seconds.accounts.toFixed(1)} s, ` +
         `tasks ${seconds.tasks.toFixed(1)} s (${Math.round(perSecond).toLocaleString('en')}/s), vacuum analyze ${seconds.vacuum.toFixed(1)} s`,
     );
     console.log(`Log in as user1..user${options.users} with the password "${SEED_PASSWORD}"`);

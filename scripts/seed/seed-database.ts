@@ -1,21 +1,23 @@
 import { MikroORM } from '@mikro-orm/core';
 import { Client } from 'pg';
 import { applyMigrations, ormOptions } from '@app/core';
+import { seedChannels } from './channels';
 import type { SeedOptions } from './options';
 import { seedTasks, TaskSeedResult } from './tasks';
 import { seedUsers, UserSeedResult } from './users';
 
 export interface SeedReport {
   users: UserSeedResult;
+  channelIds: number[];
   tasks: TaskSeedResult;
   /** Tasks per status in the whole table afterwards, from the trigger-kept counters. */
   statusCounts: Record<string, number>;
-  seconds: { migrations: number; users: number; tasks: number; vacuum: number; total: number };
+  seconds: { migrations: number; accounts: number; tasks: number; vacuum: number; total: number };
 }
 
 const since = (start: number) => (performance.now() - start) / 1000;
 
-/** Migrates the database at `url`, then writes users and tasks and vacuums, so lists can use index-only scans. */
+/** Migrates the database at `url`, writes users, channels and tasks, then vacuums so lists can use index-only scans. */
 export async function seedDatabase(
   url: string,
   options: Omit<SeedOptions, 'databaseUrl'>,
@@ -35,12 +37,14 @@ export async function seedDatabase(
   try {
     let step = performance.now();
     const users = await seedUsers(client, options.users);
-    const usersSeconds = since(step);
+    const channels = await seedChannels(client, options.channels);
+    const accountsSeconds = since(step);
     log(`Users: ${users.ids.length.toLocaleString('en')} (user1..user${options.users}), ${users.created.toLocaleString('en')} new`);
+    log(`Channels: ${channels.ids.length} (seed-1..seed-${options.channels}, ids ${channels.ids.join(', ')}), ${channels.created} new`);
 
     step = performance.now();
-    log(`Tasks: writing ${options.tasks.toLocaleString('en')} over ${options.channels} channels`);
-    const tasks = await seedTasks(client, { userIds: users.ids, channels: options.channels, count: options.tasks }, log);
+    log(`Tasks: writing ${options.tasks.toLocaleString('en')}`);
+    const tasks = await seedTasks(client, { userIds: users.ids, channelIds: channels.ids, count: options.tasks }, log);
     const tasksSeconds = since(step);
 
     step = performance.now();
@@ -55,9 +59,10 @@ export async function seedDatabase(
     const statusCounts = Object.fromEntries(rows.map((row) => [row.status, Number(row.n)]));
     return {
       users,
+      channelIds: channels.ids,
       tasks,
       statusCounts,
-      seconds: { migrations, users: usersSeconds, tasks: tasksSeconds, vacuum, total: since(start) },
+      seconds: { migrations, accounts: accountsSeconds, tasks: tasksSeconds, vacuum, total: since(start) },
     };
   } finally {
     await client.end();

@@ -5,16 +5,15 @@ import {
 } from './vocabulary';
 
 const CHUNK_ROWS = 200_000;
-const DAY_MS = 86_400_000;
-const WINDOW_MS = 90 * DAY_MS;
-/** The newest task is submitted this long before now, so every finish time lies in the past. */
-const SETTLE_MS = 15 * 60_000;
-/** Share of the newest tasks that may still be in flight (about the last hour at 1M tasks over 90 days). */
+const WINDOW_MS = 90 * 86_400_000;
+/** The newest tasks, submitted within the relay's 10-minute deadline, are the only ones that may be in flight. */
+const RECENT_MS = 8 * 60_000;
 const RECENT_SHARE = 1 / 2000;
+const MIN_RECENT = 50;
 
 export interface TaskSeedPlan {
   userIds: number[];
-  channels: number;
+  channelIds: number[];
   count: number;
 }
 
@@ -26,13 +25,13 @@ export interface TaskSeedResult {
   toMs: number;
 }
 
-// Each nesting level draws its random numbers once per row (PostgreSQL does not flatten volatile subqueries).
+// The draws sit innermost: PostgreSQL never flattens a subquery calling random(), so each is drawn once per row.
 const INSERT_CHUNK = `
 INSERT INTO tasks (id, user_id, channel_id, parent_id, mj_id, action, status, progress, prompt, prompt_en,
   description, submit_code, image_url, image_urls, video_url, video_urls, fail_reason, quota,
-  submit_time, start_time, finish_time, updated_at)
+  submit_time, start_time, finish_time, deadline_at, next_poll_at, updated_at)
 SELECT id, user_id, channel_id,
-  CASE WHEN ($derived::bool[])[a] AND id - first_parent > 0 THEN id - first_parent ELSE 0 END,
+  CASE WHEN ($derived::bool[])[a] AND id - parent_offset > 0 THEN id - parent_offset ELSE 0 END,
   mj_id, action, status,
   CASE status WHEN 'SUCCESS' THEN '100%' WHEN 'IN_PROGRESS' THEN (5 + floor(r_misc * 90))::int || '%'
     WHEN 'FAILURE' THEN '' WHEN 'CANCEL' THEN '' ELSE '0%' END,
@@ -48,13 +47,15 @@ SELECT id, user_id, channel_id,
   CASE WHEN status = 'FAILURE' THEN ($failReasons::text[])[1 + floor(r_misc * cardinality($failReasons::text[]))::int]
     ELSE '' END,
   CASE WHEN status IN ('FAILURE', 'CANCEL') THEN 0 ELSE ($quotas::bigint[])[a] END,
-  submit_time, start_time, finish_time, greatest(submit_time, start_time, finish_time)
+  submit_time, start_time, finish_time,
+  submit_time + CASE WHEN output = 'video' THEN 1800000 ELSE 600000 END, submit_time + 2000,
+  greatest(submit_time, start_time, finish_time)
 FROM (
   SELECT *, 'https://cdn.example.com/' || mj_id AS cdn,
-    CASE WHEN status IN ('SUCCESS', 'FAILURE', 'IN_PROGRESS') THEN submit_time + wait_ms ELSE 0 END AS start_time,
-    CASE status WHEN 'SUCCESS' THEN submit_time + wait_ms + run_ms
+    CASE WHEN status IN ('SUCCESS', 'FAILURE', 'IN_PROGRESS') THEN least(submit_time + wait_ms, $nowMs::bigint) ELSE 0 END AS start_time,
+    least($nowMs::bigint, CASE status WHEN 'SUCCESS' THEN submit_time + wait_ms + run_ms
       WHEN 'FAILURE' THEN submit_time + wait_ms + (run_ms * r_misc)::bigint
-      WHEN 'CANCEL' THEN submit_time + wait_ms / 2 ELSE 0 END AS finish_time
+      WHEN 'CANCEL' THEN submit_time + wait_ms / 2 ELSE 0 END) AS finish_time
   FROM (
     SELECT *, ($actions::text[])[a] AS action, ($outputs::text[])[a] AS output,
       (submit_time * 1000 + id % 1000)::text AS mj_id,
@@ -62,18 +63,20 @@ FROM (
     FROM (
       SELECT $firstId::int + g - 1 AS id,
         ($userIds::int[])[1 + floor(cardinality($userIds::int[]) * power(random(), 3))::int] AS user_id,
-        1 + floor($channels::int * power(random(), 1.5))::int AS channel_id,
+        ($channelIds::int[])[1 + floor(cardinality($channelIds::int[]) * power(random(), 1.5))::int] AS channel_id,
         ($actionSlots::int[])[1 + floor(random() * 100)::int] AS a,
         CASE WHEN g > $recentAfter::int THEN ($recentSlots::text[])[1 + floor(random() * 100)::int]
           ELSE ($finishedSlots::text[])[1 + floor(random() * 100)::int] END AS status,
-        $fromMs::bigint + floor((g - 1 + 0.9 * random()) * $stepMs::float8)::bigint AS submit_time,
+        CASE WHEN g > $recentAfter::int
+          THEN $recentFromMs::bigint + floor((g - $recentAfter::int - 1 + 0.9 * random()) * $recentStepMs::float8)::bigint
+          ELSE $fromMs::bigint + floor((g - 1 + 0.9 * random()) * $stepMs::float8)::bigint END AS submit_time,
         1000 + floor(random() * 20000)::bigint AS wait_ms,
         floor(random() * 1000)::bigint AS run_ms_permille,
         ($subjects::text[])[1 + floor(random() * cardinality($subjects::text[]))::int] || ', '
           || ($details::text[])[1 + floor(random() * cardinality($details::text[]))::int] || ', '
           || ($styles::text[])[1 + floor(random() * cardinality($styles::text[]))::int] || ' '
           || ($parameters::text[])[1 + floor(random() * cardinality($parameters::text[]))::int] AS prompt,
-        1 + floor(random() * 40)::int AS first_parent,
+        1 + floor(random() * 40)::int AS parent_offset,
         random() AS r_misc
       FROM generate_series($fromG::int, $toG::int) g
     ) drawn
@@ -92,9 +95,28 @@ function bind(sql: string, values: Record<string, unknown>): { text: string; val
 }
 
 /**
- * Appends `count` tasks after the existing ones in one transaction, one set-based INSERT per chunk, with
- * submit times increasing with id over the last 90 days (or since the newest existing task).
+ * Submit times for `count` new tasks, increasing with id: most over the last 90 days (or since the newest
+ * existing task), the newest few within the last minutes. At least 1 ms per task keeps the mj_id
+ * "submit ms * 1000 + id % 1000" unique, since fewer than 1000 tasks then share a millisecond.
  */
+export function planTimeline(count: number, newestMs: number, nowMs: number) {
+  const recent = Math.min(count, Math.max(MIN_RECENT, Math.ceil(count * RECENT_SHARE)));
+  const older = count - recent;
+  const fromMs = Math.max(nowMs - WINDOW_MS, newestMs + 1);
+  // Seeding again right after a seed runs slightly into the future rather than breaking the order.
+  const recentFromMs = Math.max(nowMs - RECENT_MS, fromMs + older);
+  const toMs = Math.max(nowMs, recentFromMs + recent);
+  return {
+    fromMs,
+    stepMs: (recentFromMs - fromMs) / Math.max(older, 1),
+    recentAfter: older,
+    recentFromMs,
+    recentStepMs: (toMs - recentFromMs) / Math.max(recent, 1),
+    toMs,
+  };
+}
+
+/** Appends `count` tasks after the existing ones in one transaction, one set-based INSERT per chunk. */
 export async function seedTasks(client: Client, plan: TaskSeedPlan, log: (line: string) => void): Promise<TaskSeedResult> {
   const nowMs = Date.now();
   await client.query('BEGIN');
@@ -106,15 +128,13 @@ export async function seedTasks(client: Client, plan: TaskSeedPlan, log: (line: 
         (SELECT CASE WHEN is_called THEN last_value ELSE 0 END FROM tasks_id_seq)) + 1 AS next_id,
       (SELECT coalesce(max(submit_time), 0) FROM tasks) AS newest`);
     const firstId = Number(rows[0].next_id);
-    const toMs = Math.max(nowMs - SETTLE_MS, Number(rows[0].newest) + plan.count + 1);
-    const fromMs = Math.max(toMs - WINDOW_MS, Number(rows[0].newest) + 1);
-    // At least 1 ms per task keeps "submit ms * 1000 + id % 1000" unique: fewer than 1000 tasks share a ms.
-    const stepMs = Math.max(1, (toMs - fromMs) / Math.max(plan.count, 1));
+    const { toMs, ...timeline } = planTimeline(plan.count, Number(rows[0].newest), nowMs);
     const common = {
-      firstId, fromMs, stepMs,
-      recentAfter: plan.count - Math.max(50, Math.ceil(plan.count * RECENT_SHARE)),
+      ...timeline,
+      firstId,
+      nowMs,
       userIds: plan.userIds,
-      channels: plan.channels,
+      channelIds: plan.channelIds,
       actions: ACTION_PROFILES.map((p) => p.name),
       outputs: ACTION_PROFILES.map((p) => p.output),
       quotas: ACTION_PROFILES.map((p) => p.quota),
@@ -142,7 +162,7 @@ export async function seedTasks(client: Client, plan: TaskSeedPlan, log: (line: 
     const lastId = firstId + plan.count - 1;
     if (plan.count > 0) await client.query(`SELECT setval('tasks_id_seq', $1)`, [lastId]);
     await client.query('COMMIT');
-    return { inserted, firstId, lastId, fromMs, toMs };
+    return { inserted, firstId, lastId, fromMs: timeline.fromMs, toMs };
   } catch (error) {
     await client.query('ROLLBACK').catch(() => undefined);
     throw error;

@@ -1,0 +1,162 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { MikroORM, RequestContext } from '@mikro-orm/core';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { request } from 'undici';
+import { PollingService } from '@app/polling';
+import { startSimulator, SimulatorHandle } from '../apps/mj-simulator/src';
+import { AppModule } from '../apps/api/src/app.module';
+import { createFreshDatabase, databaseUrl, dropDatabase } from './database';
+import { describeMachine, machineMarkdown } from './machine';
+import { formatNumber, markdownTable } from './report';
+import type { BenchContext, BenchSuite, SuiteResult } from './suite';
+
+const DATABASE = 'mj_bench_polling';
+const CHANNELS = 10;
+const TASKS_PER_CHANNEL = 1_000;
+const BATCH = 100;
+const CONCURRENCY = 8;
+const ROUNDS = 5;
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Counts the statements every pg client of this process sends while `work` runs. */
+async function countStatements<T>(work: () => Promise<T>): Promise<{ value: T; statements: number }> {
+  const prototype = Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = prototype.query;
+  let statements = 0;
+  prototype.query = function (this: unknown, ...args: unknown[]) {
+    statements += 1;
+    return original.apply(this, args);
+  };
+  try {
+    return { value: await work(), statements };
+  } finally {
+    prototype.query = original;
+  }
+}
+
+async function runLimited(jobs: (() => Promise<unknown>)[], limit: number): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: limit }, async () => {
+    while (next < jobs.length) await jobs[next++]();
+  }));
+}
+
+/** 10,000 tasks running on 10 simulators, recorded in the database as the relay would have. */
+async function prepare(url: string, sims: SimulatorHandle[]): Promise<{ ids: number[]; byChannel: Map<number, string[]> }> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows: [user] } = await client.query(`INSERT INTO users (username, password_hash, quota) VALUES ('bench', 'x', 0) RETURNING id`);
+    const byChannel = new Map<number, string[]>();
+    for (const [i, sim] of sims.entries()) {
+      const { rows: [channel] } = await client.query(`INSERT INTO channels (name, base_url) VALUES ($1, $2) RETURNING id`, [`sim ${i}`, sim.url]);
+      const mjIds: string[] = [];
+      await runLimited(Array.from({ length: TASKS_PER_CHANNEL }, (_, n) => async () => {
+        const res = await request(`${sim.url}/mj/submit/imagine`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: `bench ${n}` }) });
+        mjIds.push(((await res.body.json()) as { result: string }).result);
+      }), 32);
+      byChannel.set(channel.id, mjIds);
+      await client.query(
+        `INSERT INTO tasks (user_id, channel_id, mj_id, action, status, progress, submit_time, deadline_at)
+         SELECT $1, $2, unnest($3::text[]), 'IMAGINE', 'NOT_START', '', $4::bigint, $4::bigint + 3600000`,
+        [user.id, channel.id, mjIds, Date.now()],
+      );
+    }
+    await client.query('VACUUM ANALYZE tasks');
+    const { rows } = await client.query<{ id: number }>('SELECT id FROM tasks');
+    return { ids: rows.map((r) => r.id), byChannel };
+  } finally {
+    await client.end();
+  }
+}
+
+/** What any poller must at least do: ask the upstreams for every id (same batches, same concurrency)… */
+async function upstreamOnly(sims: SimulatorHandle[], byChannel: Map<number, string[]>): Promise<number> {
+  const channels = [...byChannel.entries()];
+  const jobs = channels.flatMap(([, mjIds], i) =>
+    Array.from({ length: Math.ceil(mjIds.length / BATCH) }, (_, b) => async () => {
+      const res = await request(`${sims[i].url}/mj/task/list-by-condition`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ids: mjIds.slice(b * BATCH, (b + 1) * BATCH) }),
+      });
+      await res.body.json();
+    }),
+  );
+  const started = performance.now();
+  await runLimited(jobs, CONCURRENCY);
+  return performance.now() - started;
+}
+
+/** …and write the rows once, in one statement. */
+async function bulkUpdate(url: string, ids: number[]): Promise<number> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    const started = performance.now();
+    await client.query(`UPDATE tasks SET updated_at = updated_at + 1 WHERE id = ANY($1)`, [ids]);
+    return performance.now() - started;
+  } finally {
+    await client.end();
+  }
+}
+
+export const pollingSuite: BenchSuite = {
+  name: 'polling',
+  title: 'polling: one pass over 10,000 active tasks on 10 channels',
+  async run(context: BenchContext): Promise<SuiteResult> {
+    await createFreshDatabase(context.serverUrl, DATABASE);
+    const url = databaseUrl(context.serverUrl, DATABASE);
+    const sims = await Promise.all(
+      Array.from({ length: CHANNELS }, () => startSimulator({ port: 0, taskMs: 3_600_000, coreSize: 5_000, queueSize: 5_000 })),
+    );
+    Object.assign(process.env, {
+      DATABASE_URL: url, DATA_DIR: mkdtempSync(join(tmpdir(), 'mj-bench-polling-')), LOG_LEVEL: 'silent', DEMO: '0',
+      POLLING_ENABLED: 'false', MEDIA_ARCHIVE_ENABLED: 'false', POLL_CLAIM_LIMIT: '20000', POLL_CONCURRENCY: String(CONCURRENCY),
+      POLL_BATCH_SIZE: String(BATCH), JWT_SECRET: 'bench-secret-bench-secret-bench-secret-123',
+    });
+    const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
+    try {
+      context.log(`Recording ${formatNumber(CHANNELS * TASKS_PER_CHANNEL)} running tasks on ${CHANNELS} simulators`);
+      const { ids, byChannel } = await prepare(url, sims);
+      const orm = app.get(MikroORM);
+      const polling = app.get(PollingService);
+      const rows: string[][] = [];
+      const ratios: number[] = [];
+      for (let round = 1; round <= ROUNDS; round++) {
+        const reset = new Client({ connectionString: url });
+        await reset.connect();
+        await reset.query('UPDATE tasks SET next_poll_at = 0, idle_polls = 0');
+        await reset.end();
+        const { value: report, statements } = await countStatements(() => RequestContext.create(orm.em, () => polling.pass()));
+        const upstream = await upstreamOnly(sims, byChannel);
+        const update = await bulkUpdate(url, ids);
+        const floor = upstream + update;
+        ratios.push(report.durationMs / floor);
+        rows.push([String(round), formatNumber(report.claimed), formatNumber(report.changed), formatNumber(report.durationMs),
+          formatNumber(statements), formatNumber(upstream), formatNumber(update), `**${(report.durationMs / floor).toFixed(2)}×**`]);
+        context.log(`  round ${round}: pass ${report.durationMs} ms (${statements} statements), upstream ${upstream.toFixed(0)} ms + update ${update.toFixed(0)} ms`);
+      }
+      const ratio = median(ratios);
+      const machine = await describeMachine(context.serverUrl);
+      const markdown = [
+        machineMarkdown(machine),
+        `- Data: ${formatNumber(ids.length)} tasks on ${CHANNELS} simulators (in this process), ${TASKS_PER_CHANNEL} each; every pass starts with all of them due`,
+        `- Pass: \`PollingService.pass()\` (claim with SKIP LOCKED, list-by-condition in batches of ${BATCH}, ${CONCURRENCY} requests at once, state rules, one UPDATE per batch). Round 1 finds every task moved on upstream (NOT_START here, running there) and writes all of them; later rounds find few changes`,
+        `- Floor, measured right after each pass: the same ${ids.length / BATCH} list-by-condition calls with the same concurrency, plus one bulk UPDATE of the same ${formatNumber(ids.length)} rows`,
+        '',
+        markdownTable(['Round', 'Claimed', 'Changed', 'Pass ms', 'Statements', 'Upstream ms', 'Bulk UPDATE ms', 'Pass / floor'], rows),
+      ].join('\n');
+      return { markdown, targets: [{ description: `pass time ≤ 3× (upstream answers + one bulk UPDATE): median ${ratio.toFixed(2)}×`, met: ratio <= 3 }] };
+    } finally {
+      await app.close();
+      await Promise.all(sims.map((sim) => sim.close()));
+      if (!context.keep) await dropDatabase(context.serverUrl, DATABASE);
+    }
+  },
+};
