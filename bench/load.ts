@@ -11,6 +11,8 @@ interface AutocannonResult {
 }
 type Autocannon = (options: {
   url: string;
+  method?: string;
+  body?: string;
   connections: number;
   duration: number;
   pipelining: number;
@@ -23,6 +25,8 @@ const autocannon = require('autocannon') as Autocannon;
 export interface LoadTarget {
   url: string;
   headers?: Record<string, string>;
+  /** POST with this JSON body (GET when absent). */
+  body?: string;
   /** The server process, whose CPU time per request is measured when /proc allows. */
   pid?: number;
 }
@@ -56,12 +60,14 @@ export async function runLoad(target: LoadTarget, options: LoadOptions): Promise
   const result = await autocannon({
     url: target.url,
     headers: target.headers,
+    method: target.body === undefined ? 'GET' : 'POST',
+    body: target.body,
     connections: options.connections,
     duration: options.durationSeconds,
     pipelining: 1,
     timeout: TIMEOUT_SECONDS,
   });
-  const drain = await fetch(target.url, { headers: target.headers });
+  const drain = await fetch(target.url, { headers: target.headers, method: target.body === undefined ? 'GET' : 'POST', body: target.body });
   await drain.arrayBuffer();
   const cpuAfter = target.pid ? processCpuMs(target.pid) : null;
   // The server also answered the requests cut off at the end (one per connection) and the draining one.

@@ -38,47 +38,42 @@ export class BillingService {
     return DEFAULT_PRICES[action] ?? DEFAULT_PRICES[FALLBACK_ACTION];
   }
 
-  /** Debits the price before the upstream call; refused (402) if the balance or the key's cap does not allow it. */
+  /**
+   * Debits the price before the upstream call, in one statement (the balance, the key's spending and the ledger
+   * row) so the rows it locks are held for as short a time as possible; refused (402) if the balance or the
+   * key's cap does not allow it, and then the caller's transaction rolls back whatever it wrote.
+   */
   async hold(tx: EntityManager, hold: Hold): Promise<void> {
     if (hold.amount <= 0) return;
-    const debited = await exec<{ quota: string }>(
+    const [result] = await exec<{ balance: string | null; key_ok: string; before: string }>(
       tx,
-      'UPDATE users SET quota = quota - ? WHERE id = ? AND quota >= ? RETURNING quota',
-      [hold.amount, hold.userId, hold.amount],
+      `WITH debit AS (UPDATE users SET quota = quota - ? WHERE id = ? AND quota >= ? RETURNING quota),
+       spent AS (UPDATE api_keys SET quota_used = quota_used + ?
+                 WHERE id = ? AND (quota_limit IS NULL OR quota_used + ? <= quota_limit) AND EXISTS (SELECT 1 FROM debit) RETURNING id),
+       entry AS (INSERT INTO ledger_entries (user_id, task_id, kind, amount, balance_after, reason)
+                 SELECT ?, ?, 'hold', ?, quota, ? FROM debit RETURNING id)
+       SELECT (SELECT quota FROM debit) AS balance, (SELECT count(*) FROM spent) AS key_ok,
+              (SELECT quota FROM users WHERE id = ?) AS before`,
+      [hold.amount, hold.userId, hold.amount, hold.amount, hold.apiKeyId ?? 0, hold.amount,
+        hold.userId, hold.taskId, -hold.amount, hold.reason, hold.userId],
     );
-    if (!debited.length) {
-      const balance = await exec<{ quota: string }>(tx, 'SELECT quota FROM users WHERE id = ?', [hold.userId]);
-      throw new InsufficientQuotaError(hold.amount, Number(balance[0]?.quota ?? 0));
-    }
-    if (hold.apiKeyId) {
-      const allowed = await exec(
-        tx,
-        `UPDATE api_keys SET quota_used = quota_used + ?
-         WHERE id = ? AND (quota_limit IS NULL OR quota_used + ? <= quota_limit) RETURNING id`,
-        [hold.amount, hold.apiKeyId, hold.amount],
-      );
-      if (!allowed.length) throw new ApiKeyQuotaExceededError(hold.amount);
-    }
-    await exec(
-      tx,
-      `INSERT INTO ledger_entries (user_id, task_id, kind, amount, balance_after, reason) VALUES (?, ?, 'hold', ?, ?, ?)`,
-      [hold.userId, hold.taskId, -hold.amount, Number(debited[0].quota), hold.reason],
-    );
+    if (result.balance === null) throw new InsufficientQuotaError(hold.amount, Number(result.before ?? 0));
+    if (hold.apiKeyId && Number(result.key_ok) === 0) throw new ApiKeyQuotaExceededError(hold.amount);
   }
 
   /** The upstream accepted the task: what is held becomes its charge, shown in the task's `quota`. */
   async capture(tx: EntityManager, taskId: number): Promise<number> {
-    const held = await this.heldFor(tx, taskId);
-    if (!held) return 0;
-    await exec(
+    const rows = await exec<{ amount: string }>(
       tx,
-      `INSERT INTO ledger_entries (user_id, task_id, kind, amount, balance_after, reason)
-       SELECT ?, ?, 'capture', 0, quota, 'accepted by the upstream' FROM users WHERE id = ?
-       ON CONFLICT DO NOTHING`,
-      [held.userId, taskId, held.userId],
+      `WITH held AS (SELECT user_id, -sum(amount) AS amount FROM ledger_entries WHERE task_id = ? AND kind = 'hold' GROUP BY user_id),
+       entry AS (INSERT INTO ledger_entries (user_id, task_id, kind, amount, balance_after, reason)
+                 SELECT held.user_id, ?, 'capture', 0, users.quota, 'accepted by the upstream' FROM held JOIN users ON users.id = held.user_id
+                 ON CONFLICT DO NOTHING),
+       charged AS (UPDATE tasks SET quota = held.amount FROM held WHERE tasks.id = ?)
+       SELECT amount FROM held`,
+      [taskId, taskId, taskId],
     );
-    await exec(tx, 'UPDATE tasks SET quota = ? WHERE id = ?', [held.amount, taskId]);
-    return held.amount;
+    return rows.length ? Number(rows[0].amount) : 0;
   }
 
   /**

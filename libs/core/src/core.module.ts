@@ -25,7 +25,8 @@ import { createValidationPipe } from './http/validation.pipe';
         pinoHttp: {
           level: app.LOG_LEVEL,
           genReqId: (req) => (req.headers['x-request-id'] as string) || randomUUID(),
-          autoLogging: { ignore: (req) => req.url === '/api/health' },
+          // A line per request only at info and below; at warn and above the per-request work is skipped.
+          autoLogging: ['info', 'debug', 'trace'].includes(app.LOG_LEVEL) ? { ignore: (req) => req.url === '/api/health' } : false,
           redact: ['req.headers.authorization', 'req.headers["mj-api-secret"]', 'req.headers.cookie'],
           serializers: { req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/([?&](sig|ticket)=)[^&]+/g, '$1***') }) },
         },

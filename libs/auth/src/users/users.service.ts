@@ -5,6 +5,7 @@ import { ConflictError, NotFoundError, pageWindow } from '@app/core';
 import type { AuthUser } from '@app/core';
 import { CreateUserDto, ListUsersQuery, toUserDto, UpdateUserDto, UserDto, UserPageDto } from '../dto/user.dto';
 import { hashPassword } from './password';
+import { UserLookup } from './user-lookup';
 import { User } from './user.entity';
 import { UserRepository } from './user.repository';
 
@@ -14,6 +15,7 @@ export class UsersService {
     private readonly em: EntityManager,
     private readonly users: UserRepository,
     private readonly billing: BillingService,
+    private readonly lookup: UserLookup,
   ) {}
 
   async list(query: ListUsersQuery): Promise<UserPageDto> {
@@ -55,6 +57,7 @@ export class UsersService {
       user.tokenVersion += 1;
     }
     await this.em.flush();
+    this.lookup.forget(id);
     if (dto.quota !== undefined && dto.quota !== user.quota) {
       await this.billing.adjust({ userId: id, amount: dto.quota - user.quota, reason: 'balance set by an admin', actorId: actor.id });
     }
@@ -73,6 +76,7 @@ export class UsersService {
     user.deletedAt = new Date();
     user.status = 'disabled';
     await this.em.flush();
+    this.lookup.forget(id);
   }
 
   /** Creates an admin when none exists yet; the first start of a new installation. */
