@@ -37,5 +37,10 @@ describe('the demo upstream of npm start', () => {
       return task.status === 'SUCCESS' && task;
     });
     expect(done).toMatchObject({ action: 'UPSCALE', progress: '100%' });
+    // Its image is served from the gateway's own URL, fetched from the loopback demo without any allowlist setting.
+    const image = new URL(done.imageUrl);
+    expect(image.pathname).toBe(`/mj/image/${upscale.body.result}`);
+    const served = await t.http.get(`${image.pathname}${image.search}`).expect(200);
+    expect(served.headers['content-type']).toBe('image/png');
   });
 });

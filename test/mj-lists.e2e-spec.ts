@@ -44,7 +44,9 @@ describe.each([
     const item = res.body.data.items[0];
     expect(Object.keys(item).sort()).toEqual(
       ['action', 'fail_reason', 'finish_time', 'id', 'image_url', 'mj_id', 'progress', 'prompt', 'prompt_en',
-        'quota', 'start_time', 'status', 'submit_time', 'video_url', 'video_urls'].sort(),
+        'quota', 'start_time', 'status', 'submit_time', 'video_url', 'video_urls',
+        // The one documented extra: the four single images of a grid, as a JSON array string like video_urls.
+        'image_urls'].sort(),
     );
     expect(item).toMatchObject({ status: 'IN_PROGRESS', progress: '46%', submit_time: base + 30, start_time: 0,
       finish_time: 0, video_urls: '[]', fail_reason: '', quota: 50000 });

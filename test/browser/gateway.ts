@@ -1,7 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -10,16 +9,10 @@ import { configureApp } from '../../apps/api/src/bootstrap';
 import { serveConsole } from '../../apps/api/src/console';
 import { ADMIN } from '../app';
 import { createTestDatabase, TestDatabase } from '../database';
+import { CONSOLE_DIST } from './build-console';
 
-export const CONSOLE_DIST = join(__dirname, '../../apps/admin/dist');
-
-/** Builds the console once per run (vite only; `npm run build -w apps/admin` also type-checks). */
-export function buildConsole(): void {
-  if (process.env.SKIP_CONSOLE_BUILD === '1' && existsSync(join(CONSOLE_DIST, 'index.html'))) return;
-  const pkg = require.resolve('vite/package.json', { paths: [join(__dirname, '../../apps/admin')] });
-  const vite = join(pkg, '..', 'bin/vite.js');
-  execFileSync(process.execPath, [vite, 'build', '--logLevel', 'warn'], { cwd: join(__dirname, '../../apps/admin'), stdio: 'inherit' });
-}
+/** These specs run under jest.browser.config.js only (its global setup builds the console); elsewhere they skip. */
+export const describeBrowser = process.env.CONSOLE_BROWSER_TESTS === '1' ? describe : describe.skip;
 
 export interface ConsoleGateway {
   app: INestApplication;
@@ -47,6 +40,8 @@ export async function startConsoleGateway(env: Record<string, string> = {}): Pro
     LOGIN_RATE_LIMIT: '1000',
     DB_POOL_MAX: '5',
     POLL_INTERVAL_MS: '300',
+    // The simulators listen on loopback, which the media fetcher refuses unless allowed.
+    MEDIA_FETCH_ALLOWLIST: '127.0.0.1',
     ...env,
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();

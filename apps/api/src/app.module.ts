@@ -5,13 +5,14 @@ import { BillingModule } from '@app/billing';
 import { CoreModule } from '@app/core';
 import { ChannelsModule } from '@app/channels';
 import { MjModule } from '@app/mj';
+import { ProxyModule } from '@app/proxy';
 import { PollingModule } from '@app/polling';
 import { RelayModule } from '@app/relay';
 import { demoConfig, DemoUpstream } from './demo';
 
 /** Wires the feature libraries; each owns its routes. */
 @Module({
-  imports: [CoreModule, AuthModule, BillingModule, MjModule, ChannelsModule, RelayModule, PollingModule, ConfigModule.forFeature(demoConfig)],
+  imports: [CoreModule, AuthModule, BillingModule, MjModule, ChannelsModule, RelayModule, PollingModule, ProxyModule, ConfigModule.forFeature(demoConfig)],
   providers: [DemoUpstream],
 })
 export class AppModule {}

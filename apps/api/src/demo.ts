@@ -5,6 +5,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { IsBoolean, IsInt, Max, Min } from 'class-validator';
 import { Channel } from '@app/channels';
 import { readEnv } from '@app/core';
+import { MediaFetchAllowlist } from '@app/proxy';
 import { SimulatorHandle, startSimulator } from '../../mj-simulator/src';
 
 export class DemoEnv {
@@ -35,6 +36,7 @@ export class DemoUpstream implements OnApplicationBootstrap, OnApplicationShutdo
   constructor(
     readonly orm: MikroORM,
     private readonly em: EntityManager,
+    private readonly allowlist: MediaFetchAllowlist,
     @Inject(demoConfig.KEY) private readonly config: ConfigType<typeof demoConfig>,
   ) {}
 
@@ -45,6 +47,8 @@ export class DemoUpstream implements OnApplicationBootstrap, OnApplicationShutdo
     const demo = channels.find((c) => c.name === DEMO_CHANNEL && /^http:\/\/127\.0\.0\.1:\d+$/.test(c.baseUrl));
     if (channels.length && !demo) return;
     this.simulator = await startSimulator({ port: 0, host: '127.0.0.1', taskMs: this.config.DEMO_TASK_MS, coreSize: 10, queueSize: 100 });
+    // The media fetcher refuses loopback addresses; the demo's own simulator is the one it may reach.
+    this.allowlist.allow(new URL(this.simulator.url).host);
     if (demo) {
       demo.baseUrl = this.simulator.url;
     } else {

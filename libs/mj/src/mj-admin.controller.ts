@@ -2,6 +2,7 @@ import { Controller, Get, HttpStatus, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '@app/core';
 import { ApiEnvelope, ApiErrors } from '@app/core';
+import { RequestOrigin } from '@app/proxy';
 import { ListAllTasksQuery } from './dto/list-tasks.query.dto';
 import { AdminTaskPageDto } from './dto/task.dto';
 import { MjService } from './mj.service';
@@ -16,7 +17,7 @@ export class MjAdminController {
   @ApiOperation({ summary: 'All users\' Midjourney tasks, newest first (admin)' })
   @ApiEnvelope(AdminTaskPageDto)
   @ApiErrors(HttpStatus.BAD_REQUEST)
-  listAllTasks(@Query() query: ListAllTasksQuery): Promise<AdminTaskPageDto> {
-    return this.mj.listAll(query);
+  listAllTasks(@Query() query: ListAllTasksQuery, @RequestOrigin() origin: string): Promise<AdminTaskPageDto> {
+    return this.mj.listAll(query, origin);
   }
 }

@@ -1,10 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { BadRequestError, pageWindow } from '@app/core';
+import { MediaUrls } from '@app/proxy';
 import { ListAllTasksQuery, ListMyTasksQuery } from './dto/list-tasks.query.dto';
 import { AdminTaskPageDto, TaskPageDto, toAdminTaskDto, toTaskDto } from './dto/task.dto';
 import { TaskFilter, TaskRepository, TaskRow } from './task.repository';
 
 const MILLISECONDS_FROM = 1e12;
+/** Pages this deep are read only after the total confirms they hold anything. */
+const ONE_TRIP_MAX_OFFSET = 100_000;
 
 /** Seconds as the seed defines them; clients of the old gateway send milliseconds, recognisable by size. */
 export function toMilliseconds(timestamp: number): number {
@@ -33,25 +36,50 @@ export function toTaskFilter(query: ListMyTasksQuery): TaskFilter {
 /** The seed's two task lists over one query path; ownership is decided here, not in the controllers. */
 @Injectable()
 export class MjService {
-  constructor(private readonly tasks: TaskRepository) {}
+  constructor(
+    private readonly tasks: TaskRepository,
+    private readonly media: MediaUrls,
+  ) {}
 
-  async listForOwner(userId: number, query: ListMyTasksQuery): Promise<TaskPageDto> {
+  /** `origin`: where the caller reached us, the base of media links when PUBLIC_URL is unset. */
+  async listForOwner(userId: number, query: ListMyTasksQuery, origin: string): Promise<TaskPageDto> {
     const page = await this.page({ ...toTaskFilter(query), userId }, query);
-    return { ...page, items: page.items.map(toTaskDto) };
+    const links = this.linker(origin);
+    return { ...page, items: page.items.map((row) => toTaskDto(row, links(row))) };
   }
 
-  async listAll(query: ListAllTasksQuery): Promise<AdminTaskPageDto> {
+  async listAll(query: ListAllTasksQuery, origin: string): Promise<AdminTaskPageDto> {
     const filter = toTaskFilter(query);
     if (query.channel_id !== undefined) filter.channelId = query.channel_id;
     if (query.user_id !== undefined) filter.userId = query.user_id;
     const page = await this.page(filter, query);
-    return { ...page, items: page.items.map(toAdminTaskDto) };
+    const links = this.linker(origin);
+    return { ...page, items: page.items.map((row) => toAdminTaskDto(row, links(row))) };
+  }
+
+  /** The gateway's signed media links of a list row (one HMAC per row). */
+  private linker(origin: string) {
+    const base = this.media.base(origin);
+    const now = Date.now();
+    return (row: TaskRow & { image_urls?: string[] }) =>
+      this.media.links(
+        // image_urls is only known when the page query selects it; without it a finished grid offers its four quarters.
+        { id: row.id, mjId: row.mj_id, status: row.status, action: row.action, progress: row.progress, imageUrl: row.image_url,
+          imageUrls: row.image_urls, videoUrl: row.video_url, videoUrls: row.video_urls ?? [] },
+        base,
+        now,
+      );
   }
 
   private async page(filter: TaskFilter, query: ListMyTasksQuery) {
     const { page, pageSize, offset } = pageWindow(query);
+    if (filter.fromMs === undefined && filter.toMs === undefined && offset <= ONE_TRIP_MAX_OFFSET) {
+      const { total, rows } = await this.tasks.findPageWithTotal(filter, offset, pageSize);
+      return { items: rows, total, page, page_size: pageSize };
+    }
+    // Time ranges pick their plan by the total, and far pages are skipped once the total says they are empty.
     const total = await this.tasks.countMatching(filter);
-    const items: TaskRow[] = offset < total ? await this.tasks.findPage(filter, offset, pageSize) : [];
+    const items: TaskRow[] = offset < total ? await this.tasks.findPage(filter, offset, pageSize, total) : [];
     return { items, total, page, page_size: pageSize };
   }
 }

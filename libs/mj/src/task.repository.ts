@@ -25,6 +25,7 @@ export interface TaskRow {
   status: string;
   progress: string;
   image_url: string;
+  image_urls: string[];
   video_url: string;
   video_urls: string[];
   submit_time: number;
@@ -35,9 +36,12 @@ export interface TaskRow {
 }
 
 const ROW_COLUMNS = `t.id, t.user_id, t.channel_id, t.mj_id, t.action, t.prompt, t.prompt_en, t.status, t.progress,
-  t.image_url, t.video_url, t.video_urls, (t.submit_time / 1000)::int8::float8 AS submit_time,
+  t.image_url, t.image_urls, t.video_url, t.video_urls, (t.submit_time / 1000)::int8::float8 AS submit_time,
   (t.start_time / 1000)::int8::float8 AS start_time, (t.finish_time / 1000)::int8::float8 AS finish_time,
   t.fail_reason, t.quota::float8 AS quota`;
+
+/** Up to this many matches, a time-range page is sorted from the time index (a top-N sort of ids). */
+const NARROW_RANGE_ROWS = 50_000;
 
 function whereClause(filter: TaskFilter): { sql: string; params: unknown[] } {
   const parts: string[] = [];
@@ -56,6 +60,25 @@ function whereClause(filter: TaskFilter): { sql: string; params: unknown[] } {
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', params };
 }
 
+/**
+ * Exact number of tasks matching the filter. Totals by user or by channel (optionally by status) come from
+ * the counter tables the triggers keep, so they cost a few rows whatever the size of the table.
+ */
+function countQuery(filter: TaskFilter): { sql: string; params: unknown[] } {
+  if (filter.userId !== undefined && onlyKeys(filter, ['userId', 'status'])) {
+    return {
+      sql: `SELECT sum(n) AS n FROM task_counts_by_user WHERE user_id = ?${filter.status ? ' AND status = ?' : ''}`,
+      params: filter.status ? [filter.userId, filter.status] : [filter.userId],
+    };
+  }
+  if (onlyKeys(filter, ['channelId', 'status'])) {
+    const where = whereClause({ channelId: filter.channelId, status: filter.status });
+    return { sql: `SELECT sum(n) AS n FROM task_counts_by_channel ${where.sql}`, params: where.params };
+  }
+  const where = whereClause(filter);
+  return { sql: `SELECT count(*) AS n FROM tasks ${where.sql}`, params: where.params };
+}
+
 function onlyKeys(filter: TaskFilter, allowed: (keyof TaskFilter)[]): boolean {
   return (Object.keys(filter) as (keyof TaskFilter)[]).every((key) => filter[key] === undefined || allowed.includes(key));
 }
@@ -66,29 +89,43 @@ export class TaskRepository extends EntityRepository<Task> {
    * the counter tables the triggers keep, so they cost a few rows whatever the size of the table.
    */
   async countMatching(filter: TaskFilter): Promise<number> {
-    const connection = this.em.getConnection();
-    let rows: { n: string | number | null }[];
-    if (filter.userId !== undefined && onlyKeys(filter, ['userId', 'status'])) {
-      rows = await connection.execute(
-        `SELECT sum(n) AS n FROM task_counts_by_user WHERE user_id = ?${filter.status ? ' AND status = ?' : ''}`,
-        filter.status ? [filter.userId, filter.status] : [filter.userId],
-      );
-    } else if (onlyKeys(filter, ['channelId', 'status'])) {
-      const where = whereClause({ channelId: filter.channelId, status: filter.status });
-      rows = await connection.execute(`SELECT sum(n) AS n FROM task_counts_by_channel ${where.sql}`, where.params);
-    } else {
-      const where = whereClause(filter);
-      rows = await connection.execute(`SELECT count(*) AS n FROM tasks ${where.sql}`, where.params);
-    }
+    const count = countQuery(filter);
+    const rows = await this.em.getConnection().execute<{ n: string | number | null }[]>(count.sql, count.params);
     return Number(rows[0]?.n ?? 0);
   }
 
-  /** One page, newest first. The ids are found on the index alone, then only the page's rows are read. */
-  findPage(filter: TaskFilter, offset: number, limit: number): Promise<TaskRow[]> {
+  /**
+   * The total and one page in a single round trip (the common case: no time range, a shallow page).
+   * The page's columns are null on the one row answered when the page is empty.
+   */
+  async findPageWithTotal(filter: TaskFilter, offset: number, limit: number): Promise<{ total: number; rows: TaskRow[] }> {
+    const count = countQuery(filter);
     const where = whereClause(filter);
+    const rows = await this.em.getConnection().execute<(TaskRow & { total: string | number | null })[]>(
+      `SELECT total.n AS total, p.* FROM (${count.sql}) total LEFT JOIN LATERAL (
+         SELECT ${ROW_COLUMNS} FROM tasks t
+         JOIN (SELECT id FROM tasks ${where.sql} ORDER BY id DESC LIMIT ? OFFSET ?) page USING (id)
+       ) p ON true ORDER BY p.id DESC`,
+      [...count.params, ...where.params, limit, offset],
+    );
+    const total = Number(rows[0]?.total ?? 0);
+    return { total, rows: rows.filter((row) => row.id !== null).map(({ total: _total, ...row }) => row as TaskRow) };
+  }
+
+  /**
+   * One page, newest first. The ids are found on an index alone, then only the page's rows are read. `matching`
+   * is the filter's exact total: a narrow time range (few matches scattered far back in the id order) is read
+   * from the time index and sorted, instead of walking the id index backwards past everything newer.
+   */
+  findPage(filter: TaskFilter, offset: number, limit: number, matching: number): Promise<TaskRow[]> {
+    const where = whereClause(filter);
+    const narrowRange = (filter.fromMs !== undefined || filter.toMs !== undefined) && matching <= NARROW_RANGE_ROWS;
+    const ids = narrowRange
+      ? `WITH matching AS MATERIALIZED (SELECT id FROM tasks ${where.sql}) SELECT id FROM matching`
+      : `SELECT id FROM tasks ${where.sql}`;
     return this.em.getConnection().execute<TaskRow[]>(
       `SELECT ${ROW_COLUMNS} FROM tasks t
-       JOIN (SELECT id FROM tasks ${where.sql} ORDER BY id DESC LIMIT ? OFFSET ?) page USING (id)
+       JOIN (${ids} ORDER BY id DESC LIMIT ? OFFSET ?) page USING (id)
        ORDER BY t.id DESC`,
       [...where.params, limit, offset],
     );

@@ -100,6 +100,10 @@ export class TaskWriter {
        RETURNING t.id, t.status, t.progress`,
       [now, JSON.stringify(records)],
     );
+    // A row another writer changed meanwhile kept the poller's long lease: make it due again at once.
+    const written = new Set(rows.map((row) => row.id));
+    const raced = records.map((record) => record.id as number).filter((id) => !written.has(id));
+    if (raced.length) await exec(em, `UPDATE tasks SET next_poll_at = ? WHERE id IN (${raced.map(() => '?').join(', ')})`, [now, ...raced]);
     let refunded = 0;
     for (const row of refunding ? rows : []) {
       const outcome = byId.get(row.id)!;

@@ -3,6 +3,7 @@ import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Auth, Authenticated, type AuthUser, RawResponse } from '@app/core';
 import type { Task as ProtocolTask } from '@app/mj-protocol';
+import { RequestOrigin } from '@app/proxy';
 import { ImageSeedDto, ListByConditionDto, ProtocolTaskDto, RelayErrorDto } from './dto/protocol.dto';
 import { RelayTasksService } from './relay-tasks.service';
 
@@ -17,8 +18,8 @@ export class RelayTasksController {
   @ApiOperation({ summary: 'One of the caller\'s tasks, from the gateway\'s database' })
   @ApiResponse({ status: 200, type: ProtocolTaskDto })
   @ApiResponse({ status: 404, type: RelayErrorDto, description: 'No such task among the caller\'s' })
-  fetchTask(@Auth() auth: AuthUser, @Param('id') id: string): Promise<ProtocolTask> {
-    return this.tasks.fetch(auth, id);
+  fetchTask(@Auth() auth: AuthUser, @Param('id') id: string, @RequestOrigin() origin: string): Promise<ProtocolTask> {
+    return this.tasks.fetch(auth, id, origin);
   }
 
   @Post('list-by-condition')
@@ -27,8 +28,8 @@ export class RelayTasksController {
   @ApiBody({ type: ListByConditionDto })
   @ApiResponse({ status: 200, type: [ProtocolTaskDto] })
   @ApiResponse({ status: 400, type: RelayErrorDto })
-  listTasksByCondition(@Auth() auth: AuthUser, @Body() body: unknown): Promise<ProtocolTask[]> {
-    return this.tasks.listByCondition(auth, body);
+  listTasksByCondition(@Auth() auth: AuthUser, @Body() body: unknown, @RequestOrigin() origin: string): Promise<ProtocolTask[]> {
+    return this.tasks.listByCondition(auth, body, origin);
   }
 
   @Get(':id/image-seed')

@@ -5,6 +5,7 @@ import { ChannelRepository, UpstreamClient, UpstreamError } from '@app/channels'
 import type { AuthUser } from '@app/core';
 import { Task } from '@app/mj';
 import { ReturnCode, type Task as ProtocolTask } from '@app/mj-protocol';
+import { MediaUrls } from '@app/proxy';
 import { relayConfig } from './config/relay.config';
 import { invalid, RelayRejection } from './relay.errors';
 import { toProtocolTask } from './task-view';
@@ -20,13 +21,15 @@ export class RelayTasksService {
     private readonly channels: ChannelRepository,
     private readonly upstream: UpstreamClient,
     @Inject(relayConfig.KEY) private readonly config: ConfigType<typeof relayConfig>,
+    private readonly media: MediaUrls,
   ) {}
 
-  async fetch(auth: AuthUser, mjId: string): Promise<ProtocolTask> {
-    return toProtocolTask(await this.own(auth, mjId));
+  /** `origin`: where the caller reached us, the base of media links when PUBLIC_URL is unset. */
+  async fetch(auth: AuthUser, mjId: string, origin: string): Promise<ProtocolTask> {
+    return this.view(await this.own(auth, mjId), this.media.base(origin));
   }
 
-  async listByCondition(auth: AuthUser, body: unknown): Promise<ProtocolTask[]> {
+  async listByCondition(auth: AuthUser, body: unknown, origin: string): Promise<ProtocolTask[]> {
     const ids = (body as { ids?: unknown } | null)?.ids;
     if (ids === undefined || ids === null) return [];
     if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string' || id.length > 64)) {
@@ -35,7 +38,17 @@ export class RelayTasksService {
     if (ids.length > this.config.maxIds) throw invalid('ids参数错误', `ids may hold at most ${this.config.maxIds} ids`);
     if (!ids.length) return [];
     const tasks = await this.em.find(Task, { userId: auth.id, mjId: { $in: [...new Set(ids as string[])] } }, { orderBy: { id: 'DESC' } });
-    return tasks.map(toProtocolTask);
+    const base = this.media.base(origin);
+    return tasks.map((task) => this.view(task, base));
+  }
+
+  private view(task: Task, base: string): ProtocolTask {
+    const media = this.media.links(
+      { id: task.id, mjId: task.mjId, status: task.status, action: task.action, progress: task.progress, imageUrl: task.imageUrl,
+        imageUrls: task.imageUrls ?? [], videoUrl: task.videoUrl, videoUrls: task.videoUrls ?? [] },
+      base,
+    );
+    return toProtocolTask(task, media);
   }
 
   /** Passed to the task's own channel with that channel's secret. */

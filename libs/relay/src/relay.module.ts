@@ -3,6 +3,7 @@ import { ConfigModule } from '@nestjs/config';
 import { BillingModule } from '@app/billing';
 import { ChannelsModule } from '@app/channels';
 import { MjModule } from '@app/mj';
+import { ProxyModule } from '@app/proxy';
 import { relayConfig } from './config/relay.config';
 import { RelayTasksController } from './relay-tasks.controller';
 import { RelayTasksService } from './relay-tasks.service';
@@ -10,7 +11,7 @@ import { RelayController } from './relay.controller';
 import { RelayService } from './relay.service';
 
 @Module({
-  imports: [ConfigModule.forFeature(relayConfig), BillingModule, ChannelsModule, MjModule],
+  imports: [ConfigModule.forFeature(relayConfig), BillingModule, ChannelsModule, MjModule, ProxyModule],
   controllers: [RelayController, RelayTasksController],
   providers: [RelayService, RelayTasksService],
 })

@@ -146,6 +146,7 @@ export class RelayService {
     return this.em.transactional(async (tx) => {
       const claimed = await tx.nativeUpdate(Task, { id: modal.id, status: 'MODAL' }, {
         status: 'NOT_START',
+        nextPollAt: Date.now(),
         ...(plan.prompt ? { prompt: plan.prompt, promptEn: plan.prompt } : {}),
         updatedAt: Date.now(),
       });

@@ -1,8 +1,16 @@
 import type { Task as ProtocolTask, TaskAction, TaskStatus } from '@app/mj-protocol';
 import type { Task } from '@app/mj';
+import type { MediaLinks } from '@app/proxy';
 
-/** A stored task in the protocol's shape (fetch, list-by-condition): string id, epoch ms, null where empty. */
-export function toProtocolTask(task: Task): ProtocolTask {
+const storedLinks = (task: Task): MediaLinks => ({
+  imageUrl: task.imageUrl, imageUrls: task.imageUrls ?? [], videoUrl: task.videoUrl, videoUrls: task.videoUrls ?? [],
+});
+
+/**
+ * A stored task in the protocol's shape (fetch, list-by-condition): string id, epoch ms, null where empty. `media`:
+ * the gateway's signed links (the stored upstream URLs when not given).
+ */
+export function toProtocolTask(task: Task, media: MediaLinks = storedLinks(task)): ProtocolTask {
   const queued = task.status === 'NOT_START' && !task.progress;
   return {
     id: task.mjId,
@@ -15,13 +23,13 @@ export function toProtocolTask(task: Task): ProtocolTask {
     submitTime: task.submitTime,
     startTime: task.startTime || null,
     finishTime: task.finishTime || null,
-    imageUrl: task.imageUrl || null,
+    imageUrl: media.imageUrl || null,
     progress: queued ? null : task.progress,
     failReason: task.failReason || null,
     properties: task.properties ?? {},
     buttons: task.buttons ?? [],
-    imageUrls: (task.imageUrls ?? []).map((url) => ({ url })),
-    videoUrl: task.videoUrl || null,
-    videoUrls: (task.videoUrls ?? []).map((url) => ({ url })),
+    imageUrls: media.imageUrls.map((url) => ({ url })),
+    videoUrl: media.videoUrl || null,
+    videoUrls: media.videoUrls.map((url) => ({ url })),
   };
 }

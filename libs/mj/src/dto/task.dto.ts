@@ -25,10 +25,19 @@ export class TaskDto {
   @ApiProperty({ example: '100%' })
   progress: string;
 
-  @ApiProperty({ example: 'https://gateway.example.com/mj/image/1712345678901234?exp=1764147600&sig=…' })
+  @ApiProperty({
+    example: 'https://gateway.example.com/mj/image/1712345678901234?exp=1764147600&sig=3q2-7wXyZabcdEFGH0123_',
+    description: 'The gateway\'s signed, expiring link to the image (a preview while the task runs); "" when there is none',
+  })
   image_url: string;
 
-  @ApiProperty({ example: '' })
+  @ApiProperty({
+    example: '["https://gateway.example.com/mj/image/1712345678901234/1?exp=1764147600&sig=3q2-7wXyZabcdEFGH0123_"]',
+    description: 'Beyond the seed: a JSON array (as a string) of links to the four single images of a finished grid, "[]" otherwise',
+  })
+  image_urls: string;
+
+  @ApiProperty({ example: '', description: 'The gateway\'s signed link to the video; "" when there is none' })
   video_url: string;
 
   @ApiProperty({ example: '[]', description: 'A JSON array of video URLs, as a string' })
@@ -78,7 +87,17 @@ export class AdminTaskPageDto extends TaskPageDto {
   declare items: AdminTaskDto[];
 }
 
-export function toTaskDto(row: TaskRow): TaskDto {
+/** The media links of an item; by default the stored upstream URLs (the lists pass the gateway's signed ones). */
+export interface TaskMediaLinks {
+  imageUrl: string;
+  imageUrls: string[];
+  videoUrl: string;
+  videoUrls: string[];
+}
+
+const storedLinks = (row: TaskRow): TaskMediaLinks => ({ imageUrl: row.image_url, imageUrls: [], videoUrl: row.video_url, videoUrls: row.video_urls ?? [] });
+
+export function toTaskDto(row: TaskRow, media: TaskMediaLinks = storedLinks(row)): TaskDto {
   return {
     id: row.id,
     mj_id: row.mj_id,
@@ -87,9 +106,10 @@ export function toTaskDto(row: TaskRow): TaskDto {
     prompt_en: row.prompt_en,
     status: row.status,
     progress: row.progress,
-    image_url: row.image_url,
-    video_url: row.video_url,
-    video_urls: JSON.stringify(row.video_urls ?? []),
+    image_url: media.imageUrl,
+    image_urls: JSON.stringify(media.imageUrls),
+    video_url: media.videoUrl,
+    video_urls: JSON.stringify(media.videoUrls),
     submit_time: row.submit_time,
     start_time: row.start_time,
     finish_time: row.finish_time,
@@ -98,6 +118,6 @@ export function toTaskDto(row: TaskRow): TaskDto {
   };
 }
 
-export function toAdminTaskDto(row: TaskRow): AdminTaskDto {
-  return { ...toTaskDto(row), user_id: row.user_id, channel_id: row.channel_id };
+export function toAdminTaskDto(row: TaskRow, media?: TaskMediaLinks): AdminTaskDto {
+  return { ...toTaskDto(row, media), user_id: row.user_id, channel_id: row.channel_id };
 }

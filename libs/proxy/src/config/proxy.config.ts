@@ -1,15 +1,10 @@
 import { registerAs } from '@nestjs/config';
-import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
 import { InvalidEnvironmentError, readEnv } from '@app/core';
 import { parseAllowlistEntry } from '../fetch-allowlist';
 
-const toBool = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? ['1', 'true', 'yes', 'on'].includes(value.toLowerCase()) : value;
-
 export class ProxyEnv {
   /** Answers link images and videos through the gateway (`/mj/image/<id>`), never to the upstream. */
-  @Transform(toBool)
   @IsBoolean()
   MJ_FORWARD_URL: boolean = true;
 
@@ -60,7 +55,6 @@ export class ProxyEnv {
   MEDIA_STORE_MAX_MB: number = 10240;
 
   /** Copy finished results into the store (off on read-only replicas, or in tests that do not want it). */
-  @Transform(toBool)
   @IsBoolean()
   MEDIA_ARCHIVE_ENABLED: boolean = true;
 
@@ -102,7 +96,6 @@ export class ProxyEnv {
   S3_SECRET_ACCESS_KEY?: string;
 
   /** MinIO and most self-hosted stores need path-style URLs. */
-  @Transform(toBool)
   @IsBoolean()
   S3_FORCE_PATH_STYLE: boolean = false;
 }

@@ -8,3 +8,5 @@ export const migrationsList = [
   { name: 'Migration20261125100000_upstream', class: Migration20261125100000_upstream },
   { name: 'Migration20261125110000_polling', class: Migration20261125110000_polling },
 ];
+import { Migration20261125120000_proxy } from './Migration20261125120000_proxy';
+migrationsList.push({ name: 'Migration20261125120000_proxy', class: Migration20261125120000_proxy });

@@ -1,0 +1,26 @@
+import { BooleanInput, NumberInput, PasswordInput, SimpleForm, TextInput, required, useRecordContext, type Validator } from 'react-admin';
+import type { Channel } from './channelRecords';
+
+const httpUrl: Validator = (value: string) => (value && !/^https?:\/\/[^\s/]+/i.test(value) ? 'An http(s):// URL' : undefined);
+
+function SecretInput() {
+  const channel = useRecordContext<Channel>();
+  const helper = channel
+    ? `Write-only. ${channel.secret_mask ? `Current: ${channel.secret_mask}. ` : 'None set. '}Leave empty to keep it.`
+    : 'Sent to the upstream as mj-api-secret; never shown again.';
+  return <PasswordInput source="secret" label="Secret (mj-api-secret)" helperText={helper} autoComplete="new-password" fullWidth />;
+}
+
+/** The secret is write-only: the API answers `secret_mask`; the field starts empty and is sent only when filled. */
+export function ChannelForm() {
+  return (
+    <SimpleForm defaultValues={{ enabled: true, priority: 0, weight: 1 }} sx={{ maxWidth: 560 }}>
+      <TextInput source="name" validate={required()} fullWidth />
+      <TextInput source="base_url" label="Base URL" validate={[required(), httpUrl]} helperText="The midjourney-proxy server, e.g. http://mj-proxy:8080" fullWidth />
+      <SecretInput />
+      <BooleanInput source="enabled" />
+      <NumberInput source="priority" step={1} helperText="Higher is tried first" />
+      <NumberInput source="weight" step={1} helperText="Share among channels of the same priority" />
+    </SimpleForm>
+  );
+}

@@ -1,0 +1,101 @@
+import { Box, Button, Card, CardContent, CardHeader, Grid, Skeleton, Typography, useTheme } from '@mui/material';
+import BrushIcon from '@mui/icons-material/Brush';
+import { useQuery } from '@tanstack/react-query';
+import { Title, usePermissions } from 'react-admin';
+import { Link } from 'react-router-dom';
+import { api, unwrap } from '../api/client';
+import { statusColor, statusLabel } from '../tasks/StatusChip';
+import { formatDuration } from '../tasks/taskRecords';
+import { BarChart } from './BarChart';
+import { channelStats, countByStatus, windowStart } from './taskStats';
+
+function Panel({ title, subheader, loading, children }: { title: string; subheader?: string; loading: boolean; children: React.ReactNode }) {
+  return (
+    <Card sx={{ height: '100%' }}>
+      <CardHeader title={title} subheader={subheader} slotProps={{ title: { variant: 'subtitle1' }, subheader: { variant: 'caption' } }} />
+      <CardContent sx={{ pt: 0 }}>{loading ? <Skeleton variant="rounded" height={160} /> : children}</CardContent>
+    </Card>
+  );
+}
+
+function useWindow() {
+  // One window per minute keeps the query key stable across renders.
+  return windowStart(Math.floor(Date.now() / 60_000) * 60_000);
+}
+
+function StatusPanel() {
+  const theme = useTheme();
+  const since = useWindow();
+  const { data, isPending } = useQuery({ queryKey: ['dashboard', 'status', since], queryFn: () => countByStatus(since), staleTime: 60_000 });
+  const total = data?.reduce((sum, row) => sum + row.count, 0) ?? 0;
+  const paletteColor = (status: string) => {
+    const color = statusColor(status);
+    return color && color !== 'default' ? theme.palette[color].main : theme.palette.grey[500];
+  };
+  return (
+    <Panel title="Tasks by status" subheader={`Last 24 hours · ${total} tasks`} loading={isPending}>
+      <BarChart label="Tasks by status" bars={(data ?? []).map((row) => ({ label: statusLabel(row.status), value: row.count, color: paletteColor(row.status) }))} />
+    </Panel>
+  );
+}
+
+function ChannelPanels() {
+  const theme = useTheme();
+  const since = useWindow();
+  const { data, isPending } = useQuery({ queryKey: ['dashboard', 'channels', since], queryFn: () => channelStats(since), staleTime: 60_000 });
+  const rows = data ?? [];
+  return (
+    <>
+      <Grid size={{ xs: 12, md: 6, xl: 4 }}>
+        <Panel title="Success rate by channel" subheader="Last 24 hours · successes among finished tasks" loading={isPending}>
+          <BarChart
+            label="Success rate by channel"
+            max={1}
+            empty="No channels"
+            bars={rows.map((row) => ({
+              label: row.name,
+              value: row.successRate ?? 0,
+              display: row.successRate === null ? '—' : `${Math.round(row.successRate * 100)}%`,
+              color: row.successRate === null ? theme.palette.grey[400] : row.successRate >= 0.9 ? theme.palette.success.main : row.successRate >= 0.6 ? theme.palette.warning.main : theme.palette.error.main,
+            }))}
+          />
+        </Panel>
+      </Grid>
+      <Grid size={{ xs: 12, md: 6, xl: 4 }}>
+        <Panel title="Median duration by channel" subheader="Last 24 hours · latest 100 successes" loading={isPending}>
+          <BarChart
+            label="Median duration by channel"
+            empty="No channels"
+            bars={rows.map((row) => ({ label: row.name, value: row.medianSeconds ?? 0, display: row.medianSeconds === null ? '—' : formatDuration(Math.round(row.medianSeconds)), color: theme.palette.info.main }))}
+          />
+        </Panel>
+      </Grid>
+    </>
+  );
+}
+
+function BalancePanel() {
+  const { data, isPending } = useQuery({ queryKey: ['dashboard', 'self'], queryFn: () => unwrap(api.GET('/api/user/self')), staleTime: 30_000 });
+  return (
+    <Panel title="Your balance" loading={isPending}>
+      <Typography variant="h3" component="p" data-testid="balance">{(data as { quota?: number } | undefined)?.quota ?? '—'}</Typography>
+      <Typography variant="body2" color="text.secondary" gutterBottom>quota</Typography>
+      <Button component={Link} to="/imagine" variant="contained" startIcon={<BrushIcon />} sx={{ mt: 2 }}>Imagine</Button>
+    </Panel>
+  );
+}
+
+/** Admins: the gateway's last 24 h and its channels. Users: their own tasks and balance. */
+export default function Dashboard() {
+  const { permissions } = usePermissions();
+  const isAdmin = permissions === 'admin';
+  return (
+    <Box sx={{ mt: 2 }}>
+      <Title title="Dashboard" />
+      <Grid container spacing={2}>
+        <Grid size={{ xs: 12, md: 6, xl: 4 }}><StatusPanel /></Grid>
+        {isAdmin ? <ChannelPanels /> : <Grid size={{ xs: 12, md: 6, xl: 4 }}><BalancePanel /></Grid>}
+      </Grid>
+    </Box>
+  );
+}

@@ -1,0 +1,208 @@
+import { HttpError, type DataProvider, type Identifier, type RaRecord } from 'react-admin';
+import { api, unwrap, type Schemas } from './api/client';
+import { consoleKey } from './api/relay';
+import { session } from './api/session';
+import { rememberTask, taskIdentity, type Task } from './tasks/taskRecords';
+
+type Filter = Record<string, unknown>;
+type Page = { items: unknown[]; total: number };
+
+const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() ? value.trim() : undefined);
+const int = (value: unknown): number | undefined => {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() ? Number(value) : NaN;
+  return Number.isInteger(n) ? n : undefined;
+};
+/** Date-time inputs hold local "YYYY-MM-DDTHH:mm" strings; the API wants Unix seconds. */
+export const unixSeconds = (value: unknown): number | undefined => {
+  if (typeof value === 'number') return value;
+  const parsed = typeof value === 'string' && value ? Date.parse(value) : NaN;
+  return Number.isNaN(parsed) ? undefined : Math.floor(parsed / 1000);
+};
+const pageOf = (pagination?: { page: number; perPage: number }) => ({ p: pagination?.page ?? 1, page_size: pagination?.perPage ?? 20 });
+const listResult = <T extends RaRecord>(page: Page) => ({ data: page.items as T[], total: page.total });
+/** PATCH bodies carry only what changed; empty write-only fields (secret, password) mean "keep". */
+function changes<T extends Record<string, unknown>>(data: T, previous: Partial<T> | undefined, writeOnly: string[] = []): Partial<T> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(data)) {
+    if (writeOnly.includes(key) ? value === undefined || value === null || value === '' : previous && previous[key] === value) continue;
+    out[key] = value;
+  }
+  return out as Partial<T>;
+}
+/** Admin-only resources: refused here for users, so a stray query (before canAccess redirects) never calls the API. */
+const ADMIN_ONLY = new Set(['users', 'channels']);
+function requireRole(resource: string): void {
+  if (ADMIN_ONLY.has(resource) && !session.isAdmin()) throw new HttpError('This needs the admin role', 403);
+}
+const notSupported = (resource: string, what: string) => Promise.reject(new HttpError(`${resource}: ${what} is not available`, 405));
+
+function taskQuery(filter: Filter) {
+  return {
+    mj_id: text(filter.mj_id),
+    start_timestamp: unixSeconds(filter.start_timestamp),
+    end_timestamp: unixSeconds(filter.end_timestamp),
+    status: text(filter.status) as Schemas['TaskDto']['status'] | undefined,
+    action: text(filter.action) as never,
+    channel_id: int(filter.channel_id),
+    user_id: int(filter.user_id),
+  };
+}
+
+/** Tasks: admins read `/api/mj/` (everyone's), users `/api/mj/self`. */
+export async function listTasks(filter: Filter, pagination?: { page: number; perPage: number }) {
+  const query = { ...pageOf(pagination), ...taskQuery(filter) };
+  const page = session.isAdmin()
+    ? await unwrap(api.GET('/api/mj', { params: { query } }))
+    : await unwrap(api.GET('/api/mj/self', { params: { query: { ...query, channel_id: undefined, user_id: undefined } } }));
+  page.items.forEach((task) => rememberTask(task));
+  return page as { items: Task[]; total: number; page: number; page_size: number };
+}
+
+/**
+ * The API has no task-by-row-id route: a task is found through the list filtered by its `mj_id` (carried in the
+ * show URL as `?mj_id=`, or remembered from a list the console has shown), then matched on the row id.
+ */
+async function getTask(id: Identifier, meta?: { mj_id?: string }): Promise<Task> {
+  const mjId = meta?.mj_id || taskIdentity(id);
+  if (!mjId) throw new HttpError('Open this task from the task list', 404);
+  const { items } = await listTasks({ mj_id: mjId }, { page: 1, perPage: 100 });
+  const task = items.find((item) => String(item.id) === String(id));
+  if (!task) throw new HttpError(`Task ${mjId} not found`, 404);
+  return task;
+}
+
+async function getList(resource: string, filter: Filter, pagination?: { page: number; perPage: number }): Promise<{ data: RaRecord[]; total: number }> {
+  requireRole(resource);
+  const page = pageOf(pagination);
+  switch (resource) {
+    case 'tasks':
+      return listResult(await listTasks(filter, pagination));
+    case 'users':
+      return listResult(
+        await unwrap(api.GET('/api/users', { params: { query: { ...page, username: text(filter.q ?? filter.username), role: text(filter.role) as never, status: text(filter.status) as never } } })),
+      );
+    case 'channels':
+      return listResult(await unwrap(api.GET('/api/channels', { params: { query: page } })));
+    case 'tokens':
+      return listResult(await unwrap(api.GET('/api/tokens', { params: { query: page } })));
+    case 'ledger':
+      return listResult(
+        session.isAdmin()
+          ? await unwrap(api.GET('/api/ledger', { params: { query: { ...page, user_id: int(filter.user_id), task_id: int(filter.task_id), kind: text(filter.kind) as never } } }))
+          : await unwrap(api.GET('/api/ledger/self', { params: { query: page } })),
+      );
+    case 'prices': {
+      // A short fixed list: the API answers it whole; the console pages it itself.
+      const { items } = await unwrap(api.GET('/api/prices'));
+      const rows = items.map((price) => ({ ...price, id: price.action }));
+      const start = (page.p - 1) * page.page_size;
+      return { data: rows.slice(start, start + page.page_size), total: rows.length };
+    }
+    default:
+      throw new HttpError(`Unknown resource ${resource}`, 404);
+  }
+}
+
+async function getOne(resource: string, id: Identifier, meta?: Record<string, unknown>): Promise<RaRecord> {
+  requireRole(resource);
+  const path = { id: Number(id) };
+  switch (resource) {
+    case 'tasks':
+      return getTask(id, meta as { mj_id?: string });
+    case 'users':
+      return unwrap(api.GET('/api/users/{id}', { params: { path } }));
+    case 'channels':
+      return unwrap(api.GET('/api/channels/{id}', { params: { path } }));
+    case 'prices': {
+      const { items } = await unwrap(api.GET('/api/prices'));
+      const price = items.find((item) => item.action === id);
+      if (!price) throw new HttpError(`No price for ${String(id)}`, 404);
+      return { ...price, id: price.action };
+    }
+    default:
+      return notSupported(resource, 'getOne');
+  }
+}
+
+export const dataProvider = {
+  getList: (resource, { filter, pagination }) => getList(resource, filter ?? {}, pagination) as never,
+
+  getOne: async (resource, { id, meta }) => ({ data: (await getOne(resource, id, meta)) as never }),
+
+  // References (a task's user and channel): a page holds few distinct ids; missing ones (deleted) are left out.
+  getMany: async (resource, { ids }) => {
+    const found = await Promise.all(ids.map((id) => getOne(resource, id).catch(() => null)));
+    return { data: found.filter((record): record is RaRecord => record !== null) as never[] };
+  },
+
+  getManyReference: (resource, { target, id, filter, pagination }) => getList(resource, { ...filter, [target]: id }, pagination) as never,
+
+  create: async (resource, { data }) => {
+    switch (resource) {
+      case 'users':
+        return { data: await unwrap(api.POST('/api/users', { body: data as Schemas['CreateUserDto'] })) } as never;
+      case 'channels':
+        return { data: await unwrap(api.POST('/api/channels', { body: changes(data, undefined, ['secret']) as Schemas['CreateChannelDto'] })) } as never;
+      case 'tokens':
+        return { data: await unwrap(api.POST('/api/tokens', { body: changes(data, undefined, ['expires_at', 'quota_limit']) as Schemas['CreateApiKeyDto'] })) } as never;
+      default:
+        return notSupported(resource, 'create');
+    }
+  },
+
+  update: async (resource, { id, data, previousData }) => {
+    const path = { id: Number(id) };
+    switch (resource) {
+      case 'users': {
+        const { role, status, password } = data as Schemas['UpdateUserDto'];
+        const body = changes({ role, status, password }, previousData, ['password']);
+        return { data: await unwrap(api.PATCH('/api/users/{id}', { params: { path }, body })) } as never;
+      }
+      case 'channels': {
+        const { name, base_url, secret, enabled, priority, weight } = data as Schemas['UpdateChannelDto'];
+        const body = changes({ name, base_url, secret, enabled, priority, weight }, previousData, ['secret']);
+        return { data: await unwrap(api.PATCH('/api/channels/{id}', { params: { path }, body })) } as never;
+      }
+      case 'prices': {
+        const price = await unwrap(api.PUT('/api/prices/{action}', { params: { path: { action: String(id) } }, body: { quota: Number(data.quota) } }));
+        return { data: { ...price, id: price.action } } as never;
+      }
+      default:
+        return notSupported(resource, 'update');
+    }
+  },
+
+  updateMany: (resource) => notSupported(resource, 'updateMany'),
+
+  delete: async (resource, { id, previousData }) => {
+    const path = { id: Number(id) };
+    switch (resource) {
+      case 'users':
+        await unwrap(api.DELETE('/api/users/{id}', { params: { path } }));
+        break;
+      case 'channels':
+        await unwrap(api.DELETE('/api/channels/{id}', { params: { path } }));
+        break;
+      case 'tokens':
+        await unwrap(api.DELETE('/api/tokens/{id}', { params: { path } }));
+        consoleKey.forgetIfRevoked(Number(id));
+        break;
+      default:
+        return notSupported(resource, 'delete');
+    }
+    return { data: (previousData ?? { id }) as never };
+  },
+
+  deleteMany: async (resource, { ids }) => {
+    for (const id of ids) await dataProvider.delete(resource, { id });
+    return { data: ids };
+  },
+
+  /** Adds to (or takes from) a user's balance through the ledger. */
+  adjustQuota: (userId: Identifier, body: Schemas['AdjustQuotaDto']) => unwrap(api.POST('/api/users/{id}/quota', { params: { path: { id: Number(userId) } }, body })),
+
+  /** Probes a channel's upstream: reachability, secret, latency. */
+  testChannel: (channelId: Identifier) => unwrap(api.POST('/api/channels/{id}/test', { params: { path: { id: Number(channelId) } } })),
+} satisfies DataProvider & Record<string, unknown>;
+
+export type ConsoleDataProvider = typeof dataProvider;

@@ -1,0 +1,31 @@
+import { useState } from 'react';
+import { Create, DateTimeInput, NumberInput, SimpleForm, TextInput, required, useRedirect } from 'react-admin';
+import type { Schemas } from '../api/client';
+import { unixSeconds } from '../dataProvider';
+import { KeyDialog } from './KeyDialog';
+
+type Created = Schemas['CreatedApiKeyDto'];
+
+/** Empty optional fields are left out; the expiry goes as Unix seconds. */
+const transform = (data: Record<string, unknown>) => ({
+  name: data.name,
+  expires_at: unixSeconds(data.expires_at),
+  quota_limit: data.quota_limit === null || data.quota_limit === '' ? undefined : data.quota_limit,
+});
+
+export default function TokenCreate() {
+  const [created, setCreated] = useState<Created | null>(null);
+  const redirect = useRedirect();
+  return (
+    <>
+      <Create title="New API key" transform={transform} redirect={false} mutationOptions={{ onSuccess: (data: Created) => setCreated(data) }}>
+        <SimpleForm sx={{ maxWidth: 480 }}>
+          <TextInput source="name" validate={required()} fullWidth />
+          <DateTimeInput source="expires_at" label="Expires" helperText="Optional" />
+          <NumberInput source="quota_limit" label="Quota limit" step={1} helperText="Optional: most quota this key may spend" />
+        </SimpleForm>
+      </Create>
+      <KeyDialog apiKey={created?.key ?? null} name={created?.name ?? ''} onClose={() => { setCreated(null); redirect('list', 'tokens'); }} />
+    </>
+  );
+}

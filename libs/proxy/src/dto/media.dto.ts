@@ -1,0 +1,69 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { toInteger } from '@app/core';
+import { THUMBNAIL_MAX_WIDTH, THUMBNAIL_MIN_WIDTH } from '../thumbnails';
+
+export const MAX_VIDEOS = 16;
+
+export class MediaParams {
+  @ApiProperty({ description: 'Upstream task id (`mj_id`)', example: '1712345678901234' })
+  @IsString()
+  @Matches(/^[\w.-]{1,64}$/, { message: 'id must be an upstream task id (letters, digits, _ . -)' })
+  id: string;
+}
+
+export class SingleImageParams extends MediaParams {
+  @ApiProperty({ type: 'integer', description: 'Which single image of the grid: 1 top-left, 2 top-right, 3 bottom-left, 4 bottom-right', minimum: 1, maximum: 4 })
+  @Transform(toInteger)
+  @IsInt({ message: 'n must be an integer from 1 to 4' })
+  @Min(1, { message: 'n must be an integer from 1 to 4' })
+  @Max(4, { message: 'n must be an integer from 1 to 4' })
+  n: number;
+}
+
+export class VideoItemParams extends MediaParams {
+  @ApiProperty({ type: 'integer', description: 'Which video of the task\'s `video_urls`, from 1', minimum: 1, maximum: MAX_VIDEOS })
+  @Transform(toInteger)
+  @IsInt({ message: `n must be an integer from 1 to ${MAX_VIDEOS}` })
+  @Min(1, { message: `n must be an integer from 1 to ${MAX_VIDEOS}` })
+  @Max(MAX_VIDEOS, { message: `n must be an integer from 1 to ${MAX_VIDEOS}` })
+  n: number;
+}
+
+/** The signed part of a media link, as the task lists hand it out. */
+export class MediaQuery {
+  @ApiPropertyOptional({ type: 'integer', description: 'Expiry of a signed link (Unix seconds)', example: 1764147600 })
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt({ message: 'exp must be an integer (Unix seconds)' })
+  exp?: number;
+
+  @ApiPropertyOptional({ description: 'Signature of a signed link', example: '3q2-7wXyZabcdEFGH0123_' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(64, { message: 'sig is not a media link signature' })
+  sig?: string;
+
+  @ApiPropertyOptional({ description: 'Cache-busting version of a preview (ignored by the server)' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(32)
+  v?: string;
+}
+
+export class ImageQuery extends MediaQuery {
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: `Answer a WebP thumbnail at most this many pixels wide (${THUMBNAIL_MIN_WIDTH}-${THUMBNAIL_MAX_WIDTH})`,
+    minimum: THUMBNAIL_MIN_WIDTH,
+    maximum: THUMBNAIL_MAX_WIDTH,
+    example: 256,
+  })
+  @IsOptional()
+  @Transform(toInteger)
+  @IsInt({ message: `w must be an integer from ${THUMBNAIL_MIN_WIDTH} to ${THUMBNAIL_MAX_WIDTH}` })
+  @Min(THUMBNAIL_MIN_WIDTH, { message: `w must be an integer from ${THUMBNAIL_MIN_WIDTH} to ${THUMBNAIL_MAX_WIDTH}` })
+  @Max(THUMBNAIL_MAX_WIDTH, { message: `w must be an integer from ${THUMBNAIL_MIN_WIDTH} to ${THUMBNAIL_MAX_WIDTH}` })
+  w?: number;
+}

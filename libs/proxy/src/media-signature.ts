@@ -1,0 +1,38 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+
+const DOMAIN = 'mj-gateway/media-url/v1';
+const SIGNATURE_CHARS = 22; // 132 bits of HMAC-SHA256, base64url
+
+/**
+ * Signs media links: HMAC-SHA256 over (task row id, upstream id, expiry) with a key derived from the JWT secret
+ * and a domain separator, so a link cannot be turned into a token or reused for another task.
+ */
+export class MediaSignature {
+  private readonly key: Buffer;
+
+  constructor(
+    secret: string,
+    private readonly ttlSeconds: number,
+  ) {
+    this.key = createHmac('sha256', secret).update(DOMAIN).digest();
+  }
+
+  /**
+   * Rounded up to a step (at most an hour), so a page reloaded within the step hands out the same URLs and the
+   * browser's cache keeps working; a link lives between ttl and ttl + step.
+   */
+  expiry(nowMs: number): number {
+    const step = Math.min(3600, Math.max(1, Math.floor(this.ttlSeconds / 4)));
+    return Math.ceil((Math.floor(nowMs / 1000) + this.ttlSeconds) / step) * step;
+  }
+
+  sign(taskId: number, mjId: string, exp: number): string {
+    return createHmac('sha256', this.key).update(`${taskId}\n${mjId}\n${exp}`).digest('base64url').slice(0, SIGNATURE_CHARS);
+  }
+
+  /** Constant-time; false for expired links, whatever the signature. */
+  verify(taskId: number, mjId: string, exp: number, signature: string, nowMs: number): boolean {
+    if (!Number.isSafeInteger(exp) || exp * 1000 < nowMs || signature.length !== SIGNATURE_CHARS) return false;
+    return timingSafeEqual(Buffer.from(this.sign(taskId, mjId, exp)), Buffer.from(signature));
+  }
+}

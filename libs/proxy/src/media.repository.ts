@@ -1,0 +1,156 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import type { MediaKind } from './content-sniff';
+
+/** What serving and copying need of a task (read straight from `tasks`: proxy does not depend on the mj library). */
+export interface MediaTask {
+  id: number;
+  userId: number;
+  mjId: string;
+  status: string;
+  action: string;
+  progress: string;
+  imageUrl: string;
+  imageUrls: string[];
+  videoUrl: string;
+  videoUrls: string[];
+}
+
+export interface StoredObject {
+  key: string;
+  contentType: string;
+  size: number;
+  etag: string;
+}
+
+export interface ObjectRecord extends StoredObject {
+  taskId: number;
+  kind: MediaKind;
+  n: number;
+  variant: string;
+}
+
+/** A claimed copy; `lease` (the row's next_attempt_at) proves the claim is still ours. */
+export interface CopyClaim {
+  taskId: number;
+  attempts: number;
+  lease: number;
+}
+
+/** A candidate task for a media request, with the stored object asked for when there is one. */
+export interface ServingRow extends MediaTask {
+  object: StoredObject | null;
+  /** A copy into the store is queued or running: the object may appear any moment. */
+  copying: boolean;
+}
+
+const TASK_COLUMNS = `t.id, t.user_id AS "userId", t.mj_id AS "mjId", t.status, t.action, t.progress, t.image_url AS "imageUrl",
+  t.image_urls AS "imageUrls", t.video_url AS "videoUrl", t.video_urls AS "videoUrls"`;
+
+type Row = MediaTask & { store_key: string | null; content_type: string; size: string; etag: string; copying: boolean };
+
+const toObject = (row: { store_key: string | null; content_type: string; size: string | number; etag: string }): StoredObject | null =>
+  row.store_key === null ? null : { key: row.store_key, contentType: row.content_type, size: Number(row.size), etag: row.etag };
+
+/** Named queries of the media library: tasks by upstream id, stored objects, the copy queue and the size budget. */
+@Injectable()
+export class MediaRepository {
+  constructor(private readonly em: EntityManager) {}
+
+  private execute<T>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.em.getConnection().execute<T[]>(sql, params);
+  }
+
+  /** Every task with this upstream id (several channels may reuse one), newest first, each with its stored object. */
+  async findForServing(mjId: string, kind: MediaKind, n: number, variant: string): Promise<ServingRow[]> {
+    const rows = await this.execute<Row>(
+      `SELECT ${TASK_COLUMNS}, m.store_key, m.content_type, m.size, m.etag, coalesce(a.state = 'pending', false) AS copying
+       FROM tasks t LEFT JOIN media_objects m ON m.task_id = t.id AND m.kind = ? AND m.n = ? AND m.variant = ?
+         LEFT JOIN media_archive a ON a.task_id = t.id
+       WHERE t.mj_id = ? ORDER BY t.id DESC LIMIT 20`,
+      [kind, n, variant, mjId],
+    );
+    return rows.map(({ store_key, content_type, size, etag, ...task }) => ({ ...task, object: toObject({ store_key, content_type, size, etag }) }));
+  }
+
+  async findObject(taskId: number, kind: MediaKind, n: number, variant = ''): Promise<StoredObject | null> {
+    const rows = await this.execute<{ store_key: string; content_type: string; size: string; etag: string }>(
+      'SELECT store_key, content_type, size, etag FROM media_objects WHERE task_id = ? AND kind = ? AND n = ? AND variant = ?',
+      [taskId, kind, n, variant],
+    );
+    return rows[0] ? toObject(rows[0]) : null;
+  }
+
+  async findTask(taskId: number): Promise<MediaTask | null> {
+    const rows = await this.execute<MediaTask>(`SELECT ${TASK_COLUMNS} FROM tasks t WHERE t.id = ?`, [taskId]);
+    return rows[0] ?? null;
+  }
+
+  async saveObject(record: ObjectRecord, now = Date.now()): Promise<void> {
+    await this.execute(
+      `INSERT INTO media_objects (task_id, kind, n, variant, store_key, content_type, size, etag, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (task_id, kind, n, variant) DO UPDATE SET store_key = EXCLUDED.store_key,
+         content_type = EXCLUDED.content_type, size = EXCLUDED.size, etag = EXCLUDED.etag, created_at = EXCLUDED.created_at`,
+      [record.taskId, record.kind, record.n, record.variant, record.key, record.contentType, record.size, record.etag, now],
+    );
+  }
+
+  /**
+   * Claims due copies (all of them, or only `taskId`): `next_attempt_at` moves to the end of the lease, so another
+   * instance skips them, and that value is the claim's token; rows locked by a concurrent claim are skipped.
+   */
+  async claim(limit: number, leaseMs: number, now: number, taskId?: number): Promise<CopyClaim[]> {
+    const only = taskId === undefined ? '' : 'AND task_id = ?';
+    const lease = now + leaseMs;
+    const rows = await this.execute<{ task_id: number; attempts: number }>(
+      `UPDATE media_archive SET next_attempt_at = ?, attempts = attempts + 1, updated_at = ?
+       WHERE task_id IN (SELECT task_id FROM media_archive WHERE state = 'pending' AND next_attempt_at <= ? ${only}
+         ORDER BY next_attempt_at LIMIT ? FOR UPDATE SKIP LOCKED)
+       RETURNING task_id, attempts`,
+      [lease, now, now, ...(taskId === undefined ? [] : [taskId]), limit],
+    );
+    return rows.map((row) => ({ taskId: row.task_id, attempts: row.attempts, lease }));
+  }
+
+  /**
+   * Ends a claimed copy (done, failed, or due again at `retryAt`). Does nothing when the task was queued again
+   * meanwhile (its result URLs changed): that newer copy must still run.
+   */
+  async endCopy(claim: CopyClaim, outcome: { state: 'done' | 'failed' } | { retryAt: number }, error = '', now = Date.now()): Promise<void> {
+    const [state, next] = 'state' in outcome ? [outcome.state, claim.lease] : ['pending', outcome.retryAt];
+    await this.execute(
+      `UPDATE media_archive SET state = ?, next_attempt_at = ?, last_error = ?, updated_at = ?
+       WHERE task_id = ? AND state = 'pending' AND next_attempt_at = ?`,
+      [state, next, error.slice(0, 500), now, claim.taskId, claim.lease],
+    );
+  }
+
+  async storedBytes(): Promise<number> {
+    const rows = await this.execute<{ bytes: string }>('SELECT bytes FROM media_store_usage WHERE id = 1');
+    return Number(rows[0]?.bytes ?? 0);
+  }
+
+  /** Removes the oldest objects from the index (the caller deletes their files); their tasks are marked evicted. */
+  async evictOldest(limit: number): Promise<{ key: string; size: number }[]> {
+    const rows = await this.execute<{ store_key: string; size: string; task_id: number }>(
+      `DELETE FROM media_objects WHERE (task_id, kind, n, variant) IN (
+         SELECT task_id, kind, n, variant FROM media_objects ORDER BY created_at LIMIT ? FOR UPDATE SKIP LOCKED)
+       RETURNING store_key, size, task_id`,
+      [limit],
+    );
+    const tasks = [...new Set(rows.map((row) => row.task_id))];
+    if (tasks.length) {
+      await this.execute(`UPDATE media_archive SET state = 'evicted', updated_at = ? WHERE task_id IN (${tasks.map(() => '?').join(', ')})`, [
+        Date.now(),
+        ...tasks,
+      ]);
+    }
+    return rows.map((row) => ({ key: row.store_key, size: Number(row.size) }));
+  }
+
+  async keyInUse(key: string): Promise<boolean> {
+    const rows = await this.execute('SELECT 1 FROM media_objects WHERE store_key = ? LIMIT 1', [key]);
+    return rows.length > 0;
+  }
+}

@@ -1,0 +1,81 @@
+import http from 'node:http';
+import { createTestApp, TestApp } from './app';
+import { addSimulatorChannel, createApiKey, TestChannel, until } from './upstream';
+
+interface Listener {
+  events: { mj_id: string; status: string; user_id: number }[];
+  close(): void;
+}
+
+/** Opens the event stream as a browser's EventSource would, collecting `task` events. */
+function listen(baseUrl: string, ticket: string): Promise<Listener> {
+  return new Promise((resolve, reject) => {
+    const events: Listener['events'] = [];
+    const req = http.get(`${baseUrl}/api/mj/events?ticket=${encodeURIComponent(ticket)}`, (res) => {
+      if (res.statusCode !== 200) return reject(new Error(`status ${res.statusCode}`));
+      let buffer = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (/^event: task$/m.test(block) && data) events.push(JSON.parse(data));
+        }
+      });
+      resolve({ events, close: () => req.destroy() });
+    });
+    req.on('error', () => undefined);
+  });
+}
+
+describe('live task events (/api/mj/events)', () => {
+  let t: TestApp;
+  let channel: TestChannel;
+
+  beforeAll(async () => {
+    t = await createTestApp({ env: { POLL_INTERVAL_MS: '100', POLL_MAX_BACKOFF_MS: '300' } });
+    channel = await addSimulatorChannel(t, { taskMs: 500, coreSize: 10 });
+  });
+
+  afterAll(async () => {
+    await t.close();
+    await channel.sim.close();
+  });
+
+  const ticketFor = async (token: string) =>
+    (await t.http.post('/api/mj/events/ticket').set('Authorization', `Bearer ${token}`).expect(200)).body.data.ticket as string;
+
+  it('refuses a missing or forged ticket with 401, and a ticket needs a login', async () => {
+    const res = await t.http.get('/api/mj/events').expect(401);
+    expect(res.body.success).toBe(false);
+    await t.http.get('/api/mj/events?ticket=abc').expect(401);
+    await t.http.post('/api/mj/events/ticket').expect(401);
+    // The dashboard JWT itself is not a ticket.
+    await t.http.get(`/api/mj/events?ticket=${await t.adminToken()}`).expect(401);
+  });
+
+  it('streams each change of the caller\'s own tasks, and every task to an admin', async () => {
+    const alice = await t.createUser({ username: 'alice', quota: 1_000_000 });
+    const bob = await t.createUser({ username: 'bob', quota: 1_000_000 });
+    const [aliceKey, bobKey] = [await createApiKey(t, alice.token), await createApiKey(t, bob.token)];
+    const aliceStream = await listen(t.url, await ticketFor(alice.token));
+    const adminStream = await listen(t.url, await ticketFor(await t.adminToken()));
+    try {
+      const submit = async (key: string) =>
+        (await t.http.post('/mj/submit/imagine').set('mj-api-secret', key).send({ prompt: 'live' }).expect(200)).body.result as string;
+      const mine = await submit(aliceKey);
+      const theirs = await submit(bobKey);
+      await until(async () => aliceStream.events.some((e) => e.mj_id === mine && e.status === 'SUCCESS'), 15000);
+      await until(async () => adminStream.events.some((e) => e.mj_id === theirs && e.status === 'SUCCESS'), 15000);
+      expect(aliceStream.events.every((e) => e.user_id === alice.id)).toBe(true);
+      expect(aliceStream.events.filter((e) => e.mj_id === mine).length).toBeGreaterThan(1);
+      expect(adminStream.events.some((e) => e.mj_id === mine)).toBe(true);
+    } finally {
+      aliceStream.close();
+      adminStream.close();
+    }
+  });
+});
