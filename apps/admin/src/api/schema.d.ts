@@ -1281,11 +1281,8 @@ export interface components {
             enabled?: boolean;
             priority?: number;
             weight?: number;
-            /**
-             * @description Give the upstream our notifyHook
-             * @default false
-             */
-            notify_enabled: boolean;
+            /** @description Give the upstream our notifyHook */
+            notify_enabled?: boolean;
         };
         ChannelTestDto: {
             /** @example true */

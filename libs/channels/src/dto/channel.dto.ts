@@ -143,7 +143,7 @@ export class UpdateChannelDto {
   @Max(1000, { message: 'weight must be an integer between 1 and 1000' })
   weight?: number;
 
-  @ApiPropertyOptional({ default: false, description: 'Give the upstream our notifyHook' })
+  @ApiPropertyOptional({ description: 'Give the upstream our notifyHook' })
   @IsOptional()
   @IsBoolean({ message: 'notify_enabled must be true or false' })
   notify_enabled?: boolean;
