@@ -820,11 +820,17 @@ export interface components {
         };
         UserPageDto: {
             items: components["schemas"]["UserDto"][];
-            /** @example 42 */
+            /**
+             * @description How many match the filters, all pages together
+             * @example 42
+             */
             total: number;
             /** @example 1 */
             page: number;
-            /** @example 20 */
+            /**
+             * @description The page size applied (requests above 100 are capped)
+             * @example 20
+             */
             page_size: number;
         };
         CreateUserDto: {
@@ -917,11 +923,17 @@ export interface components {
         };
         ApiKeyPageDto: {
             items: components["schemas"]["ApiKeyDto"][];
-            /** @example 1 */
+            /**
+             * @description How many match the filters, all pages together
+             * @example 42
+             */
             total: number;
             /** @example 1 */
             page: number;
-            /** @example 20 */
+            /**
+             * @description The page size applied (requests above 100 are capped)
+             * @example 20
+             */
             page_size: number;
         };
         CreatedApiKeyDto: {
@@ -989,11 +1001,17 @@ export interface components {
         };
         LedgerPageDto: {
             items: components["schemas"]["LedgerEntryDto"][];
-            /** @example 3 */
+            /**
+             * @description How many match the filters, all pages together
+             * @example 42
+             */
             total: number;
             /** @example 1 */
             page: number;
-            /** @example 20 */
+            /**
+             * @description The page size applied (requests above 100 are capped)
+             * @example 20
+             */
             page_size: number;
         };
         PriceDto: {
@@ -1087,8 +1105,8 @@ export interface components {
         TaskPageDto: {
             items: components["schemas"]["TaskDto"][];
             /**
-             * @description Number of tasks matching the filters
-             * @example 25
+             * @description How many match the filters, all pages together
+             * @example 42
              */
             total: number;
             /** @example 1 */
@@ -1173,8 +1191,8 @@ export interface components {
         AdminTaskPageDto: {
             items: components["schemas"]["AdminTaskDto"][];
             /**
-             * @description Number of tasks matching the filters
-             * @example 25
+             * @description How many match the filters, all pages together
+             * @example 42
              */
             total: number;
             /** @example 1 */
@@ -1239,11 +1257,17 @@ export interface components {
         };
         ChannelPageDto: {
             items: components["schemas"]["ChannelDto"][];
-            /** @example 2 */
+            /**
+             * @description How many match the filters, all pages together
+             * @example 42
+             */
             total: number;
             /** @example 1 */
             page: number;
-            /** @example 20 */
+            /**
+             * @description The page size applied (requests above 100 are capped)
+             * @example 20
+             */
             page_size: number;
         };
         CreateChannelDto: {

@@ -1,3 +1,4 @@
+import { PageOf } from '@app/core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
@@ -77,19 +78,7 @@ export class CreateApiKeyDto {
   quota_limit?: number;
 }
 
-export class ApiKeyPageDto {
-  @ApiProperty({ type: [ApiKeyDto] })
-  items: ApiKeyDto[];
-
-  @ApiProperty({ example: 1 })
-  total: number;
-
-  @ApiProperty({ example: 1 })
-  page: number;
-
-  @ApiProperty({ example: 20 })
-  page_size: number;
-}
+export class ApiKeyPageDto extends PageOf(ApiKeyDto) {}
 
 export class ApiKeyIdParam {
   @ApiProperty({ example: 3 })

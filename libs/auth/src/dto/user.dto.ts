@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { PageQuery } from '@app/core';
+import { PageOf, PageQuery } from '@app/core';
 import { ROLES, type Role, type User, USER_STATUSES, type UserStatus } from '../users/user.entity';
 
 const USERNAME = /^[A-Za-z0-9_.-]{3,64}$/;
@@ -116,19 +116,7 @@ export class ListUsersQuery extends PageQuery {
   status?: UserStatus;
 }
 
-export class UserPageDto {
-  @ApiProperty({ type: [UserDto] })
-  items: UserDto[];
-
-  @ApiProperty({ example: 42 })
-  total: number;
-
-  @ApiProperty({ example: 1 })
-  page: number;
-
-  @ApiProperty({ example: 20 })
-  page_size: number;
-}
+export class UserPageDto extends PageOf(UserDto) {}
 
 export class UserIdParam {
   @ApiProperty({ example: 2 })

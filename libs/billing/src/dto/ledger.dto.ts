@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, NotEquals } from 'class-validator';
-import { PageQuery, toInteger } from '@app/core';
+import { PageOf, PageQuery, toInteger } from '@app/core';
 import { LEDGER_KINDS, type LedgerKind } from '../ledger-entry.entity';
 
 export class LedgerEntryDto {
@@ -33,19 +33,7 @@ export class LedgerEntryDto {
   created_at: number;
 }
 
-export class LedgerPageDto {
-  @ApiProperty({ type: [LedgerEntryDto] })
-  items: LedgerEntryDto[];
-
-  @ApiProperty({ example: 3 })
-  total: number;
-
-  @ApiProperty({ example: 1 })
-  page: number;
-
-  @ApiProperty({ example: 20 })
-  page_size: number;
-}
+export class LedgerPageDto extends PageOf(LedgerEntryDto) {}
 
 export class ListLedgerQuery extends PageQuery {
   @ApiPropertyOptional({ example: 2 })

@@ -1,3 +1,4 @@
+import { PageOf } from '@app/core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min, MinLength } from 'class-validator';
@@ -149,19 +150,7 @@ export class UpdateChannelDto {
   notify_enabled?: boolean;
 }
 
-export class ChannelPageDto {
-  @ApiProperty({ type: [ChannelDto] })
-  items: ChannelDto[];
-
-  @ApiProperty({ example: 2 })
-  total: number;
-
-  @ApiProperty({ example: 1 })
-  page: number;
-
-  @ApiProperty({ example: 20 })
-  page_size: number;
-}
+export class ChannelPageDto extends PageOf(ChannelDto) {}
 
 export class ChannelTestDto {
   @ApiProperty({ example: true })

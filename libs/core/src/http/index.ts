@@ -8,3 +8,4 @@ export * from './validation.pipe';
 export * from './page.query';
 export * from './authenticated.decorator';
 export * from './base-url';
+export * from './page.dto';

@@ -1,3 +1,4 @@
+import { PageOf } from '@app/core';
 import { ApiProperty } from '@nestjs/swagger';
 import { TASK_STATUSES } from '../task-status';
 import type { TaskRow } from '../task.repository';
@@ -68,19 +69,7 @@ export class AdminTaskDto extends TaskDto {
   channel_id: number;
 }
 
-export class TaskPageDto {
-  @ApiProperty({ type: [TaskDto] })
-  items: TaskDto[];
-
-  @ApiProperty({ example: 25, description: 'Number of tasks matching the filters' })
-  total: number;
-
-  @ApiProperty({ example: 1 })
-  page: number;
-
-  @ApiProperty({ example: 20, description: 'The page size applied (requests above 100 are capped)' })
-  page_size: number;
-}
+export class TaskPageDto extends PageOf(TaskDto) {}
 
 export class AdminTaskPageDto extends TaskPageDto {
   @ApiProperty({ type: [AdminTaskDto] })
