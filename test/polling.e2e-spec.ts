@@ -118,6 +118,20 @@ describe('polling: every task reaches its true final state, refunded exactly onc
     }
   });
 
+  it('fails and refunds the unfinished tasks of a deleted channel', async () => {
+    const doomed = await addSimulatorChannel(t, { taskMs: 60000, coreSize: 10, priority: 30 });
+    try {
+      const mjId = await submit('on a channel about to go');
+      expect(doomed.sim.tasks.has(mjId)).toBe(true);
+      await t.http.delete(`/api/channels/${doomed.id}`).set('Authorization', `Bearer ${await t.adminToken()}`).expect(200);
+      const done = await finished(mjId);
+      expect(done).toMatchObject({ status: 'FAILURE', fail_reason: 'The channel of this task was deleted' });
+      expect(await ledger(done.id)).toEqual(['hold -50000', 'capture 0', 'refund 50000']);
+    } finally {
+      await doomed.sim.close();
+    }
+  });
+
   it('keeps polling a fast channel while another one hangs', async () => {
     const slow = await addSimulatorChannel(t, { secret: 'slow', taskMs: 700, coreSize: 50, queueSize: 100, priority: 20 });
     try {
