@@ -14,8 +14,4 @@ export class ChannelRepository extends EntityRepository<Channel> {
   findPage(offset: number, limit: number): Promise<[Channel[], number]> {
     return this.findAndCount({ deletedAt: null }, { orderBy: { priority: 'DESC', id: 'ASC' }, offset, limit });
   }
-
-  countLive(): Promise<number> {
-    return this.count({ deletedAt: null });
-  }
 }

@@ -1,9 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated } from '@app/core';
-import { ApiEnvelope, ApiErrors, PageQuery } from '@app/core';
+import { ApiEnvelope, ApiErrors, Authenticated, IdParam, PageQuery } from '@app/core';
 import { ChannelsService } from './channels.service';
-import { ChannelDto, ChannelIdParam, ChannelPageDto, ChannelTestDto, CreateChannelDto, UpdateChannelDto } from './dto/channel.dto';
+import { ChannelDto, ChannelPageDto, ChannelTestDto, CreateChannelDto, UpdateChannelDto } from './dto/channel.dto';
 
 @ApiTags('channels')
 @Controller('api/channels')
@@ -31,7 +30,7 @@ export class ChannelsController {
   @ApiOperation({ summary: 'Get a channel (admin); the secret is masked' })
   @ApiEnvelope(ChannelDto)
   @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.NOT_FOUND)
-  getChannel(@Param() params: ChannelIdParam): Promise<ChannelDto> {
+  getChannel(@Param() params: IdParam): Promise<ChannelDto> {
     return this.channels.get(params.id);
   }
 
@@ -39,7 +38,7 @@ export class ChannelsController {
   @ApiOperation({ summary: 'Change a channel (admin)' })
   @ApiEnvelope(ChannelDto)
   @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.NOT_FOUND)
-  updateChannel(@Param() params: ChannelIdParam, @Body() dto: UpdateChannelDto): Promise<ChannelDto> {
+  updateChannel(@Param() params: IdParam, @Body() dto: UpdateChannelDto): Promise<ChannelDto> {
     return this.channels.update(params.id, dto);
   }
 
@@ -48,7 +47,7 @@ export class ChannelsController {
   @ApiOperation({ summary: 'Delete a channel (admin); its unfinished tasks fail and are refunded' })
   @ApiEnvelope(null)
   @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.NOT_FOUND)
-  deleteChannel(@Param() params: ChannelIdParam): Promise<void> {
+  deleteChannel(@Param() params: IdParam): Promise<void> {
     return this.channels.remove(params.id);
   }
 
@@ -57,7 +56,7 @@ export class ChannelsController {
   @ApiOperation({ summary: 'Probe the upstream: reachability, secret and latency (admin)' })
   @ApiEnvelope(ChannelTestDto)
   @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.NOT_FOUND)
-  testChannel(@Param() params: ChannelIdParam): Promise<ChannelTestDto> {
+  testChannel(@Param() params: IdParam): Promise<ChannelTestDto> {
     return this.channels.test(params.id);
   }
 }

@@ -63,10 +63,6 @@ export class ChannelsService {
     return this.upstream.probe(await this.require(id));
   }
 
-  /** How many channels exist (not deleted). */
-  count(): Promise<number> {
-    return this.channels.countLive();
-  }
 
   private async require(id: number): Promise<Channel> {
     const channel = await this.channels.findLive(id);

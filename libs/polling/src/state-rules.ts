@@ -1,4 +1,4 @@
-import type { TaskButton, TaskStatusName } from '@app/mj';
+import { TERMINAL_STATUSES, type TaskButton, type TaskStatusName } from '@app/mj';
 
 /** What the poller keeps of a task to compare with the upstream's view. */
 export interface TaskState {
@@ -44,7 +44,7 @@ export interface Transition {
 const RANK: Record<TaskStatusName, number> = {
   NOT_START: 0, MODAL: 0, SUBMITTED: 1, IN_PROGRESS: 2, SUCCESS: 3, FAILURE: 3, CANCEL: 3,
 };
-const TERMINAL = new Set<string>(['SUCCESS', 'FAILURE', 'CANCEL']);
+const TERMINAL = new Set<string>(TERMINAL_STATUSES);
 
 export const isTerminal = (status: string): status is TerminalStatus => TERMINAL.has(status);
 

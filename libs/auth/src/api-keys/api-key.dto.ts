@@ -1,6 +1,5 @@
 import { PageOf } from '@app/core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import type { ApiKey } from './api-key.entity';
 
@@ -79,12 +78,3 @@ export class CreateApiKeyDto {
 }
 
 export class ApiKeyPageDto extends PageOf(ApiKeyDto) {}
-
-export class ApiKeyIdParam {
-  @ApiProperty({ example: 3 })
-  @Type(() => Number)
-  @IsInt({ message: 'id must be a positive integer' })
-  @Min(1, { message: 'id must be a positive integer' })
-  @Max(2147483647, { message: 'id must be a positive integer' })
-  id: number;
-}

@@ -1,8 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiEnvelope, ApiErrors, PageQuery } from '@app/core';
-import { Auth, Authenticated, type AuthUser } from '@app/core';
-import { ApiKeyIdParam, ApiKeyPageDto, CreateApiKeyDto, CreatedApiKeyDto } from './api-key.dto';
+import { ApiEnvelope, ApiErrors, Auth, Authenticated, type AuthUser, IdParam, PageQuery } from '@app/core';
+import { ApiKeyPageDto, CreateApiKeyDto, CreatedApiKeyDto } from './api-key.dto';
 import { ApiKeysService } from './api-keys.service';
 
 @ApiTags('tokens')
@@ -32,7 +31,7 @@ export class ApiKeysController {
   @ApiOperation({ summary: 'Revoke an API key; it stops working at once' })
   @ApiEnvelope(null)
   @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.NOT_FOUND)
-  deleteToken(@Auth() auth: AuthUser, @Param() params: ApiKeyIdParam): Promise<void> {
+  deleteToken(@Auth() auth: AuthUser, @Param() params: IdParam): Promise<void> {
     return this.keys.revoke(auth.id, params.id);
   }
 }

@@ -1,5 +1,4 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { PageOf, PageQuery } from '@app/core';
 import { ROLES, type Role, type User, USER_STATUSES, type UserStatus } from '../users/user.entity';
@@ -117,12 +116,3 @@ export class ListUsersQuery extends PageQuery {
 }
 
 export class UserPageDto extends PageOf(UserDto) {}
-
-export class UserIdParam {
-  @ApiProperty({ example: 2 })
-  @Type(() => Number)
-  @IsInt({ message: 'id must be a positive integer' })
-  @Min(1, { message: 'id must be a positive integer' })
-  @Max(2147483647, { message: 'id must be a positive integer' })
-  id: number;
-}

@@ -1,9 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ApiEnvelope, ApiErrors } from '@app/core';
-import { Auth, Authenticated, type AuthUser } from '@app/core';
+import { ApiEnvelope, ApiErrors, Auth, Authenticated, type AuthUser, IdParam } from '@app/core';
 import { AdjustQuotaDto } from '@app/billing';
-import { CreateUserDto, ListUsersQuery, UpdateUserDto, UserDto, UserIdParam, UserPageDto } from '../dto/user.dto';
+import { CreateUserDto, ListUsersQuery, UpdateUserDto, UserDto, UserPageDto } from '../dto/user.dto';
 import { UsersService } from './users.service';
 
 @ApiTags('users')
@@ -32,7 +31,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Get a user (admin)' })
   @ApiEnvelope(UserDto)
   @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.NOT_FOUND)
-  getUser(@Param() params: UserIdParam): Promise<UserDto> {
+  getUser(@Param() params: IdParam): Promise<UserDto> {
     return this.users.get(params.id);
   }
 
@@ -40,7 +39,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Change role, status, balance or password (admin)' })
   @ApiEnvelope(UserDto)
   @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
-  updateUser(@Auth() auth: AuthUser, @Param() params: UserIdParam, @Body() dto: UpdateUserDto): Promise<UserDto> {
+  updateUser(@Auth() auth: AuthUser, @Param() params: IdParam, @Body() dto: UpdateUserDto): Promise<UserDto> {
     return this.users.update(auth, params.id, dto);
   }
 
@@ -49,7 +48,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Add to or take from a balance, with a reason, through the ledger (admin)' })
   @ApiEnvelope(UserDto)
   @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
-  adjustUserQuota(@Auth() auth: AuthUser, @Param() params: UserIdParam, @Body() dto: AdjustQuotaDto): Promise<UserDto> {
+  adjustUserQuota(@Auth() auth: AuthUser, @Param() params: IdParam, @Body() dto: AdjustQuotaDto): Promise<UserDto> {
     return this.users.adjustQuota(auth, params.id, dto);
   }
 
@@ -58,7 +57,7 @@ export class UsersController {
   @ApiOperation({ summary: 'Delete a user (admin); their tokens stop working at once' })
   @ApiEnvelope(null)
   @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
-  deleteUser(@Auth() auth: AuthUser, @Param() params: UserIdParam): Promise<void> {
+  deleteUser(@Auth() auth: AuthUser, @Param() params: IdParam): Promise<void> {
     return this.users.remove(auth, params.id);
   }
 }

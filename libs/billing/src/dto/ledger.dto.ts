@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, NotEquals } from 'class-validator';
 import { PageOf, PageQuery, toInteger } from '@app/core';
 import { LEDGER_KINDS, type LedgerKind } from '../ledger-entry.entity';
@@ -106,13 +106,4 @@ export class PriceActionParam {
   @ApiProperty({ example: 'IMAGINE' })
   @Matches(/^[A-Z_]{2,32}$/, { message: 'action must be an action name such as IMAGINE' })
   action: string;
-}
-
-export class UserIdPathParam {
-  @ApiProperty({ example: 2 })
-  @Type(() => Number)
-  @IsInt({ message: 'id must be a positive integer' })
-  @Min(1, { message: 'id must be a positive integer' })
-  @Max(2147483647, { message: 'id must be a positive integer' })
-  id: number;
 }

@@ -1,6 +1,6 @@
 import { PageOf } from '@app/core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
+import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min, MinLength } from 'class-validator';
 import type { Channel } from '../channel.entity';
 
@@ -167,13 +167,4 @@ export class ChannelTestDto {
 
   @ApiProperty({ example: 'OK' })
   message: string;
-}
-
-export class ChannelIdParam {
-  @ApiProperty({ example: 1 })
-  @Type(() => Number)
-  @IsInt({ message: 'id must be a positive integer' })
-  @Min(1, { message: 'id must be a positive integer' })
-  @Max(2147483647, { message: 'id must be a positive integer' })
-  id: number;
 }

@@ -1,5 +1,5 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
 export const MAX_PAGE_SIZE = 100;
@@ -30,4 +30,14 @@ export class PageQuery {
 export function pageWindow(query: PageQuery): { page: number; pageSize: number; offset: number } {
   const pageSize = Math.min(query.page_size, MAX_PAGE_SIZE);
   return { page: query.p, pageSize, offset: (query.p - 1) * pageSize };
+}
+
+/** `:id` in a route: a positive 32-bit integer, else a 400 naming it. */
+export class IdParam {
+  @ApiProperty({ example: 2 })
+  @Type(() => Number)
+  @IsInt({ message: 'id must be a positive integer' })
+  @Min(1, { message: 'id must be a positive integer' })
+  @Max(2147483647, { message: 'id must be a positive integer' })
+  id: number;
 }
