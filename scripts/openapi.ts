@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppModule } from '../apps/api/src/app.module';
+import { createHttpAdapter } from '../apps/api/src/bootstrap';
 import { buildOpenApiDocument } from '../apps/api/src/openapi';
 
 /** Writes openapi.json from the app's decorators; with --check, fails when the committed file differs. */
@@ -12,7 +13,7 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mj-openapi-'));
   Object.assign(process.env, { DATA_DIR: dataDir, LOG_LEVEL: 'silent', DEMO: '0', POLLING_ENABLED: 'false' });
   delete process.env.DATABASE_URL;
-  const app = await NestFactory.create(AppModule, { logger: false, bodyParser: false });
+  const app = await NestFactory.create(AppModule, createHttpAdapter(), { logger: false });
   const text = `${JSON.stringify(buildOpenApiDocument(app), null, 2)}\n`;
   await app.close();
   rmSync(dataDir, { recursive: true, force: true });

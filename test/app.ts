@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { AppModule } from '../apps/api/src/app.module';
-import { configureApp } from '../apps/api/src/bootstrap';
+import { configureApp, createHttpAdapter } from '../apps/api/src/bootstrap';
 import { createTestDatabase, TestDatabase } from './database';
 
 export const ADMIN = { username: 'admin', password: 'admin-password-123' };
@@ -50,7 +50,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const previous = Object.fromEntries(Object.keys(env).map((name) => [name, process.env[name]]));
   Object.assign(process.env, env);
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-  const app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
+  const app = moduleRef.createNestApplication(createHttpAdapter(), { logger: false });
   configureApp(app);
   await app.listen(0, '127.0.0.1');
   const url = await app.getUrl();

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { AppModule } from '../../apps/api/src/app.module';
-import { configureApp } from '../../apps/api/src/bootstrap';
+import { configureApp, createHttpAdapter } from '../../apps/api/src/bootstrap';
 import { serveConsole } from '../../apps/api/src/console';
 import { ADMIN } from '../app';
 import { createTestDatabase, TestDatabase } from '../database';
@@ -45,7 +45,7 @@ export async function startConsoleGateway(env: Record<string, string> = {}): Pro
     ...env,
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
-  const app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
+  const app = moduleRef.createNestApplication(createHttpAdapter(), { logger: false });
   configureApp(app);
   if (!serveConsole(app, CONSOLE_DIST)) throw new Error(`no console build in ${CONSOLE_DIST}`);
   await app.listen(0, '127.0.0.1');

@@ -1,7 +1,8 @@
+import fastifyStatic from '@fastify/static';
 import { INestApplication, Logger } from '@nestjs/common';
-import { NestExpressApplication } from '@nestjs/platform-express';
-import express, { type NextFunction, type Request, type Response } from 'express';
-import { existsSync } from 'node:fs';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 /** Paths the console never answers: the API, the relay (also under /mj-fast, /mj-relax…), metrics. */
@@ -23,7 +24,7 @@ export function consoleRoot(): string | null {
 /**
  * Serves the built react-admin console at `/`: hashed assets with a year-long immutable cache, index.html
  * (never cached) for every other GET that is not the API's, so client-side routes survive a reload.
- * Call before `listen` (it must run before Nest's not-found handler). Without a build it logs and does nothing.
+ * Call before `listen`. Without a build it logs and does nothing.
  */
 export function serveConsole(app: INestApplication, root: string | null = consoleRoot()): boolean {
   if (served.has(app)) return true;
@@ -33,19 +34,19 @@ export function serveConsole(app: INestApplication, root: string | null = consol
     return false;
   }
   served.add(app);
-  const index = join(root, 'index.html');
-  const server = app as NestExpressApplication;
-  // Hashed file names change with their content: cache them for good. A missing asset falls through to a 404.
-  server.use('/assets', express.static(join(root, 'assets'), { immutable: true, maxAge: '365d', index: false }));
-  const files = express.static(root, { index: false, maxAge: '1h' });
-  server.use((req: Request, res: Response, next: NextFunction) => {
-    if ((req.method !== 'GET' && req.method !== 'HEAD') || SERVER_PATHS.test(req.path)) return next();
-    const sendConsole = () => {
-      res.setHeader('Cache-Control', 'no-cache');
-      res.sendFile(index);
-    };
-    if (req.path === '/index.html' || !FILE_PATH.test(req.path)) return sendConsole();
-    files(req, res, next);
+  const index = readFileSync(join(root, 'index.html'));
+  const fastify = (app as NestFastifyApplication).getHttpAdapter().getInstance();
+  // Hashed file names change with their content: cache them for good. A missing asset is a 404.
+  void fastify.register(fastifyStatic, { root: join(root, 'assets'), prefix: '/assets/', immutable: true, maxAge: '365d', index: false, decorateReply: false });
+  // The other files at the root (icons, manifest) are sent from the catch-all below.
+  void fastify.register(fastifyStatic, { root, serve: false, index: false, maxAge: '1h' });
+  fastify.get('/*', (req: FastifyRequest, reply: FastifyReply) => {
+    const path = req.url.split('?')[0];
+    if (SERVER_PATHS.test(path)) return reply.status(404).send({ success: false, message: `No route ${req.method} ${path}` });
+    if (path === '/index.html' || !FILE_PATH.test(path)) {
+      return reply.header('Cache-Control', 'no-cache').type('text/html; charset=utf-8').send(index);
+    }
+    return reply.sendFile(path.slice(1));
   });
   logger.log(`Serving the console from ${root}`);
   return true;

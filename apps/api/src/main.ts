@@ -1,13 +1,14 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { ConfigType } from '@nestjs/config';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { appConfig, InvalidEnvironmentError } from '@app/core';
 import { AppModule } from './app.module';
-import { configureApp } from './bootstrap';
+import { configureApp, createHttpAdapter } from './bootstrap';
 
 async function main(): Promise<void> {
-  const app = await NestFactory.create(AppModule, { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule, createHttpAdapter(), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   configureApp(app);
   const config = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);

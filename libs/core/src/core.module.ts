@@ -24,7 +24,8 @@ import { createValidationPipe } from './http/validation.pipe';
       useFactory: (app: ConfigType<typeof appConfig>) => ({
         pinoHttp: {
           level: app.LOG_LEVEL,
-          genReqId: (req) => (req.headers['x-request-id'] as string) || randomUUID(),
+          // The server's request id (X-Request-Id or a UUID), so log lines and error answers name the same request.
+          genReqId: (req) => (req as { id?: string }).id ?? randomUUID(),
           // A line per request only at info and below; at warn and above the per-request work is skipped.
           autoLogging: ['info', 'debug', 'trace'].includes(app.LOG_LEVEL) ? { ignore: (req) => req.url === '/api/health' } : false,
           redact: ['req.headers.authorization', 'req.headers["mj-api-secret"]', 'req.headers.cookie'],

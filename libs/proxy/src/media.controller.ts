@@ -1,15 +1,15 @@
 import { applyDecorators, Controller, Get, HttpStatus, Param, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiSecurity, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiErrors, type AuthUser, ErrorEnvelopeDto } from '@app/core';
 import type { MediaKind } from './content-sniff';
 import { ImageQuery, MediaParams, MediaQuery, SingleImageParams, VideoItemParams } from './dto/media.dto';
 import { MediaViewerGuard } from './media-viewer.guard';
 import { type MediaRequest, MediaService } from './media.service';
 
-type Viewed = Request & { user?: AuthUser };
+type Viewed = FastifyRequest & { user?: AuthUser };
 
-function mediaRequest(kind: MediaKind, id: string, n: number, query: ImageQuery, req: Request): MediaRequest {
+function mediaRequest(kind: MediaKind, id: string, n: number, query: ImageQuery, req: FastifyRequest): MediaRequest {
   return { kind, mjId: id, n, exp: query.exp, sig: query.sig, w: query.w, range: req.headers.range, ifNoneMatch: req.headers['if-none-match'] };
 }
 
@@ -41,25 +41,25 @@ export class MediaController {
 
   @Get('image/:id')
   @ApiMedia('image', 'A task\'s image (a preview while it runs)')
-  getTaskImage(@Param() params: MediaParams, @Query() query: ImageQuery, @Req() req: Viewed, @Res() res: Response): Promise<void> {
+  getTaskImage(@Param() params: MediaParams, @Query() query: ImageQuery, @Req() req: Viewed, @Res() res: FastifyReply): Promise<void> {
     return this.media.send(mediaRequest('image', params.id, 0, query, req), req.user, res);
   }
 
   @Get('image/:id/:n')
   @ApiMedia('image', 'One of the four single images of a task\'s grid')
-  getTaskSingleImage(@Param() params: SingleImageParams, @Query() query: ImageQuery, @Req() req: Viewed, @Res() res: Response): Promise<void> {
+  getTaskSingleImage(@Param() params: SingleImageParams, @Query() query: ImageQuery, @Req() req: Viewed, @Res() res: FastifyReply): Promise<void> {
     return this.media.send(mediaRequest('image', params.id, params.n, query, req), req.user, res);
   }
 
   @Get('video/:id')
   @ApiMedia('video', 'A task\'s video')
-  getTaskVideo(@Param() params: MediaParams, @Query() query: MediaQuery, @Req() req: Viewed, @Res() res: Response): Promise<void> {
+  getTaskVideo(@Param() params: MediaParams, @Query() query: MediaQuery, @Req() req: Viewed, @Res() res: FastifyReply): Promise<void> {
     return this.media.send(mediaRequest('video', params.id, 0, query, req), req.user, res);
   }
 
   @Get('video/:id/:n')
   @ApiMedia('video', 'One video of a task\'s `video_urls`')
-  getTaskVideoItem(@Param() params: VideoItemParams, @Query() query: MediaQuery, @Req() req: Viewed, @Res() res: Response): Promise<void> {
+  getTaskVideoItem(@Param() params: VideoItemParams, @Query() query: MediaQuery, @Req() req: Viewed, @Res() res: FastifyReply): Promise<void> {
     return this.media.send(mediaRequest('video', params.id, params.n, query, req), req.user, res);
   }
 }

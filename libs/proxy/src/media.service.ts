@@ -1,6 +1,7 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
+import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import { type AuthUser, DomainError, NotFoundError } from '@app/core';
 import { proxyConfig } from './config/proxy.config';
@@ -46,6 +47,18 @@ function sameEtag(header: string | undefined, etag: string): boolean {
   return !!header && header.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag || tag.trim() === '*');
 }
 
+/** Media answers are written on the raw response (streams, ranges); Fastify is told it no longer owns the reply. */
+function notModified(reply: FastifyReply): void {
+  reply.hijack();
+  reply.raw.statusCode = HttpStatus.NOT_MODIFIED;
+  reply.raw.end();
+}
+
+function partial(res: ServerResponse, contentRange: string): void {
+  res.statusCode = HttpStatus.PARTIAL_CONTENT;
+  res.setHeader('Content-Range', contentRange);
+}
+
 /**
  * Serves a task's images and videos to whoever may see them: from the media store when the result was copied there,
  * else streamed from the upstream through the SSRF-safe fetcher. Bytes are piped with backpressure, never buffered,
@@ -64,22 +77,22 @@ export class MediaService {
     @Inject(proxyConfig.KEY) private readonly config: ConfigType<typeof proxyConfig>,
   ) {}
 
-  async send(request: MediaRequest, viewer: AuthUser | undefined, res: Response): Promise<void> {
+  async send(request: MediaRequest, viewer: AuthUser | undefined, reply: FastifyReply): Promise<void> {
     const variant = request.w ? `w${request.w}` : '';
     const key = `${request.mjId}\n${request.kind}\n${request.n}\n${variant}`;
     const rows = this.cache.get(key) ?? this.cache.set(key, await this.repository.findForServing(request.mjId, request.kind, request.n, variant));
     const task = this.authorize(rows, request, viewer);
     const cacheControl = this.cacheControl(task, request);
     if (task.object) {
-      if (await this.sendStored(task.object, request, cacheControl, res)) return;
+      if (await this.sendStored(task.object, request, cacheControl, reply)) return;
       this.cache.delete(key);
     }
-    if (request.w) return this.sendThumbnail(task, request, cacheControl, res);
+    if (request.w) return this.sendThumbnail(task, request, cacheControl, reply);
     const url = upstreamUrl(task, request.kind, request.n);
-    if (url) return this.sendUpstream(url, request, cacheControl, res);
+    if (url) return this.sendUpstream(url, request, cacheControl, reply);
     if (request.kind === 'video' || request.n === 0) throw new NotFoundError(`This task has no ${describe(request.kind, request.n)}`);
     const single = await this.quarter(task, request.n);
-    this.sendBuffer(res, single.body, single.type, cacheControl, request);
+    this.sendBuffer(reply, single.body, single.type, cacheControl, request);
   }
 
   /** A valid signature for one of the tasks with this id, or the owner's or an admin's credentials; else the one 403. */
@@ -104,7 +117,7 @@ export class MediaService {
     return `private, max-age=${maxAge}, immutable`;
   }
 
-  private headers(res: Response, type: string, cacheControl: string, etag?: string): void {
+  private headers(res: ServerResponse, type: string, cacheControl: string, etag?: string): void {
     res.setHeader('Content-Type', type);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
@@ -113,11 +126,12 @@ export class MediaService {
   }
 
   /** False when the object vanished from the store (evicted meanwhile): the caller falls back to the upstream. */
-  private async sendStored(object: StoredObject, request: MediaRequest, cacheControl: string, res: Response): Promise<boolean> {
+  private async sendStored(object: StoredObject, request: MediaRequest, cacheControl: string, reply: FastifyReply): Promise<boolean> {
+    const res = reply.raw;
     const etag = `"${object.etag}"`;
     if (sameEtag(request.ifNoneMatch, etag)) {
       this.headers(res, object.contentType, cacheControl, etag);
-      res.status(HttpStatus.NOT_MODIFIED).end();
+      notModified(reply);
       return true;
     }
     const range = parseRange(request.range, object.size);
@@ -130,12 +144,13 @@ export class MediaService {
     this.headers(res, object.contentType, cacheControl, etag);
     res.setHeader('Accept-Ranges', 'bytes');
     res.setHeader('Content-Length', range ? range.end - range.start + 1 : object.size);
-    if (range) res.status(HttpStatus.PARTIAL_CONTENT).setHeader('Content-Range', `bytes ${range.start}-${range.end}/${object.size}`);
-    this.pipe(body, res);
+    if (range) partial(res, `bytes ${range.start}-${range.end}/${object.size}`);
+    this.pipe(body, reply);
     return true;
   }
 
-  private async sendUpstream(url: string, request: MediaRequest, cacheControl: string, res: Response): Promise<void> {
+  private async sendUpstream(url: string, request: MediaRequest, cacheControl: string, reply: FastifyReply): Promise<void> {
+    const res = reply.raw;
     const gone = new AbortController();
     res.once('close', () => gone.abort());
     let media: UpstreamMedia;
@@ -156,17 +171,19 @@ export class MediaService {
     this.headers(res, media.type, cacheControl, `W/"${etagOf(Buffer.from(`${url}\n${media.etag ?? ''}\n${media.length ?? ''}`))}"`);
     if (request.kind === 'video' && media.length !== null) res.setHeader('Accept-Ranges', 'bytes');
     if (range) {
-      res.status(HttpStatus.PARTIAL_CONTENT).setHeader('Content-Range', `bytes ${range.start}-${range.end}/${media.length}`);
+      partial(res, `bytes ${range.start}-${range.end}/${media.length}`);
       res.setHeader('Content-Length', range.end - range.start + 1);
-      this.pipe(media.body, res, new ByteWindow(range));
+      this.pipe(media.body, reply, new ByteWindow(range));
       return;
     }
     if (media.length !== null) res.setHeader('Content-Length', media.length);
-    this.pipe(media.body, res);
+    this.pipe(media.body, reply);
   }
 
   /** Streams with backpressure; a failure after the headers went out can only cut the connection. */
-  private pipe(source: Readable, res: Response, window?: ByteWindow): void {
+  private pipe(source: Readable, reply: FastifyReply, window?: ByteWindow): void {
+    reply.hijack();
+    const res = reply.raw;
     source.on('error', (error: Error) => {
       if (res.writableEnded || res.destroyed) return;
       this.logger.warn(`media stream failed after the headers were sent: ${error.message}`);
@@ -181,18 +198,20 @@ export class MediaService {
     window.once('end', () => source.destroy());
   }
 
-  private sendBuffer(res: Response, body: Buffer, type: string, cacheControl: string, request: MediaRequest): void {
+  private sendBuffer(reply: FastifyReply, body: Buffer, type: string, cacheControl: string, request: MediaRequest): void {
+    const res = reply.raw;
     const etag = `"${etagOf(body)}"`;
     this.headers(res, type, cacheControl, etag);
     if (sameEtag(request.ifNoneMatch, etag)) {
-      res.status(HttpStatus.NOT_MODIFIED).end();
+      notModified(reply);
       return;
     }
     res.setHeader('Content-Length', body.length);
+    reply.hijack();
     res.end(body);
   }
 
-  private async sendThumbnail(task: MediaTask, request: MediaRequest, cacheControl: string, res: Response): Promise<void> {
+  private async sendThumbnail(task: MediaTask, request: MediaRequest, cacheControl: string, reply: FastifyReply): Promise<void> {
     const source = await this.imageBytes(task, request.n);
     const body = await makeThumbnail(source, request.w!).catch(() => {
       throw new UpstreamMediaError('The image could not be decoded to make a thumbnail', false);
@@ -206,7 +225,7 @@ export class MediaService {
         .then(() => this.cache.delete(`${task.mjId}\nimage\n${request.n}\n${record.variant}`))
         .catch((error: Error) => this.logger.warn(`could not keep the thumbnail of task ${task.id}: ${error.message}`));
     }
-    this.sendBuffer(res, body, 'image/webp', cacheControl, request);
+    this.sendBuffer(reply, body, 'image/webp', cacheControl, request);
   }
 
   /** A whole image in memory (for resizing): from the store when copied, else from the upstream, else a quarter of the grid. */

@@ -1,5 +1,5 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { publicBaseUrl } from '@app/core';
 
 /**
@@ -7,5 +7,5 @@ import { publicBaseUrl } from '@app/core';
  * when PUBLIC_URL is not configured, so a remote client never gets `localhost` links.
  */
 export const RequestOrigin = createParamDecorator((_: unknown, context: ExecutionContext): string =>
-  publicBaseUrl(context.switchToHttp().getRequest<Request>()),
+  publicBaseUrl(context.switchToHttp().getRequest<FastifyRequest>()),
 );

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Res } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Auth, Authenticated, type AuthUser, RawResponse } from '@app/core';
 import type { Task as ProtocolTask } from '@app/mj-protocol';
 import { RequestOrigin } from '@app/proxy';
@@ -36,7 +36,7 @@ export class RelayTasksController {
   @ApiOperation({ summary: 'The seed of a finished task, from its own upstream' })
   @ApiResponse({ status: 200, type: ImageSeedDto })
   @ApiResponse({ status: 404, type: RelayErrorDto })
-  async getImageSeed(@Auth() auth: AuthUser, @Param('id') id: string, @Res({ passthrough: true }) res: Response): Promise<unknown> {
+  async getImageSeed(@Auth() auth: AuthUser, @Param('id') id: string, @Res({ passthrough: true }) res: FastifyReply): Promise<unknown> {
     const answer = await this.tasks.imageSeed(auth, id);
     res.status(answer.status);
     return answer.body;

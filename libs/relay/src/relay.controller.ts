@@ -6,13 +6,14 @@ import {
   SimpleChangeDto, SubmitResultDto, SwapFaceDto, UploadDto, VideoDto,
 } from './dto/protocol.dto';
 import { RelayService } from './relay.service';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
+import type { Server } from 'node:http';
 import type { RelayContext } from './relay.service';
-import type { SpeedMode } from './submit-plan';
+import type { SpeedModeRequest } from './speed-mode';
 
-type RelayRequest = Request & { speedMode?: SpeedMode };
+type RelayRequest = FastifyRequest<{ Body: unknown }, Server, SpeedModeRequest>;
 
-const contextOf = (req: RelayRequest): RelayContext => ({ mode: req.speedMode, baseUrl: publicBaseUrl(req) });
+const contextOf = (req: RelayRequest): RelayContext => ({ mode: req.raw.speedMode, baseUrl: publicBaseUrl(req) });
 
 const MODES = 'Also under /mj-fast, /mj-relax and /mj-turbo (the prompt gets that speed flag).';
 

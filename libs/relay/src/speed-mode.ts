@@ -1,17 +1,18 @@
-import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage } from 'node:http';
 import type { SpeedMode } from './submit-plan';
 
 const PREFIX = /^\/mj-(fast|relax|turbo)(\/mj\/.*)$/;
 
+export type SpeedModeRequest = IncomingMessage & { speedMode?: SpeedMode };
+
 /**
  * `/mj-fast/mj/...`, `/mj-relax/mj/...` and `/mj-turbo/mj/...` are the relay's routes with a forced speed mode:
- * the prefix is taken off before routing and kept on the request.
+ * the HTTP server's `rewriteUrl` takes the prefix off before routing; the mode stays on the raw request.
  */
-export function speedModePrefix(req: Request & { speedMode?: SpeedMode }, _res: Response, next: NextFunction): void {
-  const match = PREFIX.exec(req.url);
-  if (match) {
-    req.speedMode = match[1] as SpeedMode;
-    req.url = match[2];
-  }
-  next();
+export function speedModeRewrite(req: SpeedModeRequest): string {
+  const url = req.url ?? '/';
+  const match = PREFIX.exec(url);
+  if (!match) return url;
+  req.speedMode = match[1] as SpeedMode;
+  return match[2];
 }

@@ -1,6 +1,8 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Inject, Logger } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
 import { ThrottlerException } from '@nestjs/throttler';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { appConfig } from '../config/app.config';
 import { DomainError } from './domain-error';
 
 export interface Failure {
@@ -10,11 +12,23 @@ export interface Failure {
   extra?: Record<string, unknown>;
 }
 
-function fromHttpException(exception: HttpException, request: Request): Failure {
+const pathOf = (request: FastifyRequest) => request.url.split('?')[0];
+
+/** Fastify's own refusals of a body, before any route ran (Nest hands them here as plain HttpExceptions). */
+function requestFailure(status: number, message: string, bodyLimitMb: number): string | null {
+  if (status === HttpStatus.PAYLOAD_TOO_LARGE) return `Request body is too large (limit ${bodyLimitMb} MB)`;
+  if (status === HttpStatus.UNSUPPORTED_MEDIA_TYPE) return 'Unsupported body type: send Content-Type: application/json';
+  if (status === HttpStatus.BAD_REQUEST && /is not valid JSON/.test(message)) return 'Malformed JSON body';
+  return null;
+}
+
+function fromHttpException(exception: HttpException, request: FastifyRequest, bodyLimitMb: number): Failure {
   const status = exception.getStatus();
   const body = exception.getResponse();
+  const refused = typeof body === 'string' ? requestFailure(status, body, bodyLimitMb) : null;
+  if (refused) return { status, message: refused };
   if (status === HttpStatus.NOT_FOUND && typeof body === 'object' && /^Cannot [A-Z]+ /.test(String((body as { message?: unknown }).message))) {
-    return { status, message: `No route ${request.method} ${request.path}` };
+    return { status, message: `No route ${request.method} ${pathOf(request)}` };
   }
   if (exception instanceof ThrottlerException) {
     return { status, message: 'Too many requests; try again later' };
@@ -30,26 +44,28 @@ function fromHttpException(exception: HttpException, request: Request): Failure 
 export class ErrorsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  constructor(@Inject(appConfig.KEY) private readonly config: ConfigType<typeof appConfig>) {}
+
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<Request>();
-    const response = http.getResponse<Response>();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
     let failure: Failure;
     if (exception instanceof DomainError) {
       failure = { status: exception.status, message: exception.message, errors: exception.errors, extra: exception.extra };
     } else if (exception instanceof HttpException) {
-      failure = fromHttpException(exception, request);
+      failure = fromHttpException(exception, request, this.config.BODY_LIMIT_MB);
     } else {
-      const id = (request as Request & { id?: unknown }).id;
-      this.logger.error({ err: exception, requestId: id }, `Unhandled error on ${request.method} ${request.path}`);
+      const id = request.id;
+      this.logger.error({ err: exception, requestId: id }, `Unhandled error on ${request.method} ${pathOf(request)}`);
       failure = { status: HttpStatus.INTERNAL_SERVER_ERROR, message: `Internal server error (request ${String(id ?? '-')})` };
     }
-    if (response.headersSent) {
-      response.end();
+    if (reply.sent || reply.raw.headersSent) {
+      reply.raw.end();
       return;
     }
-    response
+    void reply
       .status(failure.status)
-      .json({ ...failure.extra, success: false, message: failure.message, ...(failure.errors ? { errors: failure.errors } : {}) });
+      .send({ ...failure.extra, success: false, message: failure.message, ...(failure.errors ? { errors: failure.errors } : {}) });
   }
 }

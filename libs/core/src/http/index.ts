@@ -1,5 +1,4 @@
 export * from './api-envelope.decorator';
-export * from './body-parsers';
 export * from './domain-error';
 export * from './envelope.dto';
 export * from './envelope.interceptor';

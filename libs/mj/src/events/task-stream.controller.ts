@@ -1,6 +1,6 @@
-import { Controller, Get, HttpCode, HttpStatus, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpCode, HttpStatus, Post, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ApiEnvelope, ApiErrors, Auth, Authenticated, type AuthUser, RawResponse } from '@app/core';
 import { TaskStreamService, TicketDto } from './task-stream.service';
 
@@ -38,8 +38,11 @@ export class TaskStreamController {
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'An event stream' })
   @ApiErrors(HttpStatus.UNAUTHORIZED)
-  async streamTaskEvents(@Query('ticket') ticket: unknown, @Req() req: Request, @Res() res: Response): Promise<void> {
+  async streamTaskEvents(@Query('ticket') ticket: unknown, @Res() reply: FastifyReply): Promise<void> {
     const viewer = await this.stream.redeem(ticket);
+    // From here on the stream is written by hand: Fastify must not answer this request itself.
+    reply.hijack();
+    const res = reply.raw;
     res.writeHead(200, {
       'Content-Type': 'text/event-stream; charset=utf-8',
       'Cache-Control': 'no-store',
@@ -49,7 +52,7 @@ export class TaskStreamController {
     res.write(`retry: 2000\n: connected as ${viewer.username}\n\n`);
     const unsubscribe = this.stream.subscribe(viewer, (event) => res.write(`event: task\ndata: ${JSON.stringify(event)}\n\n`));
     const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_MS);
-    req.on('close', () => {
+    res.on('close', () => {
       clearInterval(heartbeat);
       unsubscribe();
     });
