@@ -4,6 +4,7 @@ import { JwtService } from '@nestjs/jwt';
 import { AuthGuard } from './auth.guard';
 import { Authenticated } from '@app/core';
 import { JwtStrategy } from './jwt.strategy';
+import { bearerToken, VerifiedTokens } from './verified-tokens';
 import type { TokenUser, UserLookup } from './users/user-lookup';
 
 const SECRET = 'unit-test-secret-that-is-long-enough-123';
@@ -38,8 +39,8 @@ describe('AuthGuard (no Nest application)', () => {
   ]);
   const lookup = { findForToken: async (id: number) => users.get(id) ?? null } as UserLookup;
   // Registering the strategy makes it known to passport, as the module does.
-  new JwtStrategy({ jwtSecret: SECRET } as never, lookup);
-  const guard = new AuthGuard(new Reflector(), {} as never);
+  const strategy = new JwtStrategy({ jwtSecret: SECRET } as never, lookup);
+  const guard = new AuthGuard(new Reflector(), {} as never, strategy);
   const jwt = new JwtService({ secret: SECRET });
   const bearer = (sub: number, tv: number, expiresIn = 60) => `Bearer ${jwt.sign({ sub, tv }, { expiresIn })}`;
 
@@ -73,5 +74,42 @@ describe('AuthGuard (no Nest application)', () => {
   it('answers 403 to a user on an admin route and lets an admin in', async () => {
     await expect(guard.canActivate(contextFor('everyone', bearer(2, 3)).context)).rejects.toBeInstanceOf(ForbiddenException);
     await expect(guard.canActivate(contextFor('everyone', bearer(1, 0)).context)).resolves.toBe(true);
+  });
+
+  it('checks the user of a token it verified before on every request: disabled or revoked is rejected at once', async () => {
+    const header = bearer(2, 3);
+    await expect(guard.canActivate(contextFor('mine', header).context)).resolves.toBe(true);
+    users.set(2, { ...users.get(2)!, status: 'disabled' });
+    await expect(guard.canActivate(contextFor('mine', header).context)).rejects.toThrow(/disabled/i);
+    users.set(2, { ...users.get(2)!, status: 'enabled', tokenVersion: 4 });
+    await expect(guard.canActivate(contextFor('mine', header).context)).rejects.toThrow(/revoked/i);
+    users.set(2, { ...users.get(2)!, tokenVersion: 3 });
+    const { context, request } = contextFor('mine', header);
+    await expect(guard.canActivate(context)).resolves.toBe(true);
+    expect(request.user).toEqual({ id: 2, username: 'alice', role: 'user' });
+  });
+});
+
+describe('VerifiedTokens', () => {
+  const jwt = new JwtService({ secret: SECRET });
+
+  it('forgets a token once it expires, and only remembers tokens carrying the claims it needs', () => {
+    const tokens = new VerifiedTokens();
+    const token = jwt.sign({ sub: 2, tv: 3 }, { expiresIn: 60 });
+    tokens.remember(token);
+    const claims = tokens.get(token)!;
+    expect(claims).toMatchObject({ sub: 2, tv: 3 });
+    expect(tokens.get(token, claims.exp * 1000 + 1)).toBeUndefined();
+    expect(tokens.get(token)).toBeUndefined();
+    const withoutVersion = jwt.sign({ sub: 2 }, { expiresIn: 60 });
+    tokens.remember(withoutVersion);
+    expect(tokens.get(withoutVersion)).toBeUndefined();
+  });
+
+  it('reads the bearer token as passport-jwt does', () => {
+    expect(bearerToken('Bearer abc.def.ghi')).toBe('abc.def.ghi');
+    expect(bearerToken('bearer abc')).toBe('abc');
+    expect(bearerToken('Basic abc')).toBeUndefined();
+    expect(bearerToken(undefined)).toBeUndefined();
   });
 });

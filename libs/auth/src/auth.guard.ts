@@ -3,6 +3,8 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { AUTHENTICATED, AuthenticatedOptions, AuthUser } from '@app/core';
+import { JwtStrategy } from './jwt.strategy';
+import { bearerToken, VerifiedTokens } from './verified-tokens';
 
 function describeFailure(info: unknown): string {
   const name = (info as { name?: string } | undefined)?.name;
@@ -27,9 +29,12 @@ function apiKeyOf(headers: Record<string, string | undefined>): string {
  */
 @Injectable()
 export class AuthGuard extends PassportAuthGuard('jwt') {
+  private readonly verified = new VerifiedTokens();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeysService,
+    private readonly jwt: JwtStrategy,
   ) {
     super();
   }
@@ -44,11 +49,21 @@ export class AuthGuard extends PassportAuthGuard('jwt') {
     if (options.apiKey) {
       request.user = await this.apiKeys.authenticate(apiKeyOf(request.headers));
     } else {
-      await super.canActivate(context);
+      request.user = await this.dashboardUser(context, request.headers.authorization);
     }
     const user = request.user;
     if (options.admin && user.role !== 'admin') throw new ForbiddenException('This needs the admin role');
     return true;
+  }
+
+  /** The dashboard token's user: passport-jwt verifies a token the first time; its user is checked every time. */
+  private async dashboardUser(context: ExecutionContext, authorization: string | undefined): Promise<AuthUser> {
+    const token = bearerToken(authorization);
+    const claims = token === undefined ? undefined : this.verified.get(token);
+    if (claims) return this.jwt.validate(claims);
+    await super.canActivate(context);
+    if (token !== undefined) this.verified.remember(token);
+    return context.switchToHttp().getRequest<{ user: AuthUser }>().user;
   }
 
   override handleRequest<T = AuthUser>(error: unknown, user: T | false, info: unknown): T {

@@ -14,6 +14,9 @@ import { EnvelopeInterceptor } from './http/envelope.interceptor';
 import { ErrorsFilter } from './http/errors.filter';
 import { createValidationPipe } from './http/validation.pipe';
 
+/** A line per request at info and below. */
+const requestLogging = (level: string) => ['info', 'debug', 'trace'].includes(level);
+
 /** Config, logging, database, the error envelope and validation: what every feature library stands on. */
 @Global()
 @Module({
@@ -22,12 +25,14 @@ import { createValidationPipe } from './http/validation.pipe';
     LoggerModule.forRootAsync({
       inject: [appConfig.KEY],
       useFactory: (app: ConfigType<typeof appConfig>) => ({
+        // Per-request logging (a child logger and a context per request) only where a line per request is wanted:
+        // at warn and above the middleware is not mounted at all, and errors are logged with their request id.
+        forRoutes: requestLogging(app.LOG_LEVEL) ? undefined : [],
         pinoHttp: {
           level: app.LOG_LEVEL,
           // The server's request id (X-Request-Id or a UUID), so log lines and error answers name the same request.
           genReqId: (req) => (req as { id?: string }).id ?? randomUUID(),
-          // A line per request only at info and below; at warn and above the per-request work is skipped.
-          autoLogging: ['info', 'debug', 'trace'].includes(app.LOG_LEVEL) ? { ignore: (req) => req.url === '/api/health' } : false,
+          autoLogging: { ignore: (req) => req.url === '/api/health' },
           redact: ['req.headers.authorization', 'req.headers["mj-api-secret"]', 'req.headers.cookie'],
           serializers: { req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/([?&](sig|ticket)=)[^&]+/g, '$1***') }) },
         },

@@ -83,14 +83,34 @@ function onlyKeys(filter: TaskFilter, allowed: (keyof TaskFilter)[]): boolean {
   return (Object.keys(filter) as (keyof TaskFilter)[]).every((key) => filter[key] === undefined || allowed.includes(key));
 }
 
+/** `?` placeholders (as the filters are built) to pg's `$n`; the list SQL holds no other `?`. */
+const numbered = (sql: string) => {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+};
+
 export class TaskRepository extends EntityRepository<Task> {
+  /**
+   * The list queries run on a connection of the ORM's pool through pg directly: bound parameters instead of the ORM
+   * inlining them into the text, and none of its per-query bookkeeping (measurably cheaper on the hottest reads).
+   */
+  private async rows<T>(sql: string, params: unknown[]): Promise<T[]> {
+    const { client } = this.em.getConnection().getKnex();
+    const connection = await client.acquireConnection();
+    try {
+      return (await connection.query(numbered(sql), params)).rows as T[];
+    } finally {
+      await client.releaseConnection(connection);
+    }
+  }
+
   /**
    * Exact number of tasks matching the filter. Totals by user or by channel (optionally by status) come from
    * the counter tables the triggers keep, so they cost a few rows whatever the size of the table.
    */
   async countMatching(filter: TaskFilter): Promise<number> {
     const count = countQuery(filter);
-    const rows = await this.em.getConnection().execute<{ n: string | number | null }[]>(count.sql, count.params);
+    const rows = await this.rows<{ n: string | number | null }>(count.sql, count.params);
     return Number(rows[0]?.n ?? 0);
   }
 
@@ -101,7 +121,7 @@ export class TaskRepository extends EntityRepository<Task> {
   async findPageWithTotal(filter: TaskFilter, offset: number, limit: number): Promise<{ total: number; rows: TaskRow[] }> {
     const count = countQuery(filter);
     const where = whereClause(filter);
-    const rows = await this.em.getConnection().execute<(TaskRow & { total: string | number | null })[]>(
+    const rows = await this.rows<TaskRow & { total: string | number | null }>(
       `SELECT total.n AS total, p.* FROM (${count.sql}) total LEFT JOIN LATERAL (
          SELECT ${ROW_COLUMNS} FROM tasks t
          JOIN (SELECT id FROM tasks ${where.sql} ORDER BY id DESC LIMIT ? OFFSET ?) page USING (id)
@@ -123,7 +143,7 @@ export class TaskRepository extends EntityRepository<Task> {
     const ids = narrowRange
       ? `WITH matching AS MATERIALIZED (SELECT id FROM tasks ${where.sql}) SELECT id FROM matching`
       : `SELECT id FROM tasks ${where.sql}`;
-    return this.em.getConnection().execute<TaskRow[]>(
+    return this.rows<TaskRow>(
       `SELECT ${ROW_COLUMNS} FROM tasks t
        JOIN (${ids} ORDER BY id DESC LIMIT ? OFFSET ?) page USING (id)
        ORDER BY t.id DESC`,

@@ -8,21 +8,24 @@ export const MAX_PAGE_SIZE = 100;
 export const toInteger = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d{1,16}$/.test(value.trim()) ? Number(value.trim()) : value;
 
-/** `p` and `page_size` as every list of the dashboard API takes them. */
+/**
+ * `p` and `page_size` as every list of the dashboard API takes them. @IsInt comes last: decorators apply bottom-up, so
+ * the type is checked first and `p=x` is told it must be an integer, not that it is too large.
+ */
 export class PageQuery {
   @ApiPropertyOptional({ minimum: 1, default: 1, example: 1 })
   @IsOptional()
   @Transform(toInteger)
-  @IsInt({ message: 'p must be an integer >= 1' })
   @Min(1, { message: 'p must be an integer >= 1' })
   @Max(10_000_000, { message: 'p must be at most 10000000' })
+  @IsInt({ message: 'p must be an integer >= 1' })
   p: number = 1;
 
   @ApiPropertyOptional({ minimum: 1, default: 20, example: 20, description: `Values above ${MAX_PAGE_SIZE} are capped at ${MAX_PAGE_SIZE}` })
   @IsOptional()
   @Transform(toInteger)
-  @IsInt({ message: 'page_size must be an integer >= 1' })
   @Min(1, { message: 'page_size must be an integer >= 1' })
+  @IsInt({ message: 'page_size must be an integer >= 1' })
   page_size: number = 20;
 }
 
@@ -36,8 +39,8 @@ export function pageWindow(query: PageQuery): { page: number; pageSize: number; 
 export class IdParam {
   @ApiProperty({ example: 2 })
   @Type(() => Number)
-  @IsInt({ message: 'id must be a positive integer' })
   @Min(1, { message: 'id must be a positive integer' })
   @Max(2147483647, { message: 'id must be a positive integer' })
+  @IsInt({ message: 'id must be a positive integer' })
   id: number;
 }

@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
 import { BadRequestError } from './domain-error';
 
 function flatten(errors: ValidationError[], prefix = ''): Record<string, string> {
@@ -12,9 +12,41 @@ function flatten(errors: ValidationError[], prefix = ''): Record<string, string>
   return out;
 }
 
+/** Distinct query strings remembered per DTO; past this the memory starts over. */
+const REMEMBERED_QUERIES = 1_000;
+
+/**
+ * Validating a query DTO is a pure function of the query string, and list pages are polled with the same few query
+ * strings over and over: a valid query's result is remembered per DTO class and handed out as a fresh copy. Bodies
+ * and invalid queries are validated every time.
+ */
+export class QueryMemoValidationPipe extends ValidationPipe {
+  private readonly valid = new Map<unknown, Map<string, object>>();
+
+  constructor(options: ValidationPipeOptions) {
+    super(options);
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type !== 'query' || metadata.data !== undefined || !metadata.metatype || typeof value !== 'object' || value === null) {
+      return super.transform(value, metadata);
+    }
+    let byQuery = this.valid.get(metadata.metatype);
+    if (!byQuery) this.valid.set(metadata.metatype, (byQuery = new Map()));
+    const key = JSON.stringify(value);
+    let result = byQuery.get(key);
+    if (!result) {
+      result = (await super.transform(value, metadata)) as object;
+      if (byQuery.size >= REMEMBERED_QUERIES) byQuery.clear();
+      byQuery.set(key, result);
+    }
+    return Object.assign(Object.create(Object.getPrototypeOf(result) as object) as object, result);
+  }
+}
+
 /** The one validation pipe: unknown fields dropped, values converted, the first failure named in the message. */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new QueryMemoValidationPipe({
     whitelist: true,
     transform: true,
     stopAtFirstError: true,

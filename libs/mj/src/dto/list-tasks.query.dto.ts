@@ -18,17 +18,17 @@ export class ListMyTasksQuery extends PageQuery {
   @ApiPropertyOptional({ description: `Tasks submitted at or after this time. ${TIMESTAMP_HELP}`, example: 1640908800 })
   @IsOptional()
   @Transform(toInteger)
-  @IsInt({ message: 'start_timestamp must be an integer (Unix seconds or milliseconds)' })
   @Min(0, { message: 'start_timestamp must be >= 0' })
   @Max(MAX_TIMESTAMP, { message: 'start_timestamp is out of range' })
+  @IsInt({ message: 'start_timestamp must be an integer (Unix seconds or milliseconds)' })
   start_timestamp?: number;
 
   @ApiPropertyOptional({ description: `Tasks submitted at or before this time. ${TIMESTAMP_HELP}`, example: 1640995200 })
   @IsOptional()
   @Transform(toInteger)
-  @IsInt({ message: 'end_timestamp must be an integer (Unix seconds or milliseconds)' })
   @Min(0, { message: 'end_timestamp must be >= 0' })
   @Max(MAX_TIMESTAMP, { message: 'end_timestamp is out of range' })
+  @IsInt({ message: 'end_timestamp must be an integer (Unix seconds or milliseconds)' })
   end_timestamp?: number;
 
   @ApiPropertyOptional({ enum: TASK_STATUSES })
@@ -46,16 +46,16 @@ export class ListAllTasksQuery extends ListMyTasksQuery {
   @ApiPropertyOptional({ description: 'Channel id (a numeric string is accepted)', example: 1 })
   @IsOptional()
   @Transform(toInteger)
-  @IsInt({ message: 'channel_id must be an integer >= 0' })
   @Min(0, { message: 'channel_id must be an integer >= 0' })
   @Max(2147483647, { message: 'channel_id is out of range' })
+  @IsInt({ message: 'channel_id must be an integer >= 0' })
   channel_id?: number;
 
   @ApiPropertyOptional({ description: 'Owner\'s user id', example: 2 })
   @IsOptional()
   @Transform(toInteger)
-  @IsInt({ message: 'user_id must be an integer >= 1' })
   @Min(1, { message: 'user_id must be an integer >= 1' })
   @Max(2147483647, { message: 'user_id is out of range' })
+  @IsInt({ message: 'user_id must be an integer >= 1' })
   user_id?: number;
 }
