@@ -16,7 +16,8 @@ const DATABASE = 'mj_bench_lists';
 const SEED = { users: 1_000, tasks: 1_000_000, channels: 10 };
 const POOL_SIZE = 10;
 const ADMIN = { username: 'admin', password: 'bench-admin-password' };
-const WARMUP_SECONDS = 2;
+// Long enough for the JIT to settle: the first seconds of a cold gateway cost half again as much CPU per request.
+const WARMUP_SECONDS = 5;
 const DAY_S = 86_400;
 
 interface Scenario {

@@ -1,4 +1,4 @@
-import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Inject, Injectable, Logger, MiddlewareConsumer, Module, NestModule, OnApplicationShutdown, RequestMethod } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { MikroORM } from '@mikro-orm/core';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
@@ -7,6 +7,7 @@ import { DatabaseConfig, databaseConfig } from '../config/database.config';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
 import { applyMigrations } from './migrate';
 import { ormOptions } from './orm-options';
+import { RequestContextMiddleware } from './request-context.middleware';
 
 /** Where the database is: a configured PostgreSQL, or the embedded one started here. */
 @Injectable()
@@ -66,11 +67,17 @@ class DatabaseLocationModule {}
       useFactory: (location: DatabaseLocation, config: DatabaseConfig) => ({
         ...ormOptions(location.url, config.poolMax),
         autoLoadEntities: true,
+        // Ours instead (RequestContextMiddleware): the same context, with the fork made on first use.
+        registerRequestContext: false,
       }),
     }),
   ],
   exports: [DatabaseLocationModule],
 })
-export class DatabaseModule {
+export class DatabaseModule implements NestModule {
   constructor(@Inject(DatabaseLocation) readonly location: DatabaseLocation) {}
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(RequestContextMiddleware).forRoutes({ path: '{*all}', method: RequestMethod.ALL });
+  }
 }

@@ -1,0 +1,36 @@
+import { Injectable, NestMiddleware } from '@nestjs/common';
+import { EntityManager, MikroORM, RequestContext } from '@mikro-orm/core';
+import type { AsyncLocalStorage } from 'node:async_hooks';
+
+// The store RequestContext.create() runs in (private in MikroORM's typings; the version is pinned exactly).
+const contexts = RequestContext['storage'] as AsyncLocalStorage<RequestContext>;
+
+/** A request's EntityManager forks, each made the first time the request asks for it. */
+class ForksOnFirstUse extends Map<string, EntityManager> {
+  constructor(private readonly root: EntityManager) {
+    super();
+  }
+
+  override get(name: string): EntityManager | undefined {
+    let fork = super.get(name);
+    if (!fork && name === this.root.name) {
+      // Forked from the root as RequestContext.create does it, outside any context (fork() itself looks one up).
+      fork = contexts.exit(() => this.root.fork({ useContext: true }));
+      this.set(name, fork);
+    }
+    return fork;
+  }
+}
+
+/**
+ * MikroORM's per-request context, as its own middleware sets it, except that the EntityManager is forked only when
+ * the request first uses it: the task lists, health and metrics run plain SQL on the shared pool and never do.
+ */
+@Injectable()
+export class RequestContextMiddleware implements NestMiddleware {
+  constructor(private readonly orm: MikroORM) {}
+
+  use(_req: unknown, _res: unknown, next: () => void): void {
+    contexts.run(new RequestContext(new ForksOnFirstUse(this.orm.em)), next);
+  }
+}
