@@ -7,4 +7,5 @@ COPY . .
 RUN npm run build && npm run build:admin
 ENV NODE_ENV=production PORT=3000 DATA_DIR=/data
 EXPOSE 3000
-CMD ["node", "dist/apps/api/src/main.js"]
+# A larger young generation: the API allocates short-lived objects per request, and scavenges cost ~10% CPU at default size.
+CMD ["node", "--max-semi-space-size=64", "dist/apps/api/src/main.js"]

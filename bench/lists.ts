@@ -19,6 +19,8 @@ const ADMIN = { username: 'admin', password: 'bench-admin-password' };
 // Long enough for the JIT to settle: the first seconds of a cold gateway cost half again as much CPU per request.
 const WARMUP_SECONDS = 5;
 const DAY_S = 86_400;
+/** The V8 flags `npm start` and the Docker image run the gateway with; the baseline gets the same, to compare like with like. */
+const NODE_OPTIONS = '--max-semi-space-size=64';
 
 interface Scenario {
   key: string;
@@ -115,7 +117,7 @@ export const listsSuite: BenchSuite = {
         name: 'gateway',
         script: join(__dirname, '..', 'apps', 'api', 'src', 'main.js'),
         env: {
-          PATH: process.env.PATH, NODE_ENV: 'production', JWT_SECRET: 'bench-secret-0123456789abcdef0123456789abcdef',
+          PATH: process.env.PATH, NODE_ENV: 'production', NODE_OPTIONS, JWT_SECRET: 'bench-secret-0123456789abcdef0123456789abcdef',
           DATABASE_URL: url, PORT: String(gatewayPort), DB_POOL_MAX: String(POOL_SIZE), DATA_DIR: workDir,
           ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'warn', DEMO: '0', POLLING_ENABLED: 'false',
         },
@@ -128,7 +130,7 @@ export const listsSuite: BenchSuite = {
         name: 'baseline',
         script: join(__dirname, 'baseline-server.js'),
         args: ['--port', String(baselinePort), '--database-url', url, '--pool', String(POOL_SIZE)],
-        env: { PATH: process.env.PATH, NODE_ENV: 'production' },
+        env: { PATH: process.env.PATH, NODE_ENV: 'production', NODE_OPTIONS },
         port: baselinePort,
         readyPath: '/health',
         logFile: join(workDir, 'baseline.log'),
@@ -229,7 +231,8 @@ function report(context: BenchContext, machine: string, seeded: string, measured
     `- Data: ${formatNumber(SEED.tasks)} tasks, ${formatNumber(SEED.users)} users (skewed: user1 owns the most), ${SEED.channels} channels; ${seeded}`,
     `- Load: autocannon, ${context.connections} connections, pipelining 1, ${context.durationSeconds} s per run after a ${WARMUP_SECONDS} s warm-up, ` +
       `${context.rounds} round(s) per server alternating which goes first (figures are the mean); database pool ${POOL_SIZE} on both servers`,
-    `- Gateway: \`node dist/apps/api/src/main.js\`, NODE_ENV=production, LOG_LEVEL=warn, JWT auth on every request. ` +
+    `- Gateway: \`node dist/apps/api/src/main.js\`, NODE_ENV=production, LOG_LEVEL=warn, JWT auth on every request; ` +
+      `both servers run with NODE_OPTIONS=${NODE_OPTIONS} (as \`npm start\` and the Docker image run the gateway). ` +
       'Baseline: `bench/baseline-server.ts` (node:http + pg, the same SQL and the same fields, with the stored media URLs ' +
       'instead of signed links; no auth, validation or logging)',
     `- Every one of the ${formatNumber(requests)} responses was 2xx; before each scenario both servers were checked to list the same tasks and total`,
