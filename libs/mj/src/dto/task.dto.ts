@@ -86,6 +86,8 @@ export interface TaskMediaLinks {
 
 const storedLinks = (row: TaskRow): TaskMediaLinks => ({ imageUrl: row.image_url, imageUrls: [], videoUrl: row.video_url, videoUrls: row.video_urls ?? [] });
 
+const jsonList = (urls: string[]) => (urls.length ? JSON.stringify(urls) : '[]');
+
 export function toTaskDto(row: TaskRow, media: TaskMediaLinks = storedLinks(row)): TaskDto {
   return {
     id: row.id,
@@ -96,9 +98,9 @@ export function toTaskDto(row: TaskRow, media: TaskMediaLinks = storedLinks(row)
     status: row.status,
     progress: row.progress,
     image_url: media.imageUrl,
-    image_urls: JSON.stringify(media.imageUrls),
+    image_urls: jsonList(media.imageUrls),
     video_url: media.videoUrl,
-    video_urls: JSON.stringify(media.videoUrls),
+    video_urls: jsonList(media.videoUrls),
     submit_time: row.submit_time,
     start_time: row.start_time,
     finish_time: row.finish_time,
@@ -108,5 +110,9 @@ export function toTaskDto(row: TaskRow, media: TaskMediaLinks = storedLinks(row)
 }
 
 export function toAdminTaskDto(row: TaskRow, media?: TaskMediaLinks): AdminTaskDto {
-  return { ...toTaskDto(row, media), user_id: row.user_id, channel_id: row.channel_id };
+  // Two fields added to the item rather than a spread copy: a list page builds and serialises twenty of these.
+  const item = toTaskDto(row, media) as AdminTaskDto;
+  item.user_id = row.user_id;
+  item.channel_id = row.channel_id;
+  return item;
 }
