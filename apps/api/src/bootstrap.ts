@@ -1,8 +1,7 @@
 import { INestApplication } from '@nestjs/common';
-import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import { AppEnv, readEnv } from '@app/core';
+import { AppEnv, EnvelopeFastifyAdapter, readEnv } from '@app/core';
 import { speedModeRewrite } from '@app/relay';
 import { serveConsole } from './console';
 import { buildOpenApiDocument } from './openapi';
@@ -11,8 +10,8 @@ import { buildOpenApiDocument } from './openapi';
  * The HTTP server: Fastify (its router and replies cost a third of Express's CPU per request here). Body limit,
  * proxy trust and request ids are server options, so they are read from the environment before the app exists.
  */
-export function createHttpAdapter(env: AppEnv = readEnv(AppEnv)): FastifyAdapter {
-  return new FastifyAdapter({
+export function createHttpAdapter(env: AppEnv = readEnv(AppEnv)): EnvelopeFastifyAdapter {
+  return new EnvelopeFastifyAdapter({
     bodyLimit: env.BODY_LIMIT_MB * 1024 * 1024,
     trustProxy: env.TRUST_PROXY,
     rewriteUrl: speedModeRewrite,

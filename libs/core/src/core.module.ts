@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { ConfigModule, ConfigType } from '@nestjs/config';
-import { APP_FILTER, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
@@ -10,7 +10,6 @@ import { DatabaseModule } from './database/database.module';
 import { TaskEvents } from './events/task-events';
 import { HealthController } from './health/health.controller';
 import { MetricsController, MetricsRegistry } from './health/metrics';
-import { EnvelopeInterceptor } from './http/envelope.interceptor';
 import { ErrorsFilter } from './http/errors.filter';
 import { createValidationPipe } from './http/validation.pipe';
 
@@ -46,7 +45,6 @@ const requestLogging = (level: string) => ['info', 'debug', 'trace'].includes(le
     TaskEvents,
     MetricsRegistry,
     { provide: APP_FILTER, useClass: ErrorsFilter },
-    { provide: APP_INTERCEPTOR, useClass: EnvelopeInterceptor },
     { provide: APP_PIPE, useFactory: createValidationPipe },
   ],
   exports: [TaskEvents, MetricsRegistry],

@@ -1,11 +1,26 @@
-import { applyDecorators, HttpStatus, SetMetadata, Type } from '@nestjs/common';
+import { applyDecorators, HttpStatus, Type } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 import { ApiExtraModels, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { EmptyEnvelopeDto, ErrorEnvelopeDto } from './envelope.dto';
 
+/** The route option (Fastify's route config) that keeps a route's answer out of the envelope. */
 export const RAW_RESPONSE = 'rawResponse';
 
-/** The handler answers in its own protocol (the relay), not in the `{success, message, data}` envelope. */
-export const RawResponse = () => SetMetadata(RAW_RESPONSE, true);
+/**
+ * The handler answers in its own protocol (the relay, metrics, streams), not in the `{success, message, data}`
+ * envelope. On a controller class it marks every route of it.
+ */
+export function RawResponse(): ClassDecorator & MethodDecorator {
+  const mark = RouteConfig({ [RAW_RESPONSE]: true });
+  return ((target: object, key?: string | symbol, descriptor?: PropertyDescriptor) => {
+    if (key !== undefined && descriptor) return mark(target, key, descriptor);
+    const prototype = (target as { prototype: object }).prototype;
+    for (const name of Object.getOwnPropertyNames(prototype)) {
+      const method = Object.getOwnPropertyDescriptor(prototype, name);
+      if (name !== 'constructor' && typeof method?.value === 'function') mark(prototype, name, method);
+    }
+  }) as ClassDecorator & MethodDecorator;
+}
 
 const errorDescriptions: Partial<Record<HttpStatus, string>> = {
   [HttpStatus.BAD_REQUEST]: 'A parameter or body field is invalid; the message names it',
