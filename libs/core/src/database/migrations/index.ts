@@ -1,12 +1,14 @@
 import { Migration20261125090000_foundation } from './Migration20261125090000_foundation';
 import { Migration20261125100000_upstream } from './Migration20261125100000_upstream';
 import { Migration20261125110000_polling } from './Migration20261125110000_polling';
+import { Migration20261125120000_proxy } from './Migration20261125120000_proxy';
+import { Migration20261125130000_list_filters } from './Migration20261125130000_list_filters';
 
 /** Every migration, in order. Listed explicitly so the same list works from TypeScript and from dist/. */
 export const migrationsList = [
   { name: 'Migration20261125090000_foundation', class: Migration20261125090000_foundation },
   { name: 'Migration20261125100000_upstream', class: Migration20261125100000_upstream },
   { name: 'Migration20261125110000_polling', class: Migration20261125110000_polling },
+  { name: 'Migration20261125120000_proxy', class: Migration20261125120000_proxy },
+  { name: 'Migration20261125130000_list_filters', class: Migration20261125130000_list_filters },
 ];
-import { Migration20261125120000_proxy } from './Migration20261125120000_proxy';
-migrationsList.push({ name: 'Migration20261125120000_proxy', class: Migration20261125120000_proxy });
