@@ -1,5 +1,5 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { TaskEvents } from '@app/core';
+import { type TaskEvent, TaskEvents } from '@app/core';
 import { startSimulator, SimulatorHandle, SimulatorOptions } from '../apps/mj-simulator/src';
 import type { TestApp } from './app';
 import { until } from './upstream';
@@ -16,15 +16,8 @@ export async function registerChannel(t: TestApp, sim: SimulatorHandle, name = '
   return res.body.data.id;
 }
 
-export interface TaskRow {
-  id: number;
-  user_id: number;
-  channel_id: number;
-  mj_id: string;
-  action: string;
-  status: string;
-  progress: string;
-}
+/** A task's row as far as the media tests read it: the fields of its change event. */
+export type TaskRow = Omit<TaskEvent, 'at'>;
 
 export const taskByMjId = async (t: TestApp, mjId: string): Promise<TaskRow> =>
   (await t.sql<TaskRow>('SELECT id, user_id, channel_id, mj_id, action, status, progress FROM tasks WHERE mj_id = ?', [mjId]))[0];

@@ -2,9 +2,9 @@ import { ExecutionContext, ForbiddenException, UnauthorizedException } from '@ne
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { AuthGuard } from './auth.guard';
-import { Authenticated } from '@app/core';
+import { Authenticated, bearerToken } from '@app/core';
 import { JwtStrategy } from './jwt.strategy';
-import { bearerToken, VerifiedTokens } from './verified-tokens';
+import { VerifiedTokens } from './verified-tokens';
 import type { TokenUser, UserLookup } from './users/user-lookup';
 
 const SECRET = 'unit-test-secret-that-is-long-enough-123';

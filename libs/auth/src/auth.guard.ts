@@ -2,9 +2,9 @@ import { ExecutionContext, ForbiddenException, Injectable, UnauthorizedException
 import { Reflector } from '@nestjs/core';
 import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';
 import { ApiKeysService } from './api-keys/api-keys.service';
-import { AUTHENTICATED, AuthenticatedOptions, AuthUser } from '@app/core';
+import { AUTHENTICATED, AuthenticatedOptions, AuthUser, bearerToken } from '@app/core';
 import { JwtStrategy } from './jwt.strategy';
-import { bearerToken, VerifiedTokens } from './verified-tokens';
+import { VerifiedTokens } from './verified-tokens';
 
 function describeFailure(info: unknown): string {
   const name = (info as { name?: string } | undefined)?.name;
@@ -16,7 +16,7 @@ function describeFailure(info: unknown): string {
 
 /** midjourney-proxy clients send the key as `mj-api-secret`; others as a bearer token. */
 function apiKeyOf(headers: Record<string, string | undefined>): string {
-  const bearer = /^Bearer\s+(.+)$/i.exec(headers.authorization ?? '')?.[1]?.trim();
+  const bearer = bearerToken(headers.authorization);
   const key = bearer && bearer !== 'midjourney-proxy' ? bearer : headers['mj-api-secret']?.trim();
   if (!key) throw new UnauthorizedException('Send your API key as Authorization: Bearer sk-… or mj-api-secret: sk-…');
   return key;

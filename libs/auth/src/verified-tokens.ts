@@ -32,8 +32,3 @@ export class VerifiedTokens {
     this.claims.set(token, { sub: payload.sub, tv: payload.tv, exp: payload.exp });
   }
 }
-
-/** The token of `Authorization: Bearer <token>`, as passport-jwt reads it. */
-export function bearerToken(authorization: string | undefined): string | undefined {
-  return /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
-}

@@ -84,22 +84,25 @@ function onlyKeys(filter: TaskFilter, allowed: (keyof TaskFilter)[]): boolean {
   return (Object.keys(filter) as (keyof TaskFilter)[]).every((key) => filter[key] === undefined || allowed.includes(key));
 }
 
-/** `?` placeholders (as the filters are built) to pg's `$n`; the list SQL holds no other `?`. */
-const numbered = (sql: string) => {
-  let n = 0;
-  return sql.replace(/\?/g, () => `$${++n}`);
-};
+interface Statement {
+  /** The SQL with pg's `$n` placeholders (the filters are built with `?`; the list SQL holds no other `?`). */
+  text: string;
+  /** A prepared statement's name, the same for the same text on every connection. */
+  name: string;
+}
 
-const statementNames = new Map<string, string>();
+/** Each list SQL shape, converted once (there are a few dozen shapes at most). */
+const statements = new Map<string, Statement>();
 
-/** A prepared statement's name, the same for the same text on every connection (there are a few dozen shapes at most). */
-function statementName(text: string): string {
-  let name = statementNames.get(text);
-  if (!name) {
-    name = `tasks_page_${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
-    statementNames.set(text, name);
+function statementOf(sql: string): Statement {
+  let statement = statements.get(sql);
+  if (!statement) {
+    let n = 0;
+    const text = sql.replace(/\?/g, () => `$${++n}`);
+    statement = { text, name: `tasks_page_${createHash('sha256').update(text).digest('hex').slice(0, 16)}` };
+    statements.set(sql, statement);
   }
-  return name;
+  return statement;
 }
 
 export class TaskRepository extends EntityRepository<Task> {
@@ -110,9 +113,9 @@ export class TaskRepository extends EntityRepository<Task> {
   private async rows<T>(sql: string, params: unknown[], prepared = false): Promise<T[]> {
     const { client } = this.em.getConnection().getKnex();
     const connection = await client.acquireConnection();
-    const text = numbered(sql);
+    const { text, name } = statementOf(sql);
     try {
-      return (await connection.query(prepared ? { name: statementName(text), text, values: params } : { text, values: params })).rows as T[];
+      return (await connection.query(prepared ? { name, text, values: params } : { text, values: params })).rows as T[];
     } finally {
       await client.releaseConnection(connection);
     }

@@ -1,7 +1,7 @@
 import { ExecutionContext, Injectable, UnauthorizedException } from '@nestjs/common';
 import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';
 import { ApiKeysService } from '@app/auth';
-import type { AuthUser } from '@app/core';
+import { type AuthUser, bearerToken } from '@app/core';
 
 /**
  * Media links work without a header (signed URLs); a dashboard JWT or an API key is an alternative. This guard never
@@ -15,7 +15,7 @@ export class MediaViewerGuard extends PassportAuthGuard('jwt') {
 
   override async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<{ user?: AuthUser; headers: Record<string, string | undefined> }>();
-    const bearer = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim();
+    const bearer = bearerToken(request.headers.authorization);
     const apiKey = bearer?.startsWith('sk-') ? bearer : request.headers['mj-api-secret']?.trim();
     try {
       if (apiKey) request.user = await this.apiKeys.authenticate(apiKey);

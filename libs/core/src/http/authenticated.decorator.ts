@@ -29,6 +29,11 @@ export function Authenticated(options: AuthenticatedOptions = {}) {
   return applyDecorators(SetMetadata(AUTHENTICATED, options), ...security, ApiErrors(...statuses));
 }
 
+/** The credential of `Authorization: Bearer <credential>` (a dashboard JWT or an `sk-…` API key), if there is one. */
+export function bearerToken(authorization: string | undefined): string | undefined {
+  return /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1]?.trim() || undefined;
+}
+
 /** Hands the handler the authenticated caller. */
 export const Auth = createParamDecorator((_: unknown, context: ExecutionContext): AuthUser => {
   return context.switchToHttp().getRequest<{ user: AuthUser }>().user;

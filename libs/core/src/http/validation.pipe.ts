@@ -1,4 +1,4 @@
-import { ArgumentMetadata, ValidationError, ValidationPipe, ValidationPipeOptions } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { BadRequestError } from './domain-error';
 
 function flatten(errors: ValidationError[], prefix = ''): Record<string, string> {
@@ -22,10 +22,6 @@ const REMEMBERED_QUERIES = 1_000;
  */
 export class QueryMemoValidationPipe extends ValidationPipe {
   private readonly valid = new Map<unknown, Map<string, object>>();
-
-  constructor(options: ValidationPipeOptions) {
-    super(options);
-  }
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type !== 'query' || metadata.data !== undefined || !metadata.metatype || typeof value !== 'object' || value === null) {
