@@ -45,14 +45,14 @@ function where(filter: ListFilter): { sql: string; values: unknown[] } {
 const onlyKeys = (filter: ListFilter, allowed: (keyof ListFilter)[]) =>
   (Object.keys(filter) as (keyof ListFilter)[]).every((key) => filter[key] === undefined || allowed.includes(key));
 
-/** Totals by user or channel come from the trigger-kept counters; anything else counts rows. */
+/** Totals by user or channel, status and action come from the trigger-kept counters; anything else counts rows. */
 export function countQuery(filter: ListFilter): SqlQuery {
-  if (filter.userId !== undefined && onlyKeys(filter, ['userId', 'status'])) {
-    const w = where({ userId: filter.userId, status: filter.status });
+  if (filter.userId !== undefined && onlyKeys(filter, ['userId', 'status', 'action'])) {
+    const w = where({ userId: filter.userId, status: filter.status, action: filter.action });
     return { text: `SELECT sum(n) AS n FROM task_counts_by_user ${w.sql}`, values: w.values };
   }
-  if (onlyKeys(filter, ['channelId', 'status'])) {
-    const w = where({ channelId: filter.channelId, status: filter.status });
+  if (onlyKeys(filter, ['channelId', 'status', 'action'])) {
+    const w = where({ channelId: filter.channelId, status: filter.status, action: filter.action });
     return { text: `SELECT sum(n) AS n FROM task_counts_by_channel ${w.sql}`, values: w.values };
   }
   const w = where(filter);

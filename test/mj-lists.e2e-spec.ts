@@ -145,4 +145,42 @@ describe.each([
     expect((await mine(alice.token, '?status=SUBMITTED')).body.data.total).toBe(0);
     expect((await all('?status=SUCCESS&channel_id=2')).body.data.total).toBe(2);
   });
+
+  it('answers the exact total for every mix of owner or channel, status and action, as rows are written, moved and deleted', async () => {
+    const statuses = ['SUCCESS', 'FAILURE', 'IN_PROGRESS'];
+    const actions = ['IMAGINE', 'UPSCALE', 'VIDEO'];
+    const users = [alice, bob];
+    // A fixed mix over every combination, written as multi-row statements (the counters move per statement).
+    await insertTasks(
+      t,
+      Array.from({ length: 36 }, (_, i) => ({
+        userId: users[i % 2].id,
+        channelId: 1 + (i % 3),
+        status: statuses[Math.floor(i / 3) % 3],
+        action: actions[Math.floor(i / 9) % 3],
+      })),
+    );
+    await t.sql(`UPDATE tasks SET action = 'VIDEO', status = 'FAILURE' WHERE id % 4 = 0`);
+    await t.sql(`UPDATE tasks SET user_id = ?, channel_id = 3 WHERE id % 5 = 0`, [bob.id]);
+    await t.sql(`DELETE FROM tasks WHERE id % 7 = 0`);
+
+    const counted = async (where: string, params: unknown[]) =>
+      Number((await t.sql<{ n: string }>(`SELECT count(*) AS n FROM tasks WHERE ${where}`, params))[0].n);
+    for (const status of [undefined, ...statuses]) {
+      for (const action of [undefined, ...actions]) {
+        const query = [status && `status=${status}`, action && `action=${action}`].filter(Boolean).join('&');
+        const match = `(?::text IS NULL OR status = ?) AND (?::text IS NULL OR action = ?)`;
+        const values = [status ?? null, status ?? null, action ?? null, action ?? null];
+        for (const user of users) {
+          const res = await mine(user.token, `?${query}`).expect(200);
+          expect([query, res.body.data.total]).toEqual([query, await counted(`user_id = ? AND ${match}`, [user.id, ...values])]);
+        }
+        for (const channel of [undefined, 1, 2, 3]) {
+          const res = await all(`?${query}${channel ? `&channel_id=${channel}` : ''}`).expect(200);
+          const where = channel ? `channel_id = ${channel} AND ${match}` : match;
+          expect([query, channel, res.body.data.total]).toEqual([query, channel, await counted(where, values)]);
+        }
+      }
+    }
+  });
 });

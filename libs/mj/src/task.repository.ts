@@ -62,18 +62,16 @@ function whereClause(filter: TaskFilter): { sql: string; params: unknown[] } {
 }
 
 /**
- * Exact number of tasks matching the filter. Totals by user or by channel (optionally by status) come from
- * the counter tables the triggers keep, so they cost a few rows whatever the size of the table.
+ * Exact number of tasks matching the filter. Totals by user or by channel, by status and by action, or any mix of
+ * these, come from the counter tables the triggers keep, so they cost a few rows whatever the size of the table.
  */
 function countQuery(filter: TaskFilter): { sql: string; params: unknown[] } {
-  if (filter.userId !== undefined && onlyKeys(filter, ['userId', 'status'])) {
-    return {
-      sql: `SELECT sum(n) AS n FROM task_counts_by_user WHERE user_id = ?${filter.status ? ' AND status = ?' : ''}`,
-      params: filter.status ? [filter.userId, filter.status] : [filter.userId],
-    };
+  if (filter.userId !== undefined && onlyKeys(filter, ['userId', 'status', 'action'])) {
+    const where = whereClause({ userId: filter.userId, status: filter.status, action: filter.action });
+    return { sql: `SELECT sum(n) AS n FROM task_counts_by_user ${where.sql}`, params: where.params };
   }
-  if (onlyKeys(filter, ['channelId', 'status'])) {
-    const where = whereClause({ channelId: filter.channelId, status: filter.status });
+  if (onlyKeys(filter, ['channelId', 'status', 'action'])) {
+    const where = whereClause({ channelId: filter.channelId, status: filter.status, action: filter.action });
     return { sql: `SELECT sum(n) AS n FROM task_counts_by_channel ${where.sql}`, params: where.params };
   }
   const where = whereClause(filter);
@@ -122,8 +120,7 @@ export class TaskRepository extends EntityRepository<Task> {
   }
 
   /**
-   * Exact number of tasks matching the filter. Totals by user or by channel (optionally by status) come from
-   * the counter tables the triggers keep, so they cost a few rows whatever the size of the table.
+   * Exact number of tasks matching the filter (from the counters where they hold it; see `countQuery`).
    */
   async countMatching(filter: TaskFilter): Promise<number> {
     const count = countQuery(filter);

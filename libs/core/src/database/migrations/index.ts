@@ -3,6 +3,7 @@ import { Migration20261125100000_upstream } from './Migration20261125100000_upst
 import { Migration20261125110000_polling } from './Migration20261125110000_polling';
 import { Migration20261125120000_proxy } from './Migration20261125120000_proxy';
 import { Migration20261125130000_list_filters } from './Migration20261125130000_list_filters';
+import { Migration20261125150000_action_counts } from './Migration20261125150000_action_counts';
 
 /** Every migration, in order. Listed explicitly so the same list works from TypeScript and from dist/. */
 export const migrationsList = [
@@ -11,4 +12,5 @@ export const migrationsList = [
   { name: 'Migration20261125110000_polling', class: Migration20261125110000_polling },
   { name: 'Migration20261125120000_proxy', class: Migration20261125120000_proxy },
   { name: 'Migration20261125130000_list_filters', class: Migration20261125130000_list_filters },
+  { name: 'Migration20261125150000_action_counts', class: Migration20261125150000_action_counts },
 ];
