@@ -156,6 +156,7 @@ export const listsSuite: BenchSuite = {
           query: `p=1&page_size=20&start_timestamp=${dayStart}&end_timestamp=${dayStart + DAY_S - 1}`,
         },
         { key: 'e', title: 'admin list, page 1,000', route: 'all', query: 'p=1000&page_size=20' },
+        { key: 'f', title: 'user list by a rare action (user1, SHORTEN)', route: 'self', query: 'p=1&page_size=20&action=SHORTEN' },
       ];
 
       const measured: Measured[] = [];
@@ -242,7 +243,7 @@ function report(context: BenchContext, machine: string, seeded: string, measured
       rows,
     ),
     '',
-    'Requests (the baseline gets the same query string, plus `user_id` for (a)):',
+    'Requests (the baseline gets the same query string, plus `user_id` for the user lists (a) and (f)):',
     '',
     ...measured.map((m) => `- (${m.scenario.key}) \`GET /api/mj/${m.scenario.route === 'self' ? 'self' : ''}?${m.scenario.query}\``),
     '',
