@@ -78,4 +78,21 @@ describe('live task events (/api/mj/events)', () => {
       adminStream.close();
     }
   });
+
+  it('announces a submit as soon as the relay records it, accepted or refused, before any poll', async () => {
+    const carol = await t.createUser({ username: 'carol', quota: 1_000_000 });
+    const key = await createApiKey(t, carol.token);
+    const stream = await listen(t.url, await ticketFor(carol.token));
+    try {
+      const accepted = await t.http.post('/mj/submit/imagine').set('mj-api-secret', key).send({ prompt: 'announced' }).expect(200);
+      // NOT_START is what the relay records; the poller only ever announces what the upstream reports after it.
+      await until(async () => stream.events.some((e) => e.mj_id === accepted.body.result && e.status === 'NOT_START'), 5000);
+      const refused = await t.http.post('/mj/submit/imagine').set('mj-api-secret', key).send({ prompt: 'nope --sim-banned' }).expect(200);
+      expect(refused.body.code).toBe(24);
+      // A refused submit is never polled: without the relay's event a watcher would not hear of it at all.
+      await until(async () => stream.events.some((e) => e.status === 'FAILURE' && e.mj_id === ''), 5000);
+    } finally {
+      stream.close();
+    }
+  });
 });

@@ -3,7 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { ApiKeyQuotaExceededError, BillingService, InsufficientQuotaError } from '@app/billing';
 import { Channel, ChannelRepository, NotifyTokens, UpstreamClient, UpstreamError } from '@app/channels';
-import { appConfig, type AuthUser } from '@app/core';
+import { appConfig, type AuthUser, TaskEvents } from '@app/core';
 import { Task } from '@app/mj';
 import { ReturnCode, type SubmitResultVO, ValidationMessage } from '@app/mj-protocol';
 import { channelOrder } from './channel-order';
@@ -37,6 +37,7 @@ export class RelayService {
     private readonly upstream: UpstreamClient,
     private readonly channels: ChannelRepository,
     private readonly notify: NotifyTokens,
+    private readonly events: TaskEvents,
     @Inject(relayConfig.KEY) private readonly config: ConfigType<typeof relayConfig>,
     @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
   ) {}
@@ -62,15 +63,22 @@ export class RelayService {
       throw error;
     });
     const attempt = await this.forward(plan, candidates, !parent, this.app.PUBLIC_URL ?? context.baseUrl);
+    // Watchers (the console's live lists) learn of the task once its outcome is committed, not at the first poll.
+    const announce = (channelId: number, mjId: string, status: string, progress = '') =>
+      this.events.publish([{ id: task.id, user_id: auth.id, channel_id: channelId, mj_id: mjId, action: plan.action, status, progress, at: Date.now() }]);
     if ('error' in attempt) {
-      await this.settleRefused(task.id, attempt.channel?.id ?? candidates[0].id, 0, attempt.error);
+      const channelId = attempt.channel?.id ?? candidates[0].id;
+      await this.settleRefused(task.id, channelId, 0, attempt.error);
+      announce(channelId, task.mjId, 'FAILURE');
       throw new RelayRejection(HttpStatus.BAD_GATEWAY, ReturnCode.FAILURE, '提交失败，上游不可用', `No upstream took the task: ${attempt.error}`);
     }
     const { channel, answer } = attempt;
     if (ACCEPTED.has(answer.code) && (typeof answer.result === 'string' || Array.isArray(answer.result))) {
-      await this.settleAccepted(task.id, plan, channel, answer);
+      const settled = await this.settleAccepted(task.id, plan, channel, answer);
+      if (settled) announce(channel.id, settled.mjId, settled.status, settled.progress);
     } else {
       await this.settleRefused(task.id, channel.id, answer.code, answer.description || `upstream code ${answer.code}`);
+      announce(channel.id, task.mjId, 'FAILURE');
     }
     return answer;
   }
@@ -156,32 +164,41 @@ export class RelayService {
     });
   }
 
-  private async settleAccepted(taskId: number, plan: SubmitPlan, channel: Channel, answer: SubmitResultVO): Promise<void> {
+  /** The task as recorded, or null when it was dropped as a duplicate of one we already have. */
+  private async settleAccepted(
+    taskId: number,
+    plan: SubmitPlan,
+    channel: Channel,
+    answer: SubmitResultVO,
+  ): Promise<{ mjId: string; status: string; progress: string } | null> {
     const now = Date.now();
     const upload = plan.route === 'upload-discord-images';
     const mjId = upload ? '' : String(answer.result);
-    await this.em.transactional(async (tx) => {
+    const status = upload ? 'SUCCESS' : answer.code === ReturnCode.EXISTED ? 'MODAL' : 'NOT_START';
+    const progress = upload ? '100%' : '';
+    return this.em.transactional(async (tx) => {
       if (mjId) {
         const existing = await tx.count(Task, { channelId: channel.id, mjId, id: { $ne: taskId } });
         if (existing) {
           // The upstream answered with a task we already have (OSS "already exists"): never charge twice.
           await this.billing.giveBack(tx, taskId, 'release', 'the upstream task already existed');
           await tx.nativeDelete(Task, { id: taskId });
-          return;
+          return null;
         }
       }
       await tx.nativeUpdate(Task, { id: taskId }, {
         mjId,
         channelId: channel.id,
         submitCode: answer.code,
-        status: upload ? 'SUCCESS' : answer.code === ReturnCode.EXISTED ? 'MODAL' : 'NOT_START',
-        progress: upload ? '100%' : '',
+        status,
+        progress,
         properties: answer.properties ?? {},
         imageUrls: upload ? (answer.result as unknown as string[]) : [],
         finishTime: upload ? now : 0,
         updatedAt: now,
       });
       await this.billing.capture(tx, taskId);
+      return { mjId, status, progress };
     });
   }
 

@@ -31,6 +31,8 @@ export class TaskEvents implements OnModuleInit, OnApplicationShutdown {
   private readonly origin = randomUUID();
   private listener?: Client;
   private publisher?: Client;
+  /** The NOTIFY queries in flight, in order. */
+  private notifying: Promise<void> = Promise.resolve();
 
   constructor(private readonly database: DatabaseLocation) {}
 
@@ -51,6 +53,7 @@ export class TaskEvents implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.notifying;
     await Promise.all([this.listener?.end().catch(() => undefined), this.publisher?.end().catch(() => undefined)]);
   }
 
@@ -58,13 +61,18 @@ export class TaskEvents implements OnModuleInit, OnApplicationShutdown {
   publish(events: TaskEvent[]): void {
     if (!events.length) return;
     for (const event of events) this.emitter.emit('task', event);
-    if (!this.publisher) return;
-    // NOTIFY payloads are limited to 8000 bytes: send in slices.
+    const publisher = this.publisher;
+    if (!publisher) return;
+    // NOTIFY payloads are limited to 8000 bytes: send in slices, one query at a time on the one connection (pg
+    // queues overlapping queries itself, but warns that it will stop doing so).
     for (let i = 0; i < events.length; i += 40) {
       const payload = JSON.stringify({ origin: this.origin, events: events.slice(i, i + 40) });
-      this.publisher.query('SELECT pg_notify($1, $2)', [CHANNEL, payload]).catch((error: Error) => {
-        this.logger.warn(`NOTIFY failed: ${error.message}`);
-      });
+      this.notifying = this.notifying
+        .then(() => publisher.query('SELECT pg_notify($1, $2)', [CHANNEL, payload]))
+        .then(
+          () => undefined,
+          (error: Error) => this.logger.warn(`NOTIFY failed: ${error.message}`),
+        );
     }
   }
 
