@@ -4,6 +4,7 @@ import type { SimulatorHandle } from '../apps/mj-simulator/src';
 import { MediaFetchAllowlist } from '@app/proxy';
 import { createTestApp, TestApp } from './app';
 import { insertTask, registerChannel, startMediaSimulator } from './media';
+import { until } from './upstream';
 
 const PNG_HEAD = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
 
@@ -122,6 +123,16 @@ describe('media fetching: SSRF guard, size cap, timeouts, upstream errors', () =
       (error: Error) => ({ complete: false, error: error.message }),
     );
     expect(res.complete).toBe(false);
+  });
+
+  it('answers HEAD with the headers alone, leaving the upstream\'s body unread', async () => {
+    let upstreamClosed = 0;
+    upstream.server.on('request', (_req, res) => res.on('close', () => (upstreamClosed += 1)));
+    const task = await insertTask(t, { userId: alice.id, channelId, status: 'IN_PROGRESS', progress: '50%', imageUrl: `http://127.0.0.1:${upstream.port}/stall` });
+    // The upstream sends its headers and 16 of 100,000 bytes, then stalls: reading on would never end.
+    const res = await t.http.head(`/mj/image/${task.mjId}`).set('Authorization', `Bearer ${alice.token}`);
+    expect([res.status, res.headers['content-type'], res.headers['content-length']]).toEqual([200, 'image/png', '100000']);
+    await until(async () => upstreamClosed > 0, 5000);
   });
 
   it('never passes an upstream\'s error body on, and maps 404/410 to 404', async () => {

@@ -180,10 +180,18 @@ export class MediaService {
     this.pipe(media.body, reply);
   }
 
-  /** Streams with backpressure; a failure after the headers went out can only cut the connection. */
+  /**
+   * Streams with backpressure; a failure after the headers went out can only cut the connection. A HEAD request gets
+   * the headers alone: the source is dropped unread (a video's upstream is not downloaded to answer it).
+   */
   private pipe(source: Readable, reply: FastifyReply, window?: ByteWindow): void {
     reply.hijack();
     const res = reply.raw;
+    if (reply.request.method === 'HEAD') {
+      discard(source);
+      res.end();
+      return;
+    }
     source.on('error', (error: Error) => {
       if (res.writableEnded || res.destroyed) return;
       this.logger.warn(`media stream failed after the headers were sent: ${error.message}`);
