@@ -65,7 +65,7 @@ export class RelayService {
     const attempt = await this.forward(plan, candidates, !parent, this.app.PUBLIC_URL ?? context.baseUrl);
     // Watchers (the console's live lists) learn of the task once its outcome is committed, not at the first poll.
     const announce = (channelId: number, mjId: string, status: string, progress = '') =>
-      this.events.publish([{ id: task.id, user_id: auth.id, channel_id: channelId, mj_id: mjId, action: plan.action, status, progress, at: Date.now() }]);
+      this.events.publish([{ id: task.id, user_id: task.userId, channel_id: channelId, mj_id: mjId, action: task.action, status, progress, at: Date.now() }]);
     if ('error' in attempt) {
       const channelId = attempt.channel?.id ?? candidates[0].id;
       await this.settleRefused(task.id, channelId, 0, attempt.error);
