@@ -45,8 +45,41 @@ function where(filter: ListFilter): { sql: string; values: unknown[] } {
 const onlyKeys = (filter: ListFilter, allowed: (keyof ListFilter)[]) =>
   (Object.keys(filter) as (keyof ListFilter)[]).every((key) => filter[key] === undefined || allowed.includes(key));
 
-/** Totals by user or channel, status and action come from the trigger-kept counters; anything else counts rows. */
+const DAY_MS = 86_400_000;
+
+/** A time range, alone or by user or channel: whole UTC days from the day counters, the partial edge days counted. */
+function rangeCountQuery(filter: ListFilter): SqlQuery | null {
+  const { userId, channelId, fromMs, toMs } = filter;
+  if (fromMs === undefined && toMs === undefined) return null;
+  if (!onlyKeys(filter, ['userId', 'channelId', 'fromMs', 'toMs']) || (userId !== undefined && channelId !== undefined)) return null;
+  const firstDay = fromMs === undefined ? undefined : Math.ceil(fromMs / DAY_MS);
+  const lastDay = toMs === undefined ? undefined : Math.floor((toMs + 1) / DAY_MS) - 1;
+  if (firstDay !== undefined && lastDay !== undefined && firstDay > lastDay) return null;
+  const [table, key, owner] =
+    userId !== undefined ? ['task_counts_by_user_day', 'user_id', userId] : ['task_counts_by_channel_day', 'channel_id', channelId];
+  const terms: string[] = [];
+  const values: unknown[] = [];
+  const term = (sql: string, conditions: [string, unknown][]) => {
+    const all = owner === undefined ? conditions : [[`${key} =`, owner] as [string, unknown], ...conditions];
+    terms.push(`(${sql} WHERE ${all.map(([condition, value]) => `${condition} $${values.push(value)}`).join(' AND ')})`);
+  };
+  const days: [string, unknown][] = [];
+  if (firstDay !== undefined) days.push(['day >=', firstDay]);
+  if (lastDay !== undefined) days.push(['day <=', lastDay]);
+  term(`SELECT coalesce(sum(n), 0) FROM ${table}`, days);
+  if (fromMs !== undefined && fromMs < firstDay! * DAY_MS) {
+    term('SELECT count(*) FROM tasks', [['submit_time >=', fromMs], ['submit_time <', firstDay! * DAY_MS]]);
+  }
+  if (toMs !== undefined && toMs >= (lastDay! + 1) * DAY_MS) {
+    term('SELECT count(*) FROM tasks', [['submit_time >=', (lastDay! + 1) * DAY_MS], ['submit_time <=', toMs]]);
+  }
+  return { text: `SELECT ${terms.join(' + ')} AS n`, values };
+}
+
+/** Totals by user or channel, status and action, or of a time range, come from the trigger-kept counters; anything else counts rows. */
 export function countQuery(filter: ListFilter): SqlQuery {
+  const range = rangeCountQuery(filter);
+  if (range) return range;
   if (filter.userId !== undefined && onlyKeys(filter, ['userId', 'status', 'action'])) {
     const w = where({ userId: filter.userId, status: filter.status, action: filter.action });
     return { text: `SELECT sum(n) AS n FROM task_counts_by_user ${w.sql}`, values: w.values };

@@ -157,6 +157,10 @@ export const listsSuite: BenchSuite = {
         },
         { key: 'e', title: 'admin list, page 1,000', route: 'all', query: 'p=1000&page_size=20' },
         { key: 'f', title: 'user list by a rare action (user1, SHORTEN)', route: 'self', query: 'p=1&page_size=20&action=SHORTEN' },
+        {
+          key: 'g', title: 'admin list, the last 30 days', route: 'all',
+          query: `p=1&page_size=20&start_timestamp=${Math.floor(Number(user1.newest) / 1000) - 30 * DAY_S}`,
+        },
       ];
 
       const measured: Measured[] = [];

@@ -146,6 +146,47 @@ describe.each([
     expect((await all('?status=SUCCESS&channel_id=2')).body.data.total).toBe(2);
   });
 
+  it('answers the exact total of time ranges, whole UTC days or not, as rows are written, moved and deleted', async () => {
+    const DAY = 86_400_000;
+    const day0 = Math.floor(1_750_000_000_000 / DAY) * DAY; // a UTC midnight, far from the other tasks here
+    const inDay = [0, 1, DAY / 2, DAY - 1];
+    await insertTasks(
+      t,
+      Array.from({ length: 60 }, (_, i) => ({
+        userId: [alice, bob][i % 2].id,
+        channelId: 1 + (i % 3),
+        submitTime: day0 + (i % 5) * DAY + inDay[Math.floor(i / 5) % 4],
+      })),
+    );
+    await t.sql(`UPDATE tasks SET submit_time = submit_time + ? WHERE submit_time >= ? AND id % 4 = 0`, [DAY / 2, day0]);
+    await t.sql(`UPDATE tasks SET user_id = ?, channel_id = 2 WHERE submit_time >= ? AND id % 5 = 0`, [alice.id, day0]);
+    await t.sql(`DELETE FROM tasks WHERE submit_time >= ? AND id % 7 = 0`, [day0]);
+
+    const points = [day0 - 1, day0, day0 + 1, day0 + DAY - 1, day0 + DAY, day0 + 2 * DAY + DAY / 2, day0 + 5 * DAY - 1, day0 + 6 * DAY];
+    const ranges: [number | undefined, number | undefined][] = [
+      ...points.flatMap((from) => points.filter((to) => to >= from).map((to): [number, number] => [from, to])),
+      ...points.map((from): [number, undefined] => [from, undefined]),
+      ...points.map((to): [undefined, number] => [undefined, to]),
+    ];
+    const views: { name: string; list: (query: string) => ReturnType<typeof all>; where: string; params: unknown[] }[] = [
+      { name: 'alice', list: (query) => mine(alice.token, query), where: 'user_id = ?', params: [alice.id] },
+      { name: 'all', list: (query) => all(query), where: 'true', params: [] },
+      { name: 'channel 2', list: (query) => all(`${query}&channel_id=2`), where: 'channel_id = 2', params: [] },
+      { name: 'bob (admin)', list: (query) => all(`${query}&user_id=${bob.id}`), where: 'user_id = ?', params: [bob.id] },
+    ];
+    for (const [from, to] of ranges) {
+      const query = `?${[from !== undefined && `start_timestamp=${from}`, to !== undefined && `end_timestamp=${to}`].filter(Boolean).join('&')}`;
+      for (const view of views) {
+        const [row] = await t.sql<{ n: string }>(
+          `SELECT count(*) AS n FROM tasks WHERE ${view.where} AND submit_time >= ? AND submit_time <= ?`,
+          [...view.params, from ?? 0, to ?? Number.MAX_SAFE_INTEGER],
+        );
+        const res = await view.list(query).expect(200);
+        expect([view.name, query, res.body.data.total]).toEqual([view.name, query, Number(row.n)]);
+      }
+    }
+  });
+
   it('answers the exact total for every mix of owner or channel, status and action, as rows are written, moved and deleted', async () => {
     const statuses = ['SUCCESS', 'FAILURE', 'IN_PROGRESS'];
     const actions = ['IMAGINE', 'UPSCALE', 'VIDEO'];

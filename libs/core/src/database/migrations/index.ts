@@ -4,6 +4,7 @@ import { Migration20261125110000_polling } from './Migration20261125110000_polli
 import { Migration20261125120000_proxy } from './Migration20261125120000_proxy';
 import { Migration20261125130000_list_filters } from './Migration20261125130000_list_filters';
 import { Migration20261125150000_action_counts } from './Migration20261125150000_action_counts';
+import { Migration20261125160000_day_counts } from './Migration20261125160000_day_counts';
 
 /** Every migration, in order. Listed explicitly so the same list works from TypeScript and from dist/. */
 export const migrationsList = [
@@ -13,4 +14,5 @@ export const migrationsList = [
   { name: 'Migration20261125120000_proxy', class: Migration20261125120000_proxy },
   { name: 'Migration20261125130000_list_filters', class: Migration20261125130000_list_filters },
   { name: 'Migration20261125150000_action_counts', class: Migration20261125150000_action_counts },
+  { name: 'Migration20261125160000_day_counts', class: Migration20261125160000_day_counts },
 ];
