@@ -65,7 +65,10 @@ class DatabaseLocationModule {}
       driver: PostgreSqlDriver,
       inject: [DatabaseLocation, databaseConfig.KEY],
       useFactory: (location: DatabaseLocation, config: DatabaseConfig) => ({
-        ...ormOptions(location.url, config.poolMax),
+        // One connection to the embedded database: pglite-socket 0.2.17 serves every connection from one session and
+        // interleaves their protocol messages outside transactions (electric-sql/pglite#1046): concurrent queries
+        // would bind each other's statements. PGlite runs one statement at a time anyway, so nothing is lost.
+        ...ormOptions(location.url, location.embedded ? 1 : config.poolMax),
         autoLoadEntities: true,
         // Ours instead (RequestContextMiddleware): the same context, with the fork made on first use.
         registerRequestContext: false,
