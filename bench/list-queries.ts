@@ -25,12 +25,13 @@ const ROW_COLUMNS = `t.id, t.user_id, t.channel_id, t.mj_id, t.action, t.prompt,
   (t.start_time / 1000)::int8::float8 AS start_time, (t.finish_time / 1000)::int8::float8 AS finish_time,
   t.fail_reason, t.quota::float8 AS quota`;
 
-function where(filter: ListFilter): { sql: string; values: unknown[] } {
+/** `after`: how many `$n` parameters come before this clause in the statement. */
+function where(filter: ListFilter, after = 0): { sql: string; values: unknown[] } {
   const parts: string[] = [];
   const values: unknown[] = [];
   const add = (column: string, op: string, value: unknown) => {
     values.push(value);
-    parts.push(`${column} ${op} $${values.length}`);
+    parts.push(`${column} ${op} $${after + values.length}`);
   };
   if (filter.userId !== undefined) add('user_id', '=', filter.userId);
   if (filter.channelId !== undefined) add('channel_id', '=', filter.channelId);
@@ -47,49 +48,50 @@ const onlyKeys = (filter: ListFilter, allowed: (keyof ListFilter)[]) =>
 
 const DAY_MS = 86_400_000;
 
+const countRows = (filter: ListFilter, after = 0): SqlQuery => {
+  const w = where(filter, after);
+  return { text: `SELECT count(*) AS n FROM tasks ${w.sql}`, values: w.values };
+};
+
+/** The counter tables of a filter's user, else of the channels (all summed when it names neither); none for both. */
+function countersOf(filter: ListFilter): { table: string; scope: ListFilter } | null {
+  if (filter.userId !== undefined && filter.channelId !== undefined) return null;
+  return filter.userId !== undefined
+    ? { table: 'task_counts_by_user', scope: { userId: filter.userId } }
+    : { table: 'task_counts_by_channel', scope: { channelId: filter.channelId } };
+}
+
 /** A time range, alone or by user or channel: whole UTC days from the day counters, the partial edge days counted. */
-function rangeCountQuery(filter: ListFilter): SqlQuery | null {
-  const { userId, channelId, fromMs, toMs } = filter;
+function rangeCountQuery(filter: ListFilter, counters: { table: string; scope: ListFilter }): SqlQuery | null {
+  const { fromMs, toMs } = filter;
   if (fromMs === undefined && toMs === undefined) return null;
-  if (!onlyKeys(filter, ['userId', 'channelId', 'fromMs', 'toMs']) || (userId !== undefined && channelId !== undefined)) return null;
+  if (!onlyKeys(filter, ['userId', 'channelId', 'fromMs', 'toMs'])) return null;
   const firstDay = fromMs === undefined ? undefined : Math.ceil(fromMs / DAY_MS);
   const lastDay = toMs === undefined ? undefined : Math.floor((toMs + 1) / DAY_MS) - 1;
   if (firstDay !== undefined && lastDay !== undefined && firstDay > lastDay) return null;
-  const [table, key, owner] =
-    userId !== undefined ? ['task_counts_by_user_day', 'user_id', userId] : ['task_counts_by_channel_day', 'channel_id', channelId];
-  const terms: string[] = [];
-  const values: unknown[] = [];
-  const term = (sql: string, conditions: [string, unknown][]) => {
-    const all = owner === undefined ? conditions : [[`${key} =`, owner] as [string, unknown], ...conditions];
-    terms.push(`(${sql} WHERE ${all.map(([condition, value]) => `${condition} $${values.push(value)}`).join(' AND ')})`);
+  const owner = where(counters.scope);
+  const values = [...owner.values];
+  const days = [firstDay === undefined ? '' : `day >= $${values.push(firstDay)}`, lastDay === undefined ? '' : `day <= $${values.push(lastDay)}`];
+  const terms = [`SELECT coalesce(sum(n), 0) FROM ${counters.table}_day ${owner.sql ? `${owner.sql} AND` : 'WHERE'} ${days.filter(Boolean).join(' AND ')}`];
+  const edge = (range: ListFilter) => {
+    const count = countRows({ ...counters.scope, ...range }, values.length);
+    terms.push(count.text);
+    values.push(...count.values);
   };
-  const days: [string, unknown][] = [];
-  if (firstDay !== undefined) days.push(['day >=', firstDay]);
-  if (lastDay !== undefined) days.push(['day <=', lastDay]);
-  term(`SELECT coalesce(sum(n), 0) FROM ${table}`, days);
-  if (fromMs !== undefined && fromMs < firstDay! * DAY_MS) {
-    term('SELECT count(*) FROM tasks', [['submit_time >=', fromMs], ['submit_time <', firstDay! * DAY_MS]]);
-  }
-  if (toMs !== undefined && toMs >= (lastDay! + 1) * DAY_MS) {
-    term('SELECT count(*) FROM tasks', [['submit_time >=', (lastDay! + 1) * DAY_MS], ['submit_time <=', toMs]]);
-  }
-  return { text: `SELECT ${terms.join(' + ')} AS n`, values };
+  if (fromMs !== undefined && fromMs < firstDay! * DAY_MS) edge({ fromMs, toMs: firstDay! * DAY_MS - 1 });
+  if (toMs !== undefined && toMs >= (lastDay! + 1) * DAY_MS) edge({ fromMs: (lastDay! + 1) * DAY_MS, toMs });
+  return { text: `SELECT ${terms.map((term) => `(${term})`).join(' + ')} AS n`, values };
 }
 
 /** Totals by user or channel, status and action, or of a time range, come from the trigger-kept counters; anything else counts rows. */
 export function countQuery(filter: ListFilter): SqlQuery {
-  const range = rangeCountQuery(filter);
+  const counters = countersOf(filter);
+  if (!counters) return countRows(filter);
+  const range = rangeCountQuery(filter, counters);
   if (range) return range;
-  if (filter.userId !== undefined && onlyKeys(filter, ['userId', 'status', 'action'])) {
-    const w = where({ userId: filter.userId, status: filter.status, action: filter.action });
-    return { text: `SELECT sum(n) AS n FROM task_counts_by_user ${w.sql}`, values: w.values };
-  }
-  if (onlyKeys(filter, ['channelId', 'status', 'action'])) {
-    const w = where({ channelId: filter.channelId, status: filter.status, action: filter.action });
-    return { text: `SELECT sum(n) AS n FROM task_counts_by_channel ${w.sql}`, values: w.values };
-  }
-  const w = where(filter);
-  return { text: `SELECT count(*) AS n FROM tasks ${w.sql}`, values: w.values };
+  if (!onlyKeys(filter, ['userId', 'channelId', 'status', 'action'])) return countRows(filter);
+  const w = where({ ...counters.scope, status: filter.status, action: filter.action });
+  return { text: `SELECT sum(n) AS n FROM ${counters.table} ${w.sql}`, values: w.values };
 }
 
 /** `matching` is the count query's answer: a narrow time range is read from the time index, then sorted. */

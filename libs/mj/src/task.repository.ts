@@ -63,58 +63,61 @@ function whereClause(filter: TaskFilter): { sql: string; params: unknown[] } {
 
 const DAY_MS = 86_400_000;
 
-/**
- * The total of a time range, alone or by owner or by channel: the whole UTC days inside it from the day counters (the
- * channels' rows summed when unfiltered), plus the tasks of the partial days at its edges counted on the time indexes.
- * Null when the filter has more in it, or the range holds no whole day (then counting it is cheap anyway).
- */
-function rangeCountQuery(filter: TaskFilter): { sql: string; params: unknown[] } | null {
-  const { userId, channelId, fromMs, toMs } = filter;
-  if (fromMs === undefined && toMs === undefined) return null;
-  if (!onlyKeys(filter, ['userId', 'channelId', 'fromMs', 'toMs']) || (userId !== undefined && channelId !== undefined)) return null;
-  const firstDay = fromMs === undefined ? undefined : Math.ceil(fromMs / DAY_MS);
-  const lastDay = toMs === undefined ? undefined : Math.floor((toMs + 1) / DAY_MS) - 1;
-  if (firstDay !== undefined && lastDay !== undefined && firstDay > lastDay) return null;
-  const [table, key, owner] =
-    userId !== undefined ? ['task_counts_by_user_day', 'user_id', userId] : ['task_counts_by_channel_day', 'channel_id', channelId];
-  const terms: string[] = [];
-  const params: unknown[] = [];
-  const term = (sql: string, conditions: [string, unknown][]) => {
-    const where = owner === undefined ? conditions : [[`${key} = ?`, owner] as [string, unknown], ...conditions];
-    terms.push(`(${sql} WHERE ${where.map(([condition]) => condition).join(' AND ')})`);
-    params.push(...where.map(([, value]) => value));
-  };
-  const days: [string, unknown][] = [];
-  if (firstDay !== undefined) days.push(['day >= ?', firstDay]);
-  if (lastDay !== undefined) days.push(['day <= ?', lastDay]);
-  term(`SELECT coalesce(sum(n), 0) FROM ${table}`, days);
-  if (fromMs !== undefined && fromMs < firstDay! * DAY_MS) {
-    term('SELECT count(*) FROM tasks', [['submit_time >= ?', fromMs], ['submit_time < ?', firstDay! * DAY_MS]]);
-  }
-  if (toMs !== undefined && toMs >= (lastDay! + 1) * DAY_MS) {
-    term('SELECT count(*) FROM tasks', [['submit_time >= ?', (lastDay! + 1) * DAY_MS], ['submit_time <= ?', toMs]]);
-  }
-  return { sql: `SELECT ${terms.join(' + ')} AS n`, params };
+type Sql = { sql: string; params: unknown[] };
+
+/** Counting the matching rows themselves, on the index of the filter. */
+function countRows(filter: TaskFilter): Sql {
+  const where = whereClause(filter);
+  return { sql: `SELECT count(*) AS n FROM tasks ${where.sql}`, params: where.params };
 }
 
 /**
- * Exact number of tasks matching the filter. Totals by user or by channel, by status and by action, or any mix of
+ * The counter tables that hold a filter's owner or channel: the owner's, else the channels' (all their rows summed
+ * when it names neither). None for a filter naming both.
+ */
+function countersOf(filter: TaskFilter): { table: string; scope: TaskFilter } | null {
+  if (filter.userId !== undefined && filter.channelId !== undefined) return null;
+  return filter.userId !== undefined
+    ? { table: 'task_counts_by_user', scope: { userId: filter.userId } }
+    : { table: 'task_counts_by_channel', scope: { channelId: filter.channelId } };
+}
+
+/**
+ * The total of a time range, alone or by owner or by channel: the whole UTC days inside it from the day counters,
+ * plus the tasks of the partial days at its edges counted on the time indexes. Null when the filter has more in it,
+ * or the range holds no whole day (then counting it is cheap anyway).
+ */
+function rangeCountQuery(filter: TaskFilter, counters: { table: string; scope: TaskFilter }): Sql | null {
+  const { fromMs, toMs } = filter;
+  if (fromMs === undefined && toMs === undefined) return null;
+  if (!onlyKeys(filter, ['userId', 'channelId', 'fromMs', 'toMs'])) return null;
+  const firstDay = fromMs === undefined ? undefined : Math.ceil(fromMs / DAY_MS);
+  const lastDay = toMs === undefined ? undefined : Math.floor((toMs + 1) / DAY_MS) - 1;
+  if (firstDay !== undefined && lastDay !== undefined && firstDay > lastDay) return null;
+  const owner = whereClause(counters.scope);
+  const days = [...(firstDay === undefined ? [] : ['day >= ?']), ...(lastDay === undefined ? [] : ['day <= ?'])];
+  const terms: Sql[] = [{
+    sql: `SELECT coalesce(sum(n), 0) FROM ${counters.table}_day ${owner.sql ? `${owner.sql} AND` : 'WHERE'} ${days.join(' AND ')}`,
+    params: [...owner.params, ...[firstDay, lastDay].filter((day) => day !== undefined)],
+  }];
+  if (fromMs !== undefined && fromMs < firstDay! * DAY_MS) terms.push(countRows({ ...counters.scope, fromMs, toMs: firstDay! * DAY_MS - 1 }));
+  if (toMs !== undefined && toMs >= (lastDay! + 1) * DAY_MS) terms.push(countRows({ ...counters.scope, fromMs: (lastDay! + 1) * DAY_MS, toMs }));
+  return { sql: `SELECT ${terms.map((term) => `(${term.sql})`).join(' + ')} AS n`, params: terms.flatMap((term) => term.params) };
+}
+
+/**
+ * Exact number of tasks matching the filter. Totals by owner or by channel, by status and by action, or any mix of
  * these, come from the counter tables the triggers keep, so they cost a few rows whatever the size of the table;
  * time ranges from the day counters (`rangeCountQuery`).
  */
-function countQuery(filter: TaskFilter): { sql: string; params: unknown[] } {
-  const range = rangeCountQuery(filter);
+function countQuery(filter: TaskFilter): Sql {
+  const counters = countersOf(filter);
+  if (!counters) return countRows(filter);
+  const range = rangeCountQuery(filter, counters);
   if (range) return range;
-  if (filter.userId !== undefined && onlyKeys(filter, ['userId', 'status', 'action'])) {
-    const where = whereClause({ userId: filter.userId, status: filter.status, action: filter.action });
-    return { sql: `SELECT sum(n) AS n FROM task_counts_by_user ${where.sql}`, params: where.params };
-  }
-  if (onlyKeys(filter, ['channelId', 'status', 'action'])) {
-    const where = whereClause({ channelId: filter.channelId, status: filter.status, action: filter.action });
-    return { sql: `SELECT sum(n) AS n FROM task_counts_by_channel ${where.sql}`, params: where.params };
-  }
-  const where = whereClause(filter);
-  return { sql: `SELECT count(*) AS n FROM tasks ${where.sql}`, params: where.params };
+  if (!onlyKeys(filter, ['userId', 'channelId', 'status', 'action'])) return countRows(filter);
+  const where = whereClause({ ...counters.scope, status: filter.status, action: filter.action });
+  return { sql: `SELECT sum(n) AS n FROM ${counters.table} ${where.sql}`, params: where.params };
 }
 
 function onlyKeys(filter: TaskFilter, allowed: (keyof TaskFilter)[]): boolean {
