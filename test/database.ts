@@ -1,14 +1,19 @@
 import { MikroORM } from '@mikro-orm/core';
 import { Client } from 'pg';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { applyMigrations, ormOptions } from '@app/core';
 import { migrationsList } from '../libs/core/src/database/migrations';
 
 /** The PostgreSQL server the tests use (`TEST_DATABASE_URL`, default the local one). */
 export const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
-/** The migrated template every test file's database is cloned from; its name changes with the migration list. */
-export const templateName = `mj_template_${migrationsList.length}_${migrationsList.at(-1)!.name.slice(9, 23)}`.toLowerCase();
+/**
+ * The migrated template every test file's database is cloned from; its name changes with the migration list and
+ * with the checkout, so two checkouts testing at once on one server never drop each other's template.
+ */
+const checkout = createHash('sha256').update(__dirname).digest('hex').slice(0, 8);
+export const templateName =
+  `mj_template_${migrationsList.length}_${migrationsList.at(-1)!.name.slice(9, 23)}_${checkout}`.toLowerCase();
 
 export function databaseUrl(name: string, base = serverUrl): string {
   const url = new URL(base);
