@@ -2,7 +2,8 @@ import { ExecutionContext, ForbiddenException, UnauthorizedException } from '@ne
 import { Reflector } from '@nestjs/core';
 import { JwtService } from '@nestjs/jwt';
 import { AuthGuard } from './auth.guard';
-import { Authenticated, bearerToken } from '@app/core';
+import type { ConfigType } from '@nestjs/config';
+import { Authenticated, bearerToken, Secrets, type secretsConfig } from '@app/core';
 import { JwtStrategy } from './jwt.strategy';
 import { VerifiedTokens } from './verified-tokens';
 import type { TokenUser, UserLookup } from './users/user-lookup';
@@ -39,9 +40,10 @@ describe('AuthGuard (no Nest application)', () => {
   ]);
   const lookup = { findForToken: async (id: number) => users.get(id) ?? null } as UserLookup;
   // Registering the strategy makes it known to passport, as the module does.
-  const strategy = new JwtStrategy({ jwtSecret: SECRET } as never, lookup);
+  const secrets = new Secrets({ secret: SECRET } as ConfigType<typeof secretsConfig>);
+  const strategy = new JwtStrategy(secrets, lookup);
   const guard = new AuthGuard(new Reflector(), {} as never, strategy);
-  const jwt = new JwtService({ secret: SECRET });
+  const jwt = new JwtService({ secret: secrets.keyFor('jwt') });
   const bearer = (sub: number, tv: number, expiresIn = 60) => `Bearer ${jwt.sign({ sub, tv }, { expiresIn })}`;
 
   it('lets anyone through a route without @Authenticated', async () => {

@@ -13,6 +13,7 @@ import { AdminBootstrap } from './admin-bootstrap.service';
 import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
+import { Secrets } from '@app/core';
 import { authConfig } from './config/auth.config';
 import { JwtStrategy } from './jwt.strategy';
 import { SelfController } from './users/self.controller';
@@ -28,10 +29,9 @@ import { UsersService } from './users/users.service';
     BillingModule,
     PassportModule,
     JwtModule.registerAsync({
-      imports: [ConfigModule.forFeature(authConfig)],
-      inject: [authConfig.KEY],
-      useFactory: (config: ConfigType<typeof authConfig>) => ({
-        secret: config.jwtSecret,
+      inject: [Secrets],
+      useFactory: (secrets: Secrets) => ({
+        secret: secrets.keyFor('jwt'),
         signOptions: { algorithm: 'HS256' },
       }),
     }),

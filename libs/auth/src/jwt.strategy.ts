@@ -1,10 +1,8 @@
-import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
+import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { createSecretKey } from 'node:crypto';
-import { authConfig } from './config/auth.config';
-import type { AuthUser } from '@app/core';
+import { type AuthUser, Secrets } from '@app/core';
 import { UserLookup } from './users/user-lookup';
 
 export interface TokenClaims {
@@ -16,13 +14,13 @@ export interface TokenClaims {
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   constructor(
-    @Inject(authConfig.KEY) config: ConfigType<typeof authConfig>,
+    secrets: Secrets,
     private readonly users: UserLookup,
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       // A KeyObject: given a string, jsonwebtoken first tries (and fails) to parse it as a public key on every request.
-      secretOrKey: createSecretKey(Buffer.from(config.jwtSecret)) as unknown as string,
+      secretOrKey: createSecretKey(secrets.keyFor('jwt')) as unknown as string,
       algorithms: ['HS256'],
       ignoreExpiration: false,
     });

@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
-import { authConfig } from '@app/auth';
 import { Channel } from './channel.entity';
 import { ChannelsController } from './channels.controller';
 import { ChannelsService } from './channels.service';
@@ -10,7 +9,7 @@ import { NotifyTokens } from './notify-token';
 import { UpstreamClient } from './upstream.client';
 
 @Module({
-  imports: [ConfigModule.forFeature(channelsConfig), ConfigModule.forFeature(authConfig), MikroOrmModule.forFeature([Channel])],
+  imports: [ConfigModule.forFeature(channelsConfig), MikroOrmModule.forFeature([Channel])],
   controllers: [ChannelsController],
   providers: [ChannelsService, UpstreamClient, NotifyTokens],
   exports: [ChannelsService, UpstreamClient, NotifyTokens, MikroOrmModule],

@@ -1,15 +1,18 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
+import { Injectable } from '@nestjs/common';
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { authConfig } from '@app/auth';
+import { Secrets } from '@app/core';
 
 /** The secret in a channel's notify URL: an HMAC of the channel id, so no table holds it and it can't be guessed. */
 @Injectable()
 export class NotifyTokens {
-  constructor(@Inject(authConfig.KEY) private readonly auth: ConfigType<typeof authConfig>) {}
+  private readonly key: Buffer;
+
+  constructor(secrets: Secrets) {
+    this.key = secrets.keyFor('notify-token');
+  }
 
   tokenFor(channelId: number): string {
-    return createHmac('sha256', this.auth.jwtSecret).update(`mj-notify:${channelId}`).digest('base64url').slice(0, 32);
+    return createHmac('sha256', this.key).update(`mj-notify:${channelId}`).digest('base64url').slice(0, 32);
   }
 
   verify(channelId: number, token: string): boolean {

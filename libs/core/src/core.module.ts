@@ -6,12 +6,16 @@ import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { appConfig } from './config/app.config';
 import { databaseConfig } from './config/database.config';
+import { secretsConfig } from './config/secrets.config';
 import { DatabaseModule } from './database/database.module';
+import { Sql } from './database/sql';
 import { TaskEvents } from './events/task-events';
 import { HealthController } from './health/health.controller';
 import { MetricsController, MetricsRegistry } from './health/metrics';
 import { ErrorsFilter } from './http/errors.filter';
+import { PublicUrl } from './http/public-url';
 import { createValidationPipe } from './http/validation.pipe';
+import { Secrets } from './secrets/secrets';
 
 /** A line per request at info and below. */
 const requestLogging = (level: string) => ['info', 'debug', 'trace'].includes(level);
@@ -20,7 +24,7 @@ const requestLogging = (level: string) => ['info', 'debug', 'trace'].includes(le
 @Global()
 @Module({
   imports: [
-    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, databaseConfig] }),
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, databaseConfig, secretsConfig] }),
     LoggerModule.forRootAsync({
       inject: [appConfig.KEY],
       useFactory: (app: ConfigType<typeof appConfig>) => ({
@@ -44,9 +48,12 @@ const requestLogging = (level: string) => ['info', 'debug', 'trace'].includes(le
   providers: [
     TaskEvents,
     MetricsRegistry,
+    Sql,
+    Secrets,
+    PublicUrl,
     { provide: APP_FILTER, useClass: ErrorsFilter },
     { provide: APP_PIPE, useFactory: createValidationPipe },
   ],
-  exports: [TaskEvents, MetricsRegistry],
+  exports: [TaskEvents, MetricsRegistry, Sql, Secrets, PublicUrl],
 })
 export class CoreModule {}

@@ -2,7 +2,7 @@ import { Controller, Get, HttpStatus, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '@app/core';
 import { ApiEnvelope, ApiErrors } from '@app/core';
-import { RequestOrigin } from '@app/proxy';
+import { RequestOrigin } from '@app/core';
 import { ListAllTasksQuery } from './dto/list-tasks.query.dto';
 import { AdminTaskPageDto } from './dto/task.dto';
 import { MjService } from './mj.service';

@@ -2,7 +2,7 @@ import { Controller, Get, HttpStatus, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Auth, Authenticated, type AuthUser } from '@app/core';
 import { ApiEnvelope, ApiErrors } from '@app/core';
-import { RequestOrigin } from '@app/proxy';
+import { RequestOrigin } from '@app/core';
 import { ListMyTasksQuery } from './dto/list-tasks.query.dto';
 import { TaskPageDto } from './dto/task.dto';
 import { MjService } from './mj.service';

@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { ProxyModule } from '@app/proxy';
-import { ConfigModule } from '@nestjs/config';
-import { authConfig, AuthModule } from '@app/auth';
+import { AuthModule } from '@app/auth';
 import { TaskStreamController } from './events/task-stream.controller';
 import { TaskStreamService } from './events/task-stream.service';
 import { MjAdminController } from './mj-admin.controller';
@@ -11,7 +10,7 @@ import { MjService } from './mj.service';
 import { Task } from './task.entity';
 
 @Module({
-  imports: [ConfigModule.forFeature(authConfig), AuthModule, MikroOrmModule.forFeature([Task]), ProxyModule],
+  imports: [AuthModule, MikroOrmModule.forFeature([Task]), ProxyModule],
   controllers: [MjController, MjAdminController, TaskStreamController],
   providers: [MjService, TaskStreamService],
   exports: [MjService, MikroOrmModule],

@@ -3,4 +3,3 @@ export * from './config/proxy.config';
 export { MediaFetchAllowlist, isPublicAddress } from './fetch-allowlist';
 export { MediaUrls, singleImageCount, GRID_ACTIONS, type MediaLinks, type MediaSubject } from './media-urls.service';
 export { MediaSignature } from './media-signature';
-export { RequestOrigin } from './request-origin.decorator';

@@ -6,15 +6,15 @@ const SIGNATURE_CHARS = 22; // 132 bits of HMAC-SHA256, base64url
 const REMEMBERED = 20_000;
 
 /**
- * Signs media links: HMAC-SHA256 over (task row id, upstream id, expiry) with a key derived from the JWT secret
- * and a domain separator, so a link cannot be turned into a token or reused for another task.
+ * Signs media links: HMAC-SHA256 over (task row id, upstream id, expiry) with the media-link key (its own, derived
+ * per purpose) and a domain separator, so a link cannot be turned into a token or reused for another task.
  */
 export class MediaSignature {
   private readonly key: KeyObject;
   private readonly remembered = new Map<string, string>();
 
   constructor(
-    secret: string,
+    secret: string | Buffer,
     private readonly ttlSeconds: number,
   ) {
     this.key = createSecretKey(createHmac('sha256', secret).update(DOMAIN).digest());

@@ -1,6 +1,5 @@
 import type { ConfigType } from '@nestjs/config';
-import type { authConfig } from '@app/auth';
-import type { appConfig } from '@app/core';
+import { type appConfig, PublicUrl, Secrets, type secretsConfig } from '@app/core';
 import type { proxyConfig } from './config/proxy.config';
 import { MediaSignature } from './media-signature';
 import { type MediaSubject, MediaUrls, singleImageCount } from './media-urls.service';
@@ -10,8 +9,8 @@ const SECRET = 'a-jwt-secret-of-at-least-thirty-two-characters';
 function urls(options: { forward?: boolean; publicUrl?: string; ttl?: number } = {}): MediaUrls {
   return new MediaUrls(
     { forward: options.forward ?? true, urlTtlSeconds: options.ttl ?? 86400 } as ConfigType<typeof proxyConfig>,
-    { jwtSecret: SECRET } as ConfigType<typeof authConfig>,
-    { PUBLIC_URL: options.publicUrl } as ConfigType<typeof appConfig>,
+    new Secrets({ secret: SECRET } as ConfigType<typeof secretsConfig>),
+    new PublicUrl({ PUBLIC_URL: options.publicUrl } as ConfigType<typeof appConfig>),
   );
 }
 

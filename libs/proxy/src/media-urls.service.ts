@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { authConfig } from '@app/auth';
-import { appConfig } from '@app/core';
+import { PublicUrl, Secrets } from '@app/core';
 import { proxyConfig } from './config/proxy.config';
 import { MediaSignature } from './media-signature';
 
@@ -52,20 +51,18 @@ function previewVersion(task: MediaSubject): string {
 @Injectable()
 export class MediaUrls {
   readonly signature: MediaSignature;
-  private readonly publicUrl?: string;
 
   constructor(
     @Inject(proxyConfig.KEY) private readonly config: ConfigType<typeof proxyConfig>,
-    @Inject(authConfig.KEY) auth: ConfigType<typeof authConfig>,
-    @Inject(appConfig.KEY) app: ConfigType<typeof appConfig>,
+    secrets: Secrets,
+    private readonly publicUrl: PublicUrl,
   ) {
-    this.signature = new MediaSignature(auth.jwtSecret, config.urlTtlSeconds);
-    this.publicUrl = app.PUBLIC_URL?.replace(/\/+$/, '');
+    this.signature = new MediaSignature(secrets.keyFor('media-link'), config.urlTtlSeconds);
   }
 
   /** Where links point: PUBLIC_URL, else the origin the caller reached us at. */
   base(requestOrigin: string): string {
-    return this.publicUrl ?? requestOrigin;
+    return this.publicUrl.base(requestOrigin);
   }
 
   links(task: MediaSubject, base: string, nowMs = Date.now()): MediaLinks {

@@ -1,7 +1,7 @@
 import { Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { ConfigModule, ConfigType } from '@nestjs/config';
 import { ScheduleModule } from '@nestjs/schedule';
-import { AuthModule, authConfig } from '@app/auth';
+import { AuthModule } from '@app/auth';
 import { proxyConfig } from './config/proxy.config';
 import { MediaFetchAllowlist } from './fetch-allowlist';
 import { MediaArchiveScheduler } from './media-archive.scheduler';
@@ -35,7 +35,7 @@ class FetcherLifecycle implements OnApplicationShutdown {
 
 /** Media links (sign/verify), `/mj/image` and `/mj/video`, the SSRF-safe fetcher and the media store. */
 @Module({
-  imports: [ConfigModule.forFeature(proxyConfig), ConfigModule.forFeature(authConfig), AuthModule, ScheduleModule.forRoot()],
+  imports: [ConfigModule.forFeature(proxyConfig), AuthModule, ScheduleModule.forRoot()],
   controllers: [MediaController],
   providers: [
     MediaUrls,

@@ -3,7 +3,7 @@ import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Auth, Authenticated, type AuthUser, RawResponse } from '@app/core';
 import type { Task as ProtocolTask } from '@app/mj-protocol';
-import { RequestOrigin } from '@app/proxy';
+import { RequestOrigin } from '@app/core';
 import { ImageSeedDto, ListByConditionDto, ProtocolTaskDto, RelayErrorDto } from './dto/protocol.dto';
 import { RelayTasksService } from './relay-tasks.service';
 

@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, HttpStatus, Post, Req } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { Auth, Authenticated, type AuthUser, publicBaseUrl, RawResponse } from '@app/core';
+import { Auth, Authenticated, type AuthUser, RawResponse, requestOrigin } from '@app/core';
 import {
   ActionDto, BlendDto, ChangeDto, DescribeDto, EditsDto, ImagineDto, ModalDto, RelayErrorDto, ShortenDto,
   SimpleChangeDto, SubmitResultDto, SwapFaceDto, UploadDto, VideoDto,
@@ -13,7 +13,7 @@ import type { SpeedModeRequest } from './speed-mode';
 
 type RelayRequest = FastifyRequest<{ Body: unknown }, Server, SpeedModeRequest>;
 
-const contextOf = (req: RelayRequest): RelayContext => ({ mode: req.raw.speedMode, baseUrl: publicBaseUrl(req) });
+const contextOf = (req: RelayRequest): RelayContext => ({ mode: req.raw.speedMode, baseUrl: requestOrigin(req) });
 
 const MODES = 'Also under /mj-fast, /mj-relax and /mj-turbo (the prompt gets that speed flag).';
 

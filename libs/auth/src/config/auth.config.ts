@@ -1,22 +1,8 @@
 import { registerAs } from '@nestjs/config';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { InvalidEnvironmentError, readEnv } from '@app/core';
+import { IsInt, IsOptional, IsString, Matches, Max, Min, MinLength } from 'class-validator';
+import { readEnv } from '@app/core';
 
 export class AuthEnv {
-  @IsIn(['development', 'production', 'test'])
-  NODE_ENV: string = 'development';
-
-  @IsString()
-  DATA_DIR: string = './data';
-
-  @IsOptional()
-  @IsString()
-  @MinLength(32, { message: 'must be at least 32 characters' })
-  JWT_SECRET?: string;
-
   @IsString()
   @Matches(/^\d+[smhd]?$/, { message: 'must be a number of seconds or a duration like 15m, 12h, 7d' })
   JWT_EXPIRES_IN: string = '7d';
@@ -43,7 +29,6 @@ export class AuthEnv {
 }
 
 export interface AuthConfig {
-  jwtSecret: string;
   jwtExpiresInSeconds: number;
   adminUsername: string;
   adminPassword?: string;
@@ -58,23 +43,9 @@ function toSeconds(duration: string): number {
   return Number(match[1]) * UNIT_SECONDS[match[2] || 's'];
 }
 
-/** Outside production a secret is generated once and kept under DATA_DIR, so tokens survive restarts. */
-function persistentSecret(dataDir: string): string {
-  const file = join(dataDir, 'jwt-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  mkdirSync(dataDir, { recursive: true });
-  const secret = randomBytes(48).toString('base64url');
-  writeFileSync(file, secret, { mode: 0o600 });
-  return secret;
-}
-
 export const authConfig = registerAs('auth', (): AuthConfig => {
   const env = readEnv(AuthEnv);
-  if (!env.JWT_SECRET && env.NODE_ENV === 'production') {
-    throw new InvalidEnvironmentError('JWT_SECRET', 'is required when NODE_ENV=production');
-  }
   return {
-    jwtSecret: env.JWT_SECRET ?? persistentSecret(env.DATA_DIR),
     jwtExpiresInSeconds: toSeconds(env.JWT_EXPIRES_IN),
     adminUsername: env.ADMIN_USERNAME,
     adminPassword: env.ADMIN_PASSWORD,

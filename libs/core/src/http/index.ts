@@ -6,5 +6,5 @@ export * from './errors.filter';
 export * from './validation.pipe';
 export * from './page.query';
 export * from './authenticated.decorator';
-export * from './base-url';
+export * from './public-url';
 export * from './page.dto';

@@ -1,8 +1,7 @@
-import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
-import { ConfigType } from '@nestjs/config';
+import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { authConfig, UserLookup } from '@app/auth';
-import { AuthUser, TaskEvent, TaskEvents } from '@app/core';
+import { UserLookup } from '@app/auth';
+import { AuthUser, Secrets, TaskEvent, TaskEvents } from '@app/core';
 
 const TICKET_SECONDS = 60;
 const AUDIENCE = 'mj-task-events';
@@ -23,9 +22,9 @@ export class TaskStreamService {
   constructor(
     private readonly events: TaskEvents,
     private readonly users: UserLookup,
-    @Inject(authConfig.KEY) config: ConfigType<typeof authConfig>,
+    secrets: Secrets,
   ) {
-    this.jwt = new JwtService({ secret: `${config.jwtSecret}:${AUDIENCE}` });
+    this.jwt = new JwtService({ secret: secrets.keyFor('sse-ticket') });
   }
 
   async ticketFor(auth: AuthUser): Promise<TicketDto> {
