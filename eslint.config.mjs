@@ -1,6 +1,41 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/**
+ * The directions of ARCHITECTURE.md: the libraries each library may import. Any other `@app/...` import, a deep one
+ * (`@app/x/sub`) or a relative path into another library or app fails `npm run lint`.
+ */
+const MAY_IMPORT = {
+  core: [],
+  'mj-protocol': [],
+  'mj-simulator': ['mj-protocol'],
+  billing: ['core'],
+  auth: ['core', 'billing'],
+  channels: ['core', 'mj-protocol'],
+  proxy: ['core', 'auth'],
+  mj: ['core', 'mj-protocol', 'auth', 'billing', 'proxy'],
+  relay: ['core', 'mj-protocol', 'auth', 'billing', 'channels', 'mj', 'proxy'],
+  polling: ['core', 'mj-protocol', 'channels', 'mj'],
+  api: ['core', 'mj-protocol', 'mj-simulator', 'billing', 'auth', 'channels', 'proxy', 'mj', 'relay', 'polling'],
+};
+const LIBRARIES = Object.keys(MAY_IMPORT).filter((name) => name !== 'api');
+
+const DEEP = { group: ['@app/*/**'], message: 'Import a library by its public index: @app/<name>.' };
+const RELATIVE = { group: ['**/libs/**', '**/apps/**', '**/mj-simulator/**'], message: 'Import another library or app by its package path (@app/<name>), never by a relative path.' };
+
+const architecture = Object.entries(MAY_IMPORT).map(([name, allowed]) => ({
+  files: name === 'api' ? ['apps/api/src/**/*.ts'] : name === 'mj-simulator' ? ['libs/mj-simulator/**/*.ts', 'apps/mj-simulator/src/**/*.ts'] : [`libs/${name}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': ['error', {
+      paths: LIBRARIES.filter((other) => !allowed.includes(other)).map((other) => ({
+        name: `@app/${other}`,
+        message: other === name ? 'Inside a library, import its own files by relative path.' : `${name} may not depend on ${other} (see ARCHITECTURE.md and eslint.config.mjs).`,
+      })),
+      patterns: [DEEP, RELATIVE],
+    }],
+  },
+}));
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'apps/admin/dist/**', 'apps/admin/src/api/schema.d.ts', 'coverage/**', 'data/**', 'test-results/**'] },
   js.configs.recommended,
@@ -15,4 +50,5 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.js', '**/*.cjs'], rules: { '@typescript-eslint/no-require-imports': 'off' } },
+  ...architecture,
 );

@@ -17,6 +17,7 @@ type Autocannon = (options: {
   duration: number;
   pipelining: number;
   timeout: number;
+  requests?: { setupRequest: (request: { headers?: Record<string, string> }) => { headers?: Record<string, string> } }[];
   headers?: Record<string, string>;
 }) => Promise<AutocannonResult>;
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -29,6 +30,8 @@ export interface LoadTarget {
   body?: string;
   /** The server process, whose CPU time per request is measured when /proc allows. */
   pid?: number;
+  /** Headers taken in turn, one set per request (e.g. many users' keys), on top of `headers`. */
+  rotate?: Record<string, string>[];
 }
 
 export interface LoadOptions {
@@ -66,6 +69,7 @@ export async function runLoad(target: LoadTarget, options: LoadOptions): Promise
     duration: options.durationSeconds,
     pipelining: 1,
     timeout: TIMEOUT_SECONDS,
+    requests: target.rotate?.length ? [{ setupRequest: rotating(target.rotate) }] : undefined,
   });
   const drain = await fetch(target.url, { headers: target.headers, method: target.body === undefined ? 'GET' : 'POST', body: target.body });
   await drain.arrayBuffer();
@@ -83,6 +87,11 @@ export async function runLoad(target: LoadTarget, options: LoadOptions): Promise
       .map(([code, { count }]) => `${code}×${count}`)
       .join(' '),
   };
+}
+
+function rotating(sets: Record<string, string>[]) {
+  let next = 0;
+  return (request: { headers?: Record<string, string> }) => ({ ...request, headers: { ...request.headers, ...sets[next++ % sets.length] } });
 }
 
 /** The mean over rounds; one figure per column, as the table shows it. */

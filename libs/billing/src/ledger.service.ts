@@ -1,14 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from '@mikro-orm/postgresql';
-import { pageWindow } from '@app/core';
+import { pageWindow, Sql } from '@app/core';
 import { LedgerEntryDto, LedgerPageDto, ListLedgerQuery, PriceDto, PriceListDto } from './dto/ledger.dto';
-import { exec } from './ledger';
 import { DEFAULT_PRICES } from './prices';
 
 /** Reading the ledger and the price list (writing quota is BillingService's alone). */
 @Injectable()
 export class LedgerService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(private readonly sql: Sql) {}
 
   async list(query: ListLedgerQuery): Promise<LedgerPageDto> {
     const { page, pageSize, offset } = pageWindow(query);
@@ -21,10 +19,8 @@ export class LedgerService {
     const params = filters.map(([, value]) => value);
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [count, rows] = await Promise.all([
-      exec<{ n: string }>(this.em, `SELECT count(*) AS n FROM ledger_entries ${clause}`, params),
-      exec<LedgerEntryDto>(
-        this.em,
-        `SELECT id::int, user_id, COALESCE(task_id, 0) AS task_id, kind, amount::float8 AS amount,
+      this.sql.query<{ n: string }>(`SELECT count(*) AS n FROM ledger_entries ${clause}`, params),
+      this.sql.query<LedgerEntryDto>(`SELECT id::int, user_id, COALESCE(task_id, 0) AS task_id, kind, amount::float8 AS amount,
                 balance_after::float8 AS balance_after, reason, COALESCE(actor_id, 0) AS actor_id,
                 extract(epoch FROM created_at)::int AS created_at
          FROM ledger_entries ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`,
@@ -35,7 +31,7 @@ export class LedgerService {
   }
 
   async prices(): Promise<PriceListDto> {
-    const custom = await exec<{ action: string; quota: string }>(this.em, 'SELECT action, quota FROM prices');
+    const custom = await this.sql.query<{ action: string; quota: string }>('SELECT action, quota FROM prices');
     const merged = new Map<string, PriceDto>(
       Object.entries(DEFAULT_PRICES).map(([action, quota]) => [action, { action, quota, custom: false }]),
     );
@@ -44,9 +40,7 @@ export class LedgerService {
   }
 
   async setPrice(action: string, quota: number): Promise<PriceDto> {
-    await exec(
-      this.em,
-      `INSERT INTO prices (action, quota) VALUES (?, ?) ON CONFLICT (action) DO UPDATE SET quota = EXCLUDED.quota, updated_at = now()`,
+    await this.sql.query(`INSERT INTO prices (action, quota) VALUES (?, ?) ON CONFLICT (action) DO UPDATE SET quota = EXCLUDED.quota, updated_at = now()`,
       [action, quota],
     );
     return { action, quota, custom: true };

@@ -21,7 +21,7 @@ const DEFAULT_USD: Record<string, number> = {
   SWAP_FACE: 0.05,
   UPLOAD: 0.05,
   VIDEO: 0.8,
-  EDITS: 0.1,
+  EDIT: 0.1,
   PIC_READER: 0.1,
 };
 
@@ -31,3 +31,6 @@ export const FALLBACK_ACTION = 'IMAGINE';
 export const DEFAULT_PRICES: Record<string, number> = Object.fromEntries(
   Object.entries(DEFAULT_USD).map(([action, usd]) => [action, Math.round(usd * QUOTA_PER_USD)]),
 );
+
+/** What an action costs when no admin set its price. */
+export const defaultPrice = (action: string): number => DEFAULT_PRICES[action] ?? DEFAULT_PRICES[FALLBACK_ACTION];

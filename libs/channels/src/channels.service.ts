@@ -35,6 +35,7 @@ export class ChannelsService {
       notifyEnabled: dto.notify_enabled ?? false,
     });
     await this.em.persistAndFlush(channel);
+    this.channels.forgetEnabled();
     return toChannelDto(channel);
   }
 
@@ -48,6 +49,7 @@ export class ChannelsService {
     if (dto.weight !== undefined) channel.weight = dto.weight;
     if (dto.notify_enabled !== undefined) channel.notifyEnabled = dto.notify_enabled;
     await this.em.flush();
+    this.channels.forgetEnabled();
     return toChannelDto(channel);
   }
 
@@ -57,6 +59,7 @@ export class ChannelsService {
     channel.deletedAt = new Date();
     channel.enabled = false;
     await this.em.flush();
+    this.channels.forgetEnabled();
   }
 
   async test(id: number): Promise<ChannelTestDto> {

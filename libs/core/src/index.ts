@@ -9,3 +9,4 @@ export * from './events/task-events';
 export * from './health/metrics';
 export * from './database/sql';
 export * from './secrets/secrets';
+export * from './tasks/task-media-source';

@@ -1,28 +1,25 @@
-/** Task status as midjourney-proxy serializes it (OSS values plus PLUS/TA `MODAL` and `CANCEL`). */
+/**
+ * Task status as midjourney-proxy serializes it (OSS values plus PLUS/TA `MODAL` and `CANCEL`), and as the gateway
+ * stores and shows it: the one list of statuses.
+ */
 export const TaskStatus = {
   NOT_START: 'NOT_START',
   SUBMITTED: 'SUBMITTED',
-  IN_PROGRESS: 'IN_PROGRESS',
-  FAILURE: 'FAILURE',
-  SUCCESS: 'SUCCESS',
   MODAL: 'MODAL',
+  IN_PROGRESS: 'IN_PROGRESS',
+  SUCCESS: 'SUCCESS',
+  FAILURE: 'FAILURE',
   CANCEL: 'CANCEL',
 } as const;
 export type TaskStatus = (typeof TaskStatus)[keyof typeof TaskStatus];
 
-export const TERMINAL_TASK_STATUSES: readonly TaskStatus[] = [TaskStatus.SUCCESS, TaskStatus.FAILURE, TaskStatus.CANCEL];
+export const TASK_STATUSES: readonly TaskStatus[] = Object.values(TaskStatus);
 
-export function isTerminalTaskStatus(status: string | null | undefined): boolean {
+export type TerminalStatus = typeof TaskStatus.SUCCESS | typeof TaskStatus.FAILURE | typeof TaskStatus.CANCEL;
+
+/** A task in one of these never changes again. */
+export const TERMINAL_STATUSES: readonly TerminalStatus[] = [TaskStatus.SUCCESS, TaskStatus.FAILURE, TaskStatus.CANCEL];
+
+export function isTerminalTaskStatus(status: string | null | undefined): status is TerminalStatus {
   return status === TaskStatus.SUCCESS || status === TaskStatus.FAILURE || status === TaskStatus.CANCEL;
 }
-
-/** OSS notify ordering (TA puts SUCCESS at 5 and MODAL/CANCEL at 0). */
-export const TASK_STATUS_ORDER: Readonly<Record<TaskStatus, number>> = {
-  NOT_START: 0,
-  SUBMITTED: 1,
-  IN_PROGRESS: 3,
-  FAILURE: 4,
-  SUCCESS: 4,
-  MODAL: 0,
-  CANCEL: 0,
-};

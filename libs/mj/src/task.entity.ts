@@ -1,5 +1,5 @@
 import { BigIntType, OptionalProps, Entity, EntityRepositoryType, PrimaryKey, Property } from '@mikro-orm/core';
-import type { TaskActionName, TaskStatusName } from './task-status';
+import type { TaskAction, TaskStatus } from '@app/mj-protocol';
 import { TaskRepository } from './task.repository';
 
 export interface TaskButton {
@@ -36,10 +36,10 @@ export class Task {
   mjId = '';
 
   @Property({ length: 32 })
-  action!: TaskActionName;
+  action!: TaskAction;
 
   @Property({ length: 16 })
-  status: TaskStatusName = 'NOT_START';
+  status: TaskStatus = 'NOT_START';
 
   @Property({ length: 32 })
   progress = '';

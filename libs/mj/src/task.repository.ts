@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { EntityRepository } from '@mikro-orm/postgresql';
 import type { Task } from './task.entity';
-import type { TaskStatusName } from './task-status';
+import type { TaskStatus } from '@app/mj-protocol';
 
 /** Filters of the two task lists; every one is matched by an index that ends in the list order. */
 export interface TaskFilter {
@@ -10,7 +10,7 @@ export interface TaskFilter {
   mjId?: string;
   fromMs?: number;
   toMs?: number;
-  status?: TaskStatusName;
+  status?: TaskStatus;
   action?: string;
 }
 

@@ -1,12 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { EntityManager } from '@mikro-orm/postgresql';
 import { ChannelRepository, NotifyTokens } from '@app/channels';
 import { BadRequestError, ForbiddenError, NotFoundError } from '@app/core';
-import { findByUpstreamId } from './claimed-task';
+import { TaskStore } from '@app/mj';
 import { pollingConfig } from './config/polling.config';
 import { applyUpstream } from './state-rules';
-import { TaskWriter } from './task-writer';
 
 /**
  * Upstream callbacks (notifyHook): the same state rules as polling, so duplicated, late or reordered callbacks
@@ -15,10 +13,9 @@ import { TaskWriter } from './task-writer';
 @Injectable()
 export class NotifyService {
   constructor(
-    private readonly em: EntityManager,
     private readonly channels: ChannelRepository,
     private readonly tokens: NotifyTokens,
-    private readonly writer: TaskWriter,
+    private readonly tasks: TaskStore,
     @Inject(pollingConfig.KEY) private readonly config: ConfigType<typeof pollingConfig>,
   ) {}
 
@@ -30,12 +27,12 @@ export class NotifyService {
     if (!item || typeof item !== 'object' || Array.isArray(item) || typeof item.id !== 'string' || !item.id) {
       throw new BadRequestError('The body must be a task with a string id');
     }
-    const task = await findByUpstreamId(this.em, channelId, item.id);
+    const task = await this.tasks.findByUpstreamId(channelId, item.id);
     if (!task) throw new NotFoundError(`Task ${item.id.slice(0, 64)} not found on channel ${channelId}`);
     const now = Date.now();
     const transition = applyUpstream(task, item, now);
     if (!transition) return { changed: false };
-    const written = await this.writer.write(
+    const written = await this.tasks.applyOutcomes(
       [{ task, ...transition, nextPollAt: now + this.config.intervalMs, idlePolls: 0, missedPolls: 0 }],
       now,
     );

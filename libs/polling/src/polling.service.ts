@@ -2,14 +2,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Channel, UpstreamClient, UpstreamError } from '@app/channels';
-import { ClaimedTask, claimDueTasks } from './claimed-task';
+import { type OutcomesWritten, type PolledTask, type TaskOutcome, TaskStore } from '@app/mj';
 import { pollingConfig } from './config/polling.config';
 import { runLimited } from './limiter';
 import { PollingMetrics } from './polling.metrics';
 import { applyUpstream } from './state-rules';
-import { TaskOutcome, TaskWriter, WriteResult } from './task-writer';
 
-export interface PassReport extends WriteResult {
+export interface PassReport extends OutcomesWritten {
   claimed: number;
   errors: Record<number, number>;
   durationMs: number;
@@ -28,7 +27,7 @@ export class PollingService {
   constructor(
     private readonly em: EntityManager,
     private readonly upstream: UpstreamClient,
-    private readonly writer: TaskWriter,
+    private readonly tasks: TaskStore,
     private readonly metrics: PollingMetrics,
     @Inject(pollingConfig.KEY) private readonly config: ConfigType<typeof pollingConfig>,
   ) {}
@@ -37,7 +36,7 @@ export class PollingService {
     const started = performance.now();
     const now = Date.now();
     const lease = now + this.config.requestTimeoutMs * 2 + this.config.intervalMs;
-    const claimed = await claimDueTasks(this.em, now, lease, this.config.claimLimit);
+    const claimed = await this.tasks.claimDue(now, lease, this.config.claimLimit);
     const report: PassReport = { claimed: claimed.length, changed: 0, finished: 0, refunded: 0, errors: {}, durationMs: 0 };
     if (claimed.length) {
       const channels = await this.channelsOf(claimed);
@@ -55,27 +54,27 @@ export class PollingService {
     return report;
   }
 
-  private async channelsOf(tasks: ClaimedTask[]): Promise<Map<number, Channel>> {
+  private async channelsOf(tasks: PolledTask[]): Promise<Map<number, Channel>> {
     const ids = [...new Set(tasks.map((t) => t.channelId))];
     const channels = await this.em.fork().find(Channel, { id: { $in: ids }, deletedAt: null });
     return new Map(channels.map((c) => [c.id, c]));
   }
 
   /** Per channel, in slices of at most `batchSize` ids; tasks without an upstream id go alone. */
-  private batches(tasks: ClaimedTask[]): ClaimedTask[][] {
-    const byChannel = new Map<string, ClaimedTask[]>();
+  private batches(tasks: PolledTask[]): PolledTask[][] {
+    const byChannel = new Map<string, PolledTask[]>();
     for (const task of tasks) {
       const key = task.mjId ? String(task.channelId) : `orphan:${task.channelId}`;
       byChannel.set(key, [...(byChannel.get(key) ?? []), task]);
     }
-    const batches: ClaimedTask[][] = [];
+    const batches: PolledTask[][] = [];
     for (const group of byChannel.values()) {
       for (let i = 0; i < group.length; i += this.config.batchSize) batches.push(group.slice(i, i + this.config.batchSize));
     }
     return batches;
   }
 
-  private async pollBatch(batch: ClaimedTask[], channel: Channel | undefined, report: PassReport): Promise<void> {
+  private async pollBatch(batch: PolledTask[], channel: Channel | undefined, report: PassReport): Promise<void> {
     const now = Date.now();
     let outcomes: TaskOutcome[];
     if (!batch[0].mjId) {
@@ -86,7 +85,7 @@ export class PollingService {
       outcomes = await this.askUpstream(batch, channel, now, report);
     }
     try {
-      const written = await this.writer.write(outcomes, Date.now());
+      const written = await this.tasks.applyOutcomes(outcomes, Date.now());
       report.changed += written.changed;
       report.finished += written.finished;
       report.refunded += written.refunded;
@@ -97,7 +96,7 @@ export class PollingService {
     }
   }
 
-  private async askUpstream(batch: ClaimedTask[], channel: Channel, now: number, report: PassReport): Promise<TaskOutcome[]> {
+  private async askUpstream(batch: PolledTask[], channel: Channel, now: number, report: PassReport): Promise<TaskOutcome[]> {
     let items: unknown[];
     try {
       items = await this.upstream.listByCondition(channel, batch.map((t) => t.mjId), this.config.requestTimeoutMs);
@@ -129,13 +128,17 @@ export class PollingService {
     });
   }
 
-  /** A submit whose upstream call never completed (the process died mid-way): released once it is clearly over. */
-  private unrecorded(task: ClaimedTask, now: number): TaskOutcome {
-    if (now - task.submitTime < this.config.orphanAfterMs) return this.reschedule(task, now, task.idlePolls + 1, 0);
+  /**
+   * A submit whose upstream call never completed (the process died mid-way): released once it is clearly over, after
+   * the orphan delay or at its deadline, whichever comes first; never charged.
+   */
+  private unrecorded(task: PolledTask, now: number): TaskOutcome {
+    const overdue = task.deadlineAt > 0 && now >= task.deadlineAt;
+    if (now - task.submitTime < this.config.orphanAfterMs && !overdue) return this.reschedule(task, now, task.idlePolls + 1, 0);
     return this.fail(task, now, 'The submit to the upstream never completed', 'submit never completed');
   }
 
-  private deadlineOr(task: ClaimedTask, now: number, otherwise: () => TaskOutcome): TaskOutcome {
+  private deadlineOr(task: PolledTask, now: number, otherwise: () => TaskOutcome): TaskOutcome {
     if (task.deadlineAt && now >= task.deadlineAt) {
       const seconds = Math.round((task.deadlineAt - task.submitTime) / 1000);
       return this.fail(task, now, `Timed out: not finished within ${seconds} s of submit`, 'timed out');
@@ -143,7 +146,7 @@ export class PollingService {
     return otherwise();
   }
 
-  private fail(task: ClaimedTask, now: number, failReason: string, reason: string): TaskOutcome {
+  private fail(task: PolledTask, now: number, failReason: string, reason: string): TaskOutcome {
     return {
       task,
       changes: { status: 'FAILURE', progress: '', failReason, finishTime: now, ...(task.startTime ? {} : { startTime: now }) },
@@ -155,8 +158,10 @@ export class PollingService {
     };
   }
 
-  private reschedule(task: ClaimedTask, now: number, idlePolls: number, missedPolls: number): TaskOutcome {
+  private reschedule(task: PolledTask, now: number, idlePolls: number, missedPolls: number): TaskOutcome {
     const backoff = Math.min(this.config.intervalMs * 2 ** Math.min(Math.max(idlePolls - 1, 0), 10), this.config.maxBackoffMs);
-    return { task, changes: null, terminal: null, nextPollAt: now + backoff, idlePolls, missedPolls };
+    // Never backed off past the deadline: a task is given up on time.
+    const nextPollAt = task.deadlineAt > now ? Math.min(now + backoff, task.deadlineAt) : now + backoff;
+    return { task, changes: null, terminal: null, nextPollAt, idlePolls, missedPolls };
   }
 }

@@ -1,9 +1,9 @@
-import { TERMINAL_STATUSES, type TaskButton, type TaskStatusName } from '@app/mj';
+import { isTerminalTaskStatus, type TaskStatus, type TerminalStatus } from '@app/mj-protocol';
+import type { TaskButton, TaskChanges } from '@app/mj';
 
-/** What the poller keeps of a task to compare with the upstream's view. */
+/** What the state rules compare of a stored task with the upstream's view. */
 export interface TaskState {
-  id: number;
-  status: TaskStatusName;
+  status: TaskStatus;
   progress: string;
   imageUrl: string;
   imageUrls: string[];
@@ -17,36 +17,14 @@ export interface TaskState {
   startTime: number;
 }
 
-export type TerminalStatus = 'SUCCESS' | 'FAILURE' | 'CANCEL';
-
-/** The columns a poll or callback may change. */
-export interface TaskChanges {
-  status?: TaskStatusName;
-  progress?: string;
-  imageUrl?: string;
-  imageUrls?: string[];
-  videoUrl?: string;
-  videoUrls?: string[];
-  promptEn?: string;
-  description?: string;
-  failReason?: string;
-  buttons?: TaskButton[];
-  properties?: Record<string, unknown>;
-  startTime?: number;
-  finishTime?: number;
-}
-
 export interface Transition {
   changes: TaskChanges;
   terminal: TerminalStatus | null;
 }
 
-const RANK: Record<TaskStatusName, number> = {
+const RANK: Record<TaskStatus, number> = {
   NOT_START: 0, MODAL: 0, SUBMITTED: 1, IN_PROGRESS: 2, SUCCESS: 3, FAILURE: 3, CANCEL: 3,
 };
-const TERMINAL = new Set<string>(TERMINAL_STATUSES);
-
-export const isTerminal = (status: string): status is TerminalStatus => TERMINAL.has(status);
 
 const text = (value: unknown, max: number): string | undefined => (typeof value === 'string' ? value.slice(0, max) : undefined);
 
@@ -86,10 +64,10 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
  * Answers null when nothing would change.
  */
 export function applyUpstream(stored: TaskState, item: Record<string, unknown>, now: number): Transition | null {
-  if (isTerminal(stored.status)) return null;
-  let status = (typeof item.status === 'string' && item.status in RANK ? item.status : stored.status) as TaskStatusName;
+  if (isTerminalTaskStatus(stored.status)) return null;
+  let status = (typeof item.status === 'string' && item.status in RANK ? item.status : stored.status) as TaskStatus;
   const failReason = text(item.failReason, 1000)?.trim() ?? '';
-  if (failReason && !isTerminal(status)) status = 'FAILURE';
+  if (failReason && !isTerminalTaskStatus(status)) status = 'FAILURE';
   if (RANK[status] < RANK[stored.status]) return null;
 
   const changes: TaskChanges = {};
@@ -124,7 +102,7 @@ export function applyUpstream(stored: TaskState, item: Record<string, unknown>, 
     copy('failReason', failReason || stored.failReason || 'The upstream reported a failure without a reason', stored.failReason);
   }
   if (!stored.startTime && RANK[status] >= RANK.SUBMITTED) changes.startTime = now;
-  const terminal = isTerminal(status) ? status : null;
+  const terminal = isTerminalTaskStatus(status) ? status : null;
   if (terminal) changes.finishTime = now;
   return Object.keys(changes).length ? { changes, terminal } : null;
 }

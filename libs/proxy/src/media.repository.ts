@@ -1,20 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
+import { type MediaTask, TaskMediaSource } from '@app/core';
 import type { MediaKind } from './content-sniff';
 
-/** What serving and copying need of a task (read straight from `tasks`: proxy does not depend on the mj library). */
-export interface MediaTask {
-  id: number;
-  userId: number;
-  mjId: string;
-  status: string;
-  action: string;
-  progress: string;
-  imageUrl: string;
-  imageUrls: string[];
-  videoUrl: string;
-  videoUrls: string[];
-}
+export type { MediaTask };
 
 export interface StoredObject {
   key: string;
@@ -44,18 +33,18 @@ export interface ServingRow extends MediaTask {
   copying: boolean;
 }
 
-const TASK_COLUMNS = `t.id, t.user_id AS "userId", t.mj_id AS "mjId", t.status, t.action, t.progress, t.image_url AS "imageUrl",
-  t.image_urls AS "imageUrls", t.video_url AS "videoUrl", t.video_urls AS "videoUrls"`;
-
-type Row = MediaTask & { store_key: string | null; content_type: string; size: string; etag: string; copying: boolean };
+type ObjectRow = { task_id: number; store_key: string | null; content_type: string; size: string; etag: string; copying: boolean };
 
 const toObject = (row: { store_key: string | null; content_type: string; size: string | number; etag: string }): StoredObject | null =>
   row.store_key === null ? null : { key: row.store_key, contentType: row.content_type, size: Number(row.size), etag: row.etag };
 
-/** Named queries of the media library: tasks by upstream id, stored objects, the copy queue and the size budget. */
+/** Named queries of the media library: stored objects, the copy queue and the size budget; tasks from their owner. */
 @Injectable()
 export class MediaRepository {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly tasks: TaskMediaSource,
+  ) {}
 
   private execute<T>(sql: string, params: unknown[] = []): Promise<T[]> {
     return this.em.getConnection().execute<T[]>(sql, params);
@@ -63,14 +52,19 @@ export class MediaRepository {
 
   /** Every task with this upstream id (several channels may reuse one), newest first, each with its stored object. */
   async findForServing(mjId: string, kind: MediaKind, n: number, variant: string): Promise<ServingRow[]> {
-    const rows = await this.execute<Row>(
-      `SELECT ${TASK_COLUMNS}, m.store_key, m.content_type, m.size, m.etag, coalesce(a.state = 'pending', false) AS copying
-       FROM tasks t LEFT JOIN media_objects m ON m.task_id = t.id AND m.kind = ? AND m.n = ? AND m.variant = ?
-         LEFT JOIN media_archive a ON a.task_id = t.id
-       WHERE t.mj_id = ? ORDER BY t.id DESC LIMIT 20`,
-      [kind, n, variant, mjId],
+    const tasks = await this.tasks.findMediaByUpstreamId(mjId, 20);
+    if (!tasks.length) return [];
+    const rows = await this.execute<ObjectRow>(
+      `SELECT t.id AS task_id, m.store_key, m.content_type, m.size, m.etag, coalesce(a.state = 'pending', false) AS copying
+       FROM unnest(?::int[]) AS t(id) LEFT JOIN media_objects m ON m.task_id = t.id AND m.kind = ? AND m.n = ? AND m.variant = ?
+         LEFT JOIN media_archive a ON a.task_id = t.id`,
+      [`{${tasks.map((task) => task.id).join(',')}}`, kind, n, variant],
     );
-    return rows.map(({ store_key, content_type, size, etag, ...task }) => ({ ...task, object: toObject({ store_key, content_type, size, etag }) }));
+    const byTask = new Map(rows.map((row) => [row.task_id, row]));
+    return tasks.map((task) => {
+      const row = byTask.get(task.id);
+      return { ...task, object: row ? toObject(row) : null, copying: row?.copying ?? false };
+    });
   }
 
   async findObject(taskId: number, kind: MediaKind, n: number, variant = ''): Promise<StoredObject | null> {
@@ -81,9 +75,8 @@ export class MediaRepository {
     return rows[0] ? toObject(rows[0]) : null;
   }
 
-  async findTask(taskId: number): Promise<MediaTask | null> {
-    const rows = await this.execute<MediaTask>(`SELECT ${TASK_COLUMNS} FROM tasks t WHERE t.id = ?`, [taskId]);
-    return rows[0] ?? null;
+  findTask(taskId: number): Promise<MediaTask | null> {
+    return this.tasks.findMedia(taskId);
   }
 
   async saveObject(record: ObjectRecord, now = Date.now()): Promise<void> {

@@ -1,10 +1,10 @@
-import type { TaskActionName } from '@app/mj';
+import type { TaskAction } from '@app/mj-protocol';
 
 /**
  * The action a PLUS button's customId stands for (the reference gateway's and TA's mapping), or null when it is
  * not a button the gateway can bill and route. Never throws: a customId is client input.
  */
-export function actionOfCustomId(customId: string): TaskActionName | null {
+export function actionOfCustomId(customId: string): TaskAction | null {
   const parts = customId.split('::');
   if (parts[0] !== 'MJ' || parts.length < 2) return null;
   const [, group, kind = ''] = parts;

@@ -1,9 +1,8 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { EntityManager } from '@mikro-orm/postgresql';
 import { ChannelRepository, UpstreamClient, UpstreamError } from '@app/channels';
 import type { AuthUser } from '@app/core';
-import { Task } from '@app/mj';
+import { type Task, TaskStore } from '@app/mj';
 import { ReturnCode, type Task as ProtocolTask } from '@app/mj-protocol';
 import { MediaUrls } from '@app/proxy';
 import { relayConfig } from './config/relay.config';
@@ -17,7 +16,7 @@ const taskMissing = (id: string) =>
 @Injectable()
 export class RelayTasksService {
   constructor(
-    private readonly em: EntityManager,
+    private readonly tasks: TaskStore,
     private readonly channels: ChannelRepository,
     private readonly upstream: UpstreamClient,
     @Inject(relayConfig.KEY) private readonly config: ConfigType<typeof relayConfig>,
@@ -37,7 +36,7 @@ export class RelayTasksService {
     }
     if (ids.length > this.config.maxIds) throw invalid('ids参数错误', `ids may hold at most ${this.config.maxIds} ids`);
     if (!ids.length) return [];
-    const tasks = await this.em.find(Task, { userId: auth.id, mjId: { $in: [...new Set(ids as string[])] } }, { orderBy: { id: 'DESC' } });
+    const tasks = await this.tasks.findOwnedMany(auth.id, [...new Set(ids as string[])]);
     const base = this.media.base(origin);
     return tasks.map((task) => this.view(task, base));
   }
@@ -65,7 +64,7 @@ export class RelayTasksService {
   }
 
   private async own(auth: AuthUser, mjId: string): Promise<Task> {
-    const task = mjId ? await this.em.findOne(Task, { userId: auth.id, mjId }, { orderBy: { id: 'DESC' } }) : null;
+    const task = await this.tasks.findOwned(auth.id, mjId);
     if (!task) throw taskMissing(mjId);
     return task;
   }

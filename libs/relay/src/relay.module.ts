@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
-import { BillingModule } from '@app/billing';
 import { ChannelsModule } from '@app/channels';
 import { MjModule } from '@app/mj';
 import { ProxyModule } from '@app/proxy';
@@ -11,7 +10,7 @@ import { RelayController } from './relay.controller';
 import { RelayService } from './relay.service';
 
 @Module({
-  imports: [ConfigModule.forFeature(relayConfig), BillingModule, ChannelsModule, MjModule, ProxyModule],
+  imports: [ConfigModule.forFeature(relayConfig), ChannelsModule, MjModule, ProxyModule],
   controllers: [RelayController, RelayTasksController],
   providers: [RelayService, RelayTasksService],
 })

@@ -1,10 +1,9 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { EntityManager } from '@mikro-orm/postgresql';
-import { ApiKeyQuotaExceededError, BillingService, InsufficientQuotaError } from '@app/billing';
+import { ApiKeyQuotaExceededError, InsufficientQuotaError } from '@app/billing';
 import { Channel, ChannelRepository, NotifyTokens, UpstreamClient, UpstreamError } from '@app/channels';
-import { appConfig, type AuthUser, TaskEvents } from '@app/core';
-import { Task } from '@app/mj';
+import { type AuthUser, PublicUrl } from '@app/core';
+import { type Task, TaskStore } from '@app/mj';
 import { ReturnCode, type SubmitResultVO, ValidationMessage } from '@app/mj-protocol';
 import { channelOrder } from './channel-order';
 import { relayConfig } from './config/relay.config';
@@ -24,22 +23,21 @@ const ACCEPTED = new Set<number>([ReturnCode.SUCCESS, ReturnCode.IN_QUEUE, Retur
 const FIRST_POLL_DELAY_MS = 0;
 
 /**
- * The submit path of the relay: validate, pick the channel (the parent's for follow-ups), hold the price, call the
- * upstream, then capture (accepted) or release (refused) in the transaction that records the outcome.
+ * The submit path of the relay: validate, pick the channel (the parent's for follow-ups), record the task with its
+ * hold, call the upstream, then record the outcome (captured when accepted, released when refused). The task row and
+ * its events are the TaskStore's; this decides what happens, in a few explicit statements.
  */
 @Injectable()
 export class RelayService {
   private readonly logger = new Logger('Relay');
 
   constructor(
-    private readonly em: EntityManager,
-    private readonly billing: BillingService,
+    private readonly tasks: TaskStore,
     private readonly upstream: UpstreamClient,
     private readonly channels: ChannelRepository,
     private readonly notify: NotifyTokens,
-    private readonly events: TaskEvents,
+    private readonly publicUrl: PublicUrl,
     @Inject(relayConfig.KEY) private readonly config: ConfigType<typeof relayConfig>,
-    @Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>,
   ) {}
 
   async submit(auth: AuthUser, route: SubmitRoute, body: unknown, context: RelayContext): Promise<unknown> {
@@ -50,42 +48,43 @@ export class RelayService {
       mode: context.mode,
     });
     const parent = plan.parentMjId ? await this.parentOf(auth, plan) : null;
-    const candidates = parent ? [await this.channelOf(parent)] : channelOrder(await this.channels.findEnabled());
+    const candidates = parent ? [await this.channelOf(parent)] : channelOrder(await this.channels.findEnabledCached());
     if (!candidates.length) {
       throw new RelayRejection(HttpStatus.SERVICE_UNAVAILABLE, ReturnCode.NOT_FOUND, '无可用的账号实例', 'No upstream channel is enabled');
     }
-    const price = await this.billing.priceOf(plan.action);
-    const recording = plan.route === 'modal' ? this.recordConfirm(auth, plan, parent!, price) : this.recordPending(auth, plan, parent, candidates[0].id, price);
-    const task = await recording.catch((error: unknown) => {
+    const { id, held } = await this.record(auth, plan, parent, candidates[0].id).catch((error: unknown) => {
       if (error instanceof InsufficientQuotaError || error instanceof ApiKeyQuotaExceededError) {
         throw new RelayRejection(HttpStatus.PAYMENT_REQUIRED, ReturnCode.VALIDATION_ERROR, '余额不足', error.message);
       }
       throw error;
     });
-    const attempt = await this.forward(plan, candidates, !parent, this.app.PUBLIC_URL ?? context.baseUrl);
-    // Watchers (the console's live lists) learn of the task once its outcome is committed, not at the first poll.
-    const announce = (channelId: number, mjId: string, status: string, progress = '') =>
-      this.events.publish([{ id: task.id, user_id: task.userId, channel_id: channelId, mj_id: mjId, action: task.action, status, progress, at: Date.now() }]);
+    const attempt = await this.forward(plan, candidates, !parent, this.publicUrl.base(context.baseUrl));
     if ('error' in attempt) {
-      const channelId = attempt.channel?.id ?? candidates[0].id;
-      await this.settleRefused(task.id, channelId, 0, attempt.error);
-      announce(channelId, task.mjId, 'FAILURE');
+      await this.tasks.recordRefused(id, attempt.channel?.id ?? candidates[0].id, 0, attempt.error);
       throw new RelayRejection(HttpStatus.BAD_GATEWAY, ReturnCode.FAILURE, '提交失败，上游不可用', `No upstream took the task: ${attempt.error}`);
     }
     const { channel, answer } = attempt;
     if (ACCEPTED.has(answer.code) && (typeof answer.result === 'string' || Array.isArray(answer.result))) {
-      const settled = await this.settleAccepted(task.id, plan, channel, answer);
-      if (settled) announce(channel.id, settled.mjId, settled.status, settled.progress);
+      const upload = plan.route === 'upload-discord-images';
+      await this.tasks.recordAccepted(id, held, {
+        channelId: channel.id,
+        mjId: upload ? '' : String(answer.result),
+        submitCode: answer.code,
+        status: upload ? 'SUCCESS' : answer.code === ReturnCode.EXISTED ? 'MODAL' : 'NOT_START',
+        progress: upload ? '100%' : '',
+        properties: answer.properties ?? {},
+        imageUrls: upload ? (answer.result as unknown as string[]) : [],
+        finishTime: upload ? Date.now() : 0,
+      });
     } else {
-      await this.settleRefused(task.id, channel.id, answer.code, answer.description || `upstream code ${answer.code}`);
-      announce(channel.id, task.mjId, 'FAILURE');
+      await this.tasks.recordRefused(id, channel.id, answer.code, answer.description || `upstream code ${answer.code}`);
     }
     return answer;
   }
 
   /** Follow-ups resolve against the caller's own tasks only; someone else's id is "not found". */
   private async parentOf(auth: AuthUser, plan: SubmitPlan): Promise<Task> {
-    const parent = await this.em.findOne(Task, { userId: auth.id, mjId: plan.parentMjId! }, { orderBy: { id: 'DESC' } });
+    const parent = await this.tasks.findOwned(auth.id, plan.parentMjId!);
     if (!parent) throw parentMissing(plan.parentMjId!);
     if (plan.parentStatus && parent.status !== plan.parentStatus) throw parentNotReady(parent.mjId, parent.status);
     if (plan.customId && parent.buttons.length && !parent.buttons.some((b) => b.customId === plan.customId)) {
@@ -127,93 +126,27 @@ export class RelayService {
     return last;
   }
 
-  private recordPending(auth: AuthUser, plan: SubmitPlan, parent: Task | null, channelId: number, price: number): Promise<Task> {
+  /** The task with its hold; a modal confirm continues its MODAL task (same row, same upstream id), held again. */
+  private async record(auth: AuthUser, plan: SubmitPlan, parent: Task | null, channelId: number): Promise<{ id: number; held: number }> {
+    if (plan.route === 'modal') {
+      const held = await this.tasks.confirmModal(parent!, auth.apiKeyId ?? 0, plan.prompt);
+      if (held === null) throw parentNotReady(parent!.mjId, 'no longer MODAL');
+      return { id: parent!.id, held };
+    }
     const now = Date.now();
-    return this.em.transactional(async (tx) => {
-      const task = tx.create(Task, {
-        userId: auth.id,
-        apiKeyId: auth.apiKeyId ?? 0,
-        channelId,
-        parentId: parent?.id ?? 0,
-        action: plan.action,
-        prompt: plan.prompt || parent?.prompt || '',
-        promptEn: plan.prompt || parent?.promptEn || '',
-        state: plan.state,
-        submitTime: now,
-        deadlineAt: now + this.config.deadlineMs(plan.action),
-        nextPollAt: now + FIRST_POLL_DELAY_MS,
-      });
-      await tx.flush();
-      await this.billing.hold(tx, { userId: auth.id, apiKeyId: auth.apiKeyId, taskId: task.id, amount: price, reason: `${plan.action} submitted` });
-      return task;
-    });
-  }
-
-  /** A modal confirm continues its MODAL task (same row, same upstream id), held a second time for the confirm. */
-  private recordConfirm(auth: AuthUser, plan: SubmitPlan, modal: Task, price: number): Promise<Task> {
-    return this.em.transactional(async (tx) => {
-      const claimed = await tx.nativeUpdate(Task, { id: modal.id, status: 'MODAL' }, {
-        status: 'NOT_START',
-        nextPollAt: Date.now(),
-        ...(plan.prompt ? { prompt: plan.prompt, promptEn: plan.prompt } : {}),
-        updatedAt: Date.now(),
-      });
-      if (!claimed) throw parentNotReady(modal.mjId, 'no longer MODAL');
-      await this.billing.hold(tx, { userId: auth.id, apiKeyId: auth.apiKeyId, taskId: modal.id, amount: price, reason: 'MODAL confirmed' });
-      return modal;
-    });
-  }
-
-  /** The task as recorded, or null when it was dropped as a duplicate of one we already have. */
-  private async settleAccepted(
-    taskId: number,
-    plan: SubmitPlan,
-    channel: Channel,
-    answer: SubmitResultVO,
-  ): Promise<{ mjId: string; status: string; progress: string } | null> {
-    const now = Date.now();
-    const upload = plan.route === 'upload-discord-images';
-    const mjId = upload ? '' : String(answer.result);
-    const status = upload ? 'SUCCESS' : answer.code === ReturnCode.EXISTED ? 'MODAL' : 'NOT_START';
-    const progress = upload ? '100%' : '';
-    return this.em.transactional(async (tx) => {
-      if (mjId) {
-        const existing = await tx.count(Task, { channelId: channel.id, mjId, id: { $ne: taskId } });
-        if (existing) {
-          // The upstream answered with a task we already have (OSS "already exists"): never charge twice.
-          await this.billing.giveBack(tx, taskId, 'release', 'the upstream task already existed');
-          await tx.nativeDelete(Task, { id: taskId });
-          return null;
-        }
-      }
-      await tx.nativeUpdate(Task, { id: taskId }, {
-        mjId,
-        channelId: channel.id,
-        submitCode: answer.code,
-        status,
-        progress,
-        properties: answer.properties ?? {},
-        imageUrls: upload ? (answer.result as unknown as string[]) : [],
-        finishTime: upload ? now : 0,
-        updatedAt: now,
-      });
-      await this.billing.capture(tx, taskId);
-      return { mjId, status, progress };
-    });
-  }
-
-  private async settleRefused(taskId: number, channelId: number, code: number, reason: string): Promise<void> {
-    const now = Date.now();
-    await this.em.transactional(async (tx) => {
-      await tx.nativeUpdate(Task, { id: taskId }, {
-        channelId,
-        submitCode: code,
-        status: 'FAILURE',
-        failReason: reason.slice(0, 1000),
-        finishTime: now,
-        updatedAt: now,
-      });
-      await this.billing.giveBack(tx, taskId, 'release', `refused by the upstream: ${reason}`.slice(0, 500));
+    return this.tasks.createHeld({
+      userId: auth.id,
+      apiKeyId: auth.apiKeyId ?? 0,
+      channelId,
+      parentId: parent?.id ?? 0,
+      action: plan.action,
+      prompt: plan.prompt || parent?.prompt || '',
+      promptEn: plan.prompt || parent?.promptEn || '',
+      state: plan.state,
+      submitTime: now,
+      deadlineAt: now + this.config.deadlineMs(plan.action),
+      nextPollAt: now + FIRST_POLL_DELAY_MS,
+      holdReason: `${plan.action} submitted`,
     });
   }
 }

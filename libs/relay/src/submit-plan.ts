@@ -1,6 +1,6 @@
 import { HttpStatus } from '@nestjs/common';
 import { ReturnCode, ValidationMessage } from '@app/mj-protocol';
-import type { TaskActionName } from '@app/mj';
+import type { TaskAction } from '@app/mj-protocol';
 import { actionOfCustomId } from './custom-id';
 import { invalid, RelayRejection } from './relay.errors';
 
@@ -16,7 +16,7 @@ export type SpeedMode = 'fast' | 'relax' | 'turbo';
 export interface SubmitPlan {
   route: SubmitRoute;
   upstreamPath: string;
-  action: TaskActionName;
+  action: TaskAction;
   /** The upstream id of the task this one follows (U1, V2, modal…), resolved against the caller's own tasks. */
   parentMjId?: string;
   parentStatus?: 'SUCCESS' | 'MODAL';
@@ -190,7 +190,7 @@ export function planSubmit(route: SubmitRoute, input: unknown, options: PlanOpti
       requiredString(body, 'image', ValidationMessage.BASE64_EMPTY);
       checkImageFields(body, ['image'], limit);
       body.prompt = prompt;
-      return plan({ upstreamPath: '/mj/submit/edits', action: 'EDITS', prompt });
+      return plan({ upstreamPath: '/mj/submit/edits', action: 'EDIT', prompt });
     }
     case 'upload-discord-images': {
       const images = imageList(body, 'base64Array', limit);

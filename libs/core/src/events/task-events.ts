@@ -33,6 +33,8 @@ export class TaskEvents implements OnModuleInit, OnApplicationShutdown {
   private publisher?: Client;
   /** The NOTIFY queries in flight, in order. */
   private notifying: Promise<void> = Promise.resolve();
+  /** Events of this tick not yet sent to the other instances: one NOTIFY carries many submits' events. */
+  private pending: TaskEvent[] = [];
 
   constructor(private readonly database: DatabaseLocation) {}
 
@@ -53,6 +55,7 @@ export class TaskEvents implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
+    if (this.pending.length) this.notify();
     await this.notifying;
     await Promise.all([this.listener?.end().catch(() => undefined), this.publisher?.end().catch(() => undefined)]);
   }
@@ -61,8 +64,14 @@ export class TaskEvents implements OnModuleInit, OnApplicationShutdown {
   publish(events: TaskEvent[]): void {
     if (!events.length) return;
     for (const event of events) this.emitter.emit('task', event);
-    const publisher = this.publisher;
-    if (!publisher) return;
+    if (!this.publisher) return;
+    if (!this.pending.length) setImmediate(() => this.notify());
+    this.pending.push(...events);
+  }
+
+  private notify(): void {
+    const [publisher, events] = [this.publisher!, this.pending];
+    this.pending = [];
     // NOTIFY payloads are limited to 8000 bytes: send in slices, one query at a time on the one connection (pg
     // queues overlapping queries itself, but warns that it will stop doing so).
     for (let i = 0; i < events.length; i += 40) {

@@ -1,7 +1,6 @@
 import { Controller, Get, Header, Injectable } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { EntityManager } from '@mikro-orm/postgresql';
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import { RawResponse } from '../http/api-envelope.decorator';
 
 /** The process's Prometheus registry; feature libraries add their metrics to it. */
@@ -9,21 +8,8 @@ import { RawResponse } from '../http/api-envelope.decorator';
 export class MetricsRegistry {
   readonly registry = new Registry();
 
-  constructor(em: EntityManager) {
+  constructor() {
     collectDefaultMetrics({ register: this.registry });
-    new Gauge({
-      name: 'mj_tasks',
-      help: 'Tasks by status (from the counters the task triggers keep)',
-      labelNames: ['status'],
-      registers: [this.registry],
-      async collect() {
-        const rows = await em.fork().getConnection().execute<{ status: string; n: string }[]>(
-          'SELECT status, sum(n) AS n FROM task_counts_by_channel GROUP BY status',
-        );
-        this.reset();
-        for (const row of rows) this.set({ status: row.status }, Number(row.n));
-      },
-    });
   }
 }
 

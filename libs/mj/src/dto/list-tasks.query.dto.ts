@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { PageQuery, toInteger } from '@app/core';
-import { TASK_ACTIONS, TASK_STATUSES, type TaskStatusName } from '../task-status';
+import { TASK_ACTIONS, TASK_STATUSES, type TaskStatus } from '@app/mj-protocol';
 
 const TIMESTAMP_HELP = 'Unix seconds; a value >= 10^12 is read as milliseconds';
 const MAX_TIMESTAMP = 9_999_999_999_999;
@@ -34,7 +34,7 @@ export class ListMyTasksQuery extends PageQuery {
   @ApiPropertyOptional({ enum: TASK_STATUSES })
   @IsOptional()
   @IsIn(TASK_STATUSES, { message: `status must be one of: ${TASK_STATUSES.join(', ')}` })
-  status?: TaskStatusName;
+  status?: TaskStatus;
 
   @ApiPropertyOptional({ enum: TASK_ACTIONS, example: 'IMAGINE' })
   @IsOptional()

@@ -1,6 +1,6 @@
 import { PageOf } from '@app/core';
 import { ApiProperty } from '@nestjs/swagger';
-import { TASK_STATUSES } from '../task-status';
+import { TASK_STATUSES } from '@app/mj-protocol';
 import type { TaskRow } from '../task.repository';
 
 /** A task in the caller's own list: exactly the seed's fields, never null. */

@@ -1,0 +1,358 @@
+import { Injectable } from '@nestjs/common';
+import { BillingService } from '@app/billing';
+import { MediaTask, Sql, type SqlRunner, TaskEvent, TaskEvents, TaskMediaSource } from '@app/core';
+import type { TaskAction, TaskStatus, TerminalStatus } from '@app/mj-protocol';
+import type { Task, TaskButton } from './task.entity';
+
+/** A task as the poller and callbacks compare it with the upstream's view, with the poll bookkeeping. */
+export interface PolledTask {
+  id: number;
+  userId: number;
+  apiKeyId: number;
+  channelId: number;
+  mjId: string;
+  action: string;
+  status: TaskStatus;
+  progress: string;
+  imageUrl: string;
+  imageUrls: string[];
+  videoUrl: string;
+  videoUrls: string[];
+  promptEn: string;
+  description: string;
+  failReason: string;
+  buttons: TaskButton[];
+  properties: Record<string, unknown>;
+  startTime: number;
+  submitTime: number;
+  deadlineAt: number;
+  idlePolls: number;
+  missedPolls: number;
+}
+
+/** The columns a poll or callback may change. */
+export interface TaskChanges {
+  status?: TaskStatus;
+  progress?: string;
+  imageUrl?: string;
+  imageUrls?: string[];
+  videoUrl?: string;
+  videoUrls?: string[];
+  promptEn?: string;
+  description?: string;
+  failReason?: string;
+  buttons?: TaskButton[];
+  properties?: Record<string, unknown>;
+  startTime?: number;
+  finishTime?: number;
+}
+
+/** What to write for one task after a poll or a callback: its changes (if any) and its next poll. */
+export interface TaskOutcome {
+  task: PolledTask;
+  changes: TaskChanges | null;
+  terminal: TerminalStatus | null;
+  /** Why a FAILURE happened, for the ledger. */
+  reason?: string;
+  nextPollAt: number;
+  idlePolls: number;
+  missedPolls: number;
+}
+
+export interface OutcomesWritten {
+  changed: number;
+  finished: number;
+  refunded: number;
+}
+
+/** A task about to be submitted upstream, and who pays for it. */
+export interface TaskDraft {
+  userId: number;
+  apiKeyId: number;
+  channelId: number;
+  parentId: number;
+  action: TaskAction;
+  prompt: string;
+  promptEn: string;
+  state: string;
+  submitTime: number;
+  deadlineAt: number;
+  nextPollAt: number;
+  /** What the ledger says of the hold. */
+  holdReason: string;
+}
+
+/** The upstream's acceptance of a submitted task. */
+export interface Acceptance {
+  channelId: number;
+  mjId: string;
+  submitCode: number;
+  status: TaskStatus;
+  progress: string;
+  properties: Record<string, unknown>;
+  imageUrls: string[];
+  finishTime: number;
+}
+
+const FIELDS: [keyof TaskChanges, string, string][] = [
+  ['status', 'status', 'text'],
+  ['progress', 'progress', 'text'],
+  ['imageUrl', 'image_url', 'text'],
+  ['imageUrls', 'image_urls', 'jsonb'],
+  ['videoUrl', 'video_url', 'text'],
+  ['videoUrls', 'video_urls', 'jsonb'],
+  ['promptEn', 'prompt_en', 'text'],
+  ['description', 'description', 'text'],
+  ['failReason', 'fail_reason', 'text'],
+  ['buttons', 'buttons', 'jsonb'],
+  ['properties', 'properties', 'jsonb'],
+  ['startTime', 'start_time', 'bigint'],
+  ['finishTime', 'finish_time', 'bigint'],
+];
+
+const SET_CLAUSE = FIELDS.map(([, column]) => `${column} = COALESCE(v.${column}, t.${column})`).join(', ');
+const RECORD_TYPE = FIELDS.map(([, column, type]) => `${column} ${type}`).join(', ');
+
+const POLLED_COLUMNS = `id, user_id AS "userId", api_key_id AS "apiKeyId", channel_id AS "channelId", mj_id AS "mjId", action,
+  status, progress, image_url AS "imageUrl", image_urls AS "imageUrls", video_url AS "videoUrl", video_urls AS "videoUrls",
+  prompt_en AS "promptEn", description, fail_reason AS "failReason", buttons, properties,
+  start_time::float8 AS "startTime", submit_time::float8 AS "submitTime", deadline_at::float8 AS "deadlineAt",
+  idle_polls AS "idlePolls", missed_polls AS "missedPolls"`;
+
+const TASK_COLUMNS = `id, user_id AS "userId", channel_id AS "channelId", api_key_id AS "apiKeyId", parent_id AS "parentId",
+  mj_id AS "mjId", action, status, progress, prompt, prompt_en AS "promptEn", description, state, submit_code AS "submitCode",
+  image_url AS "imageUrl", image_urls AS "imageUrls", video_url AS "videoUrl", video_urls AS "videoUrls", buttons, properties,
+  fail_reason AS "failReason", quota::float8 AS quota, submit_time::float8 AS "submitTime", start_time::float8 AS "startTime",
+  finish_time::float8 AS "finishTime", deadline_at::float8 AS "deadlineAt", next_poll_at::float8 AS "nextPollAt",
+  idle_polls AS "idlePolls", missed_polls AS "missedPolls", updated_at::float8 AS "updatedAt"`;
+
+const MEDIA_COLUMNS = `id, user_id AS "userId", mj_id AS "mjId", status, action, progress, image_url AS "imageUrl",
+  image_urls AS "imageUrls", video_url AS "videoUrl", video_urls AS "videoUrls"`;
+
+/** The columns a task event is made of. */
+const EVENT_COLUMNS = 'id, user_id, channel_id, mj_id, action, status, progress';
+type EventRow = Omit<TaskEvent, 'at'>;
+
+const toEvent = (row: EventRow): TaskEvent => ({
+  id: row.id, user_id: row.user_id, channel_id: row.channel_id, mj_id: row.mj_id, action: row.action, status: row.status,
+  progress: row.progress, at: Date.now(),
+});
+
+const isRefund = (terminal: TerminalStatus | null) => terminal === 'FAILURE' || terminal === 'CANCEL';
+
+/**
+ * The owner of the task row: every read and write of `tasks` outside the lists (`TaskRepository`) is a method here,
+ * each a few explicit statements, set-based where many rows move. Money moves through billing in the same
+ * transaction as the transition that causes it; every change is announced here, after its commit.
+ */
+@Injectable()
+export class TaskStore implements TaskMediaSource {
+  constructor(
+    private readonly sql: Sql,
+    private readonly billing: BillingService,
+    private readonly events: TaskEvents,
+  ) {}
+
+  /**
+   * Records a task and holds its price, together (billing's 402 errors roll the task back). Answers its id and the
+   * amount held.
+   */
+  createHeld(draft: TaskDraft): Promise<{ id: number; held: number }> {
+    return this.sql.transaction(async (tx) => {
+      const [row] = await tx.query<{ id: number }>(
+        `INSERT INTO tasks (user_id, api_key_id, channel_id, parent_id, action, prompt, prompt_en, state, submit_time,
+           deadline_at, next_poll_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+        [draft.userId, draft.apiKeyId, draft.channelId, draft.parentId, draft.action, draft.prompt, draft.promptEn, draft.state,
+          draft.submitTime, draft.deadlineAt, draft.nextPollAt, draft.submitTime],
+      );
+      const held = await this.billing.hold(tx, { userId: draft.userId, apiKeyId: draft.apiKeyId, taskId: row.id, action: draft.action, reason: draft.holdReason });
+      return { id: row.id, held };
+    });
+  }
+
+  /**
+   * A modal confirm continues its MODAL task (same row, same upstream id), held a second time for the confirm.
+   * Answers the amount held, or null when the task is no longer MODAL (a second confirm, or it moved on).
+   */
+  confirmModal(task: Task, apiKeyId: number, prompt: string): Promise<number | null> {
+    return this.sql.transaction(async (tx) => {
+      const now = Date.now();
+      const claimed = await tx.query(
+        `UPDATE tasks SET status = 'NOT_START', next_poll_at = ?, updated_at = ?,
+           prompt = CASE WHEN ? = '' THEN prompt ELSE ? END, prompt_en = CASE WHEN ? = '' THEN prompt_en ELSE ? END
+         WHERE id = ? AND status = 'MODAL' RETURNING id`,
+        [now, now, prompt, prompt, prompt, prompt, task.id],
+      );
+      if (!claimed.length) return null;
+      return this.billing.hold(tx, { userId: task.userId, apiKeyId, taskId: task.id, action: 'MODAL', reason: 'MODAL confirmed' });
+    });
+  }
+
+  /**
+   * The upstream accepted the task: its id and answer recorded, and `held` (what its submit held) captured as its
+   * charge. Null (and the hold released, the row dropped) when the upstream answered with a task this channel already
+   * has here: never charged twice. Null too when the task was given up meanwhile (an orphan past its deadline).
+   */
+  async recordAccepted(taskId: number, held: number, accepted: Acceptance): Promise<TaskEvent | null> {
+    const event = await this.sql.transaction(async (tx) => {
+      const rows = await tx.query<EventRow>(
+        `UPDATE tasks t SET mj_id = ?, channel_id = ?, submit_code = ?, status = ?, progress = ?, properties = ?::jsonb,
+           image_urls = ?::jsonb, finish_time = ?, quota = quota + ?, updated_at = ?
+         WHERE t.id = ? AND t.status = 'NOT_START'
+           AND (? = '' OR NOT EXISTS (SELECT 1 FROM tasks d WHERE d.channel_id = ? AND d.mj_id = ? AND d.id <> t.id))
+         RETURNING ${EVENT_COLUMNS}`,
+        [accepted.mjId, accepted.channelId, accepted.submitCode, accepted.status, accepted.progress, JSON.stringify(accepted.properties),
+          JSON.stringify(accepted.imageUrls), accepted.finishTime, held, Date.now(), taskId, accepted.mjId, accepted.channelId, accepted.mjId],
+      );
+      if (rows.length) {
+        await this.billing.capture(tx, taskId);
+        return toEvent(rows[0]);
+      }
+      const [task] = await tx.query<{ apiKeyId: number }>(
+        `DELETE FROM tasks WHERE id = ? AND status = 'NOT_START' RETURNING api_key_id AS "apiKeyId"`,
+        [taskId],
+      );
+      if (task) await this.billing.giveBack(tx, { taskId, apiKeyId: task.apiKeyId, kind: 'release', reason: 'the upstream task already existed' });
+      return null;
+    });
+    if (event) this.events.publish([event]);
+    return event;
+  }
+
+  /**
+   * The upstream refused the task (or none could be reached): FAILURE, and the hold released. Nothing when the task
+   * was given up meanwhile (then its hold went back already).
+   */
+  async recordRefused(taskId: number, channelId: number, code: number, reason: string): Promise<void> {
+    const event = await this.sql.transaction(async (tx) => {
+      const now = Date.now();
+      const [row] = await tx.query<EventRow & { apiKeyId: number }>(
+        `UPDATE tasks SET channel_id = ?, submit_code = ?, status = 'FAILURE', fail_reason = ?, finish_time = ?, quota = 0, updated_at = ?
+         WHERE id = ? AND status = 'NOT_START' RETURNING ${EVENT_COLUMNS}, api_key_id AS "apiKeyId"`,
+        [channelId, code, reason.slice(0, 1000), now, now, taskId],
+      );
+      if (!row) return null;
+      await this.billing.giveBack(tx, { taskId, apiKeyId: row.apiKeyId, kind: 'release', reason: `refused by the upstream: ${reason}`.slice(0, 500) });
+      return toEvent(row);
+    });
+    if (event) this.events.publish([event]);
+  }
+
+  /** The caller's own task by its public id (the newest, should an upstream have reused one); null for anyone else's. */
+  async findOwned(userId: number, mjId: string): Promise<Task | null> {
+    if (!mjId) return null;
+    const rows = await this.sql.query<Task>(
+      `SELECT ${TASK_COLUMNS} FROM tasks WHERE user_id = ? AND mj_id = ? ORDER BY id DESC LIMIT 1`,
+      [userId, mjId],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** The caller's own tasks among these public ids, newest first; others' and unknown ids are left out. */
+  findOwnedMany(userId: number, mjIds: string[]): Promise<Task[]> {
+    if (!mjIds.length) return Promise.resolve([]);
+    return this.sql.query<Task>(
+      `SELECT ${TASK_COLUMNS} FROM tasks WHERE user_id = ? AND mj_id = ANY(?::text[]) ORDER BY id DESC`,
+      [userId, mjIds],
+    );
+  }
+
+  /** One task as a callback names it: by channel and upstream id. */
+  async findByUpstreamId(channelId: number, mjId: string): Promise<PolledTask | null> {
+    const rows = await this.sql.query<PolledTask>(`SELECT ${POLLED_COLUMNS} FROM tasks WHERE channel_id = ? AND mj_id = ?`, [channelId, mjId]);
+    return rows[0] ?? null;
+  }
+
+  /**
+   * Takes up to `limit` due, unfinished tasks and pushes their next poll past `leaseUntil`, in one statement.
+   * `SKIP LOCKED` lets any number of instances claim side by side with no leader; an instance that dies simply
+   * lets its leases run out. The partial index on unfinished tasks means finished ones are never scanned.
+   */
+  claimDue(now: number, leaseUntil: number, limit: number): Promise<PolledTask[]> {
+    return this.sql.query<PolledTask>(
+      `UPDATE tasks SET next_poll_at = ? WHERE id IN (
+         SELECT id FROM tasks
+         WHERE status NOT IN ('SUCCESS', 'FAILURE', 'CANCEL') AND next_poll_at <= ?
+         ORDER BY next_poll_at LIMIT ? FOR UPDATE SKIP LOCKED)
+       RETURNING ${POLLED_COLUMNS}`,
+      [leaseUntil, now, limit],
+    );
+  }
+
+  /**
+   * Writes poll and callback outcomes: all of a batch in one UPDATE (set-based), guarded by the status and progress
+   * the outcome was computed from, so a concurrent writer's newer state is never overwritten; then, in the same
+   * transaction, the refund of every task that this statement moved to FAILURE or CANCEL. Events go out after commit.
+   */
+  async applyOutcomes(outcomes: TaskOutcome[], now: number): Promise<OutcomesWritten> {
+    if (!outcomes.length) return { changed: 0, finished: 0, refunded: 0 };
+    const records = outcomes.map(({ task, changes, terminal, nextPollAt, idlePolls, missedPolls }) => {
+      const record: Record<string, unknown> = {
+        id: task.id,
+        expect_status: task.status,
+        expect_progress: task.progress,
+        next_poll_at: nextPollAt,
+        idle_polls: idlePolls,
+        missed_polls: missedPolls,
+        refund: isRefund(terminal),
+      };
+      for (const [key, column] of FIELDS) if (changes?.[key] !== undefined) record[column] = changes[key];
+      return record;
+    });
+    const byId = new Map(outcomes.map((outcome) => [outcome.task.id, outcome]));
+    // Without a refund to write, the one UPDATE needs no transaction around it (two round trips fewer).
+    const { applied, refunded } = outcomes.some((o) => isRefund(o.terminal))
+      ? await this.sql.transaction((tx) => this.writeOutcomes(tx, records, byId, now, true))
+      : await this.writeOutcomes(this.sql, records, byId, now, false);
+    const events: TaskEvent[] = [];
+    let finished = 0;
+    for (const row of applied) {
+      const outcome = byId.get(row.id)!;
+      if (!outcome.changes) continue;
+      if (outcome.terminal) finished += 1;
+      events.push(toEvent(row));
+    }
+    this.events.publish(events);
+    return { changed: events.length, finished, refunded };
+  }
+
+  private async writeOutcomes(runner: SqlRunner, records: Record<string, unknown>[], byId: Map<number, TaskOutcome>, now: number, refunding: boolean) {
+    const rows = await runner.query<EventRow>(
+      `UPDATE tasks t SET ${SET_CLAUSE}, next_poll_at = v.next_poll_at, idle_polls = v.idle_polls,
+         missed_polls = v.missed_polls, quota = CASE WHEN v.refund THEN 0 ELSE t.quota END, updated_at = ?
+       FROM jsonb_to_recordset(?::jsonb) AS v(id int, expect_status text, expect_progress text, next_poll_at bigint,
+         idle_polls int, missed_polls int, refund boolean, ${RECORD_TYPE})
+       WHERE t.id = v.id AND t.status = v.expect_status AND t.progress = v.expect_progress
+       RETURNING t.id, t.user_id, t.channel_id, t.mj_id, t.action, t.status, t.progress`,
+      [now, JSON.stringify(records)],
+    );
+    // A row another writer changed meanwhile kept the poller's long lease: make it due again at once.
+    const written = new Set(rows.map((row) => row.id));
+    const raced = records.map((record) => record.id as number).filter((id) => !written.has(id));
+    if (raced.length) await runner.query('UPDATE tasks SET next_poll_at = ? WHERE id = ANY(?::int[])', [now, raced]);
+    let refunded = 0;
+    for (const row of refunding ? rows : []) {
+      const { task, terminal, reason, changes } = byId.get(row.id)!;
+      if (!isRefund(terminal)) continue;
+      const given = await this.billing.giveBack(runner, {
+        taskId: row.id,
+        apiKeyId: task.apiKeyId,
+        kind: task.mjId ? 'refund' : 'release',
+        reason: (reason ?? changes?.failReason ?? terminal!).slice(0, 500),
+      });
+      if (given) refunded += 1;
+    }
+    return { applied: rows, refunded };
+  }
+
+  /** Every task with this upstream id (several channels may reuse one), newest first: what a media link may name. */
+  findMediaByUpstreamId(mjId: string, limit: number): Promise<MediaTask[]> {
+    return this.sql.query<MediaTask>(`SELECT ${MEDIA_COLUMNS} FROM tasks WHERE mj_id = ? ORDER BY id DESC LIMIT ?`, [mjId, limit]);
+  }
+
+  async findMedia(taskId: number): Promise<MediaTask | null> {
+    const rows = await this.sql.query<MediaTask>(`SELECT ${MEDIA_COLUMNS} FROM tasks WHERE id = ?`, [taskId]);
+    return rows[0] ?? null;
+  }
+}
