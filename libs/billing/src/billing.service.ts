@@ -46,42 +46,51 @@ export class BillingService {
   }
 
   /**
-   * Debits the action's price before the upstream call, in one statement (the price, the balance, the key's spending
-   * and the ledger row) so the rows it locks are held for as short a time as possible; refused (402) if the balance or
-   * the key's cap does not allow it, and then the caller's transaction rolls back whatever it wrote. Answers the
-   * amount held (0 for a free action, which holds nothing).
+   * Debits the action's price before the upstream call (the price, the balance, the key's spending and the ledger row,
+   * in the `quota_hold` function), so the rows it locks are held for as short a time as possible; refused (402) if
+   * the balance or the key's cap does not allow it, and then the caller's transaction rolls back whatever it wrote.
+   * Answers the amount held (0 for a free action, which holds nothing).
    */
   async hold(tx: SqlRunner, hold: Hold): Promise<number> {
-    const [result] = await tx.query<{ amount: string; balance: string | null; key_ok: boolean; before: string }>(
-      `WITH price AS (SELECT coalesce((SELECT quota FROM prices WHERE action = ?), ?::bigint) AS amount),
-       debit AS (UPDATE users SET quota = quota - price.amount FROM price
-                 WHERE id = ? AND price.amount > 0 AND quota >= price.amount RETURNING quota),
-       spent AS (UPDATE api_keys SET quota_used = quota_used + price.amount FROM price
-                 WHERE id = ? AND (quota_limit IS NULL OR quota_used + price.amount <= quota_limit) AND EXISTS (SELECT 1 FROM debit)
-                 RETURNING id),
-       entry AS (INSERT INTO ledger_entries (user_id, task_id, kind, amount, balance_after, reason)
-                 SELECT ?, ?, 'hold', -price.amount, debit.quota, ? FROM debit, price RETURNING id)
-       SELECT price.amount, (SELECT quota FROM debit) AS balance, EXISTS (SELECT 1 FROM spent) AS key_ok,
-              (SELECT quota FROM users WHERE id = ?) AS before
-       FROM price`,
-      [hold.action, defaultPrice(hold.action), hold.userId, hold.apiKeyId ?? 0, hold.userId, hold.taskId, hold.reason, hold.userId],
-    );
-    const amount = Number(result.amount);
-    if (amount <= 0) return 0;
-    if (result.balance === null) throw new InsufficientQuotaError(amount, Number(result.before ?? 0));
-    if (hold.apiKeyId && !result.key_ok) throw new ApiKeyQuotaExceededError(amount);
-    return amount;
+    // Named arguments: the task id comes last, after the call's own parameters.
+    const call = this.holdCall('?::int', hold);
+    try {
+      const [row] = await tx.query<{ amount: string }>(`SELECT ${call.sql} AS amount`, [...call.params, hold.taskId]);
+      return Number(row.amount);
+    } catch (error) {
+      throw this.refusalOf(error);
+    }
+  }
+
+  /**
+   * The hold as an SQL expression (answering the amount held) for the statement that creates the task, so the task
+   * and its hold are one statement; `taskId` is that statement's expression for the new id. Its params follow the
+   * statement's own. A refusal makes the statement fail: pass its error through `refusalOf`.
+   */
+  holdCall(taskId: string, hold: Omit<Hold, 'taskId'>): { sql: string; params: unknown[] } {
+    return {
+      sql: `quota_hold(p_user_id => ?::int, p_api_key_id => ?::int, p_action => ?::text, p_default => ?::bigint, p_reason => ?::text, p_task_id => ${taskId})`,
+      params: [hold.userId, hold.apiKeyId ?? 0, hold.action, defaultPrice(hold.action), hold.reason],
+    };
+  }
+
+  /** The 402 a refused hold means, or the error itself. */
+  refusalOf(error: unknown): unknown {
+    const { code, detail } = (error ?? {}) as { code?: string; detail?: string };
+    const [needed, balance] = String(detail ?? '').split(',').map(Number);
+    if (code === 'QH001') return new InsufficientQuotaError(needed, balance);
+    if (code === 'QH002') return new ApiKeyQuotaExceededError(needed);
+    return error;
   }
 
   /** The upstream accepted the task: what is held becomes its charge (a ledger mark; nothing moves). */
   async capture(tx: SqlRunner, taskId: number): Promise<void> {
-    await tx.query(
-      `INSERT INTO ledger_entries (user_id, task_id, kind, amount, balance_after, reason)
-       SELECT held.user_id, ?, 'capture', 0, users.quota, 'accepted by the upstream'
-       FROM (SELECT user_id FROM ledger_entries WHERE task_id = ? AND kind = 'hold' LIMIT 1) held JOIN users ON users.id = held.user_id
-       ON CONFLICT DO NOTHING`,
-      [taskId, taskId],
-    );
+    await tx.query(`SELECT ${this.captureCall('?::int')}`, [taskId]);
+  }
+
+  /** `capture` as an SQL expression, for the statement that records the acceptance. */
+  captureCall(taskId: string): string {
+    return `quota_capture(${taskId})`;
   }
 
   /**

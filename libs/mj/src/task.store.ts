@@ -154,21 +154,25 @@ export class TaskStore implements TaskMediaSource {
   ) {}
 
   /**
-   * Records a task and holds its price, together (billing's 402 errors roll the task back). Answers its id and the
-   * amount held.
+   * Records a task and holds its price in one statement (one round trip; billing's refusal undoes the insert and
+   * surfaces as its 402 error). Answers the task's id and the amount held.
    */
-  createHeld(draft: TaskDraft): Promise<{ id: number; held: number }> {
-    return this.sql.transaction(async (tx) => {
-      const [row] = await tx.query<{ id: number }>(
-        `INSERT INTO tasks (user_id, api_key_id, channel_id, parent_id, action, prompt, prompt_en, state, submit_time,
-           deadline_at, next_poll_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+  async createHeld(draft: TaskDraft): Promise<{ id: number; held: number }> {
+    const hold = this.billing.holdCall('task.id', { userId: draft.userId, apiKeyId: draft.apiKeyId, action: draft.action, reason: draft.holdReason });
+    try {
+      const [row] = await this.sql.query<{ id: number; held: string }>(
+        `WITH task AS (
+           INSERT INTO tasks (user_id, api_key_id, channel_id, parent_id, action, prompt, prompt_en, state, submit_time,
+             deadline_at, next_poll_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id)
+         SELECT task.id, ${hold.sql} AS held FROM task`,
         [draft.userId, draft.apiKeyId, draft.channelId, draft.parentId, draft.action, draft.prompt, draft.promptEn, draft.state,
-          draft.submitTime, draft.deadlineAt, draft.nextPollAt, draft.submitTime],
+          draft.submitTime, draft.deadlineAt, draft.nextPollAt, draft.submitTime, ...hold.params],
       );
-      const held = await this.billing.hold(tx, { userId: draft.userId, apiKeyId: draft.apiKeyId, taskId: row.id, action: draft.action, reason: draft.holdReason });
-      return { id: row.id, held };
-    });
+      return { id: row.id, held: Number(row.held) };
+    } catch (error) {
+      throw this.billing.refusalOf(error);
+    }
   }
 
   /**
@@ -195,29 +199,31 @@ export class TaskStore implements TaskMediaSource {
    * has here: never charged twice. Null too when the task was given up meanwhile (an orphan past its deadline).
    */
   async recordAccepted(taskId: number, held: number, accepted: Acceptance): Promise<TaskEvent | null> {
-    const event = await this.sql.transaction(async (tx) => {
-      const rows = await tx.query<EventRow>(
-        `UPDATE tasks t SET mj_id = ?, channel_id = ?, submit_code = ?, status = ?, progress = ?, properties = ?::jsonb,
+    // One statement: the row (unless it is a duplicate or was given up meanwhile) and its capture.
+    const rows = await this.sql.query<EventRow>(
+      `WITH accepted AS (
+         UPDATE tasks t SET mj_id = ?, channel_id = ?, submit_code = ?, status = ?, progress = ?, properties = ?::jsonb,
            image_urls = ?::jsonb, finish_time = ?, quota = quota + ?, updated_at = ?
          WHERE t.id = ? AND t.status = 'NOT_START'
            AND (? = '' OR NOT EXISTS (SELECT 1 FROM tasks d WHERE d.channel_id = ? AND d.mj_id = ? AND d.id <> t.id))
-         RETURNING ${EVENT_COLUMNS}`,
-        [accepted.mjId, accepted.channelId, accepted.submitCode, accepted.status, accepted.progress, JSON.stringify(accepted.properties),
-          JSON.stringify(accepted.imageUrls), accepted.finishTime, held, Date.now(), taskId, accepted.mjId, accepted.channelId, accepted.mjId],
-      );
-      if (rows.length) {
-        await this.billing.capture(tx, taskId);
-        return toEvent(rows[0]);
-      }
+         RETURNING ${EVENT_COLUMNS})
+       SELECT accepted.*, ${this.billing.captureCall('accepted.id')} FROM accepted`,
+      [accepted.mjId, accepted.channelId, accepted.submitCode, accepted.status, accepted.progress, JSON.stringify(accepted.properties),
+        JSON.stringify(accepted.imageUrls), accepted.finishTime, held, Date.now(), taskId, accepted.mjId, accepted.channelId, accepted.mjId],
+    );
+    if (rows.length) {
+      const event = toEvent(rows[0]);
+      this.events.publish([event]);
+      return event;
+    }
+    await this.sql.transaction(async (tx) => {
       const [task] = await tx.query<{ apiKeyId: number }>(
         `DELETE FROM tasks WHERE id = ? AND status = 'NOT_START' RETURNING api_key_id AS "apiKeyId"`,
         [taskId],
       );
       if (task) await this.billing.giveBack(tx, { taskId, apiKeyId: task.apiKeyId, kind: 'release', reason: 'the upstream task already existed' });
-      return null;
     });
-    if (event) this.events.publish([event]);
-    return event;
+    return null;
   }
 
   /**

@@ -1,7 +1,7 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { createHash, randomBytes } from 'node:crypto';
-import { BadRequestError, NotFoundError, PageQuery, pageWindow } from '@app/core';
+import { BadRequestError, NotFoundError, PageQuery, pageWindow, Sql } from '@app/core';
 import type { AuthUser } from '@app/core';
 import { ApiKey } from './api-key.entity';
 import { ApiKeyPageDto, CreateApiKeyDto, CreatedApiKeyDto, toApiKeyDto } from './api-key.dto';
@@ -22,7 +22,10 @@ interface KeyRow {
 
 @Injectable()
 export class ApiKeysService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly sql: Sql,
+  ) {}
 
   async list(userId: number, query: PageQuery): Promise<ApiKeyPageDto> {
     const { page, pageSize, offset } = pageWindow(query);
@@ -60,7 +63,7 @@ export class ApiKeysService {
 
   /** The relay's authentication: the key's user, if the key is live and the user enabled; 401 otherwise. */
   async authenticate(key: string): Promise<AuthUser> {
-    const rows = await this.em.getConnection().execute<KeyRow[]>(
+    const rows = await this.sql.query<KeyRow>(
       `SELECT k.id, k.user_id, u.username, u.role, u.status, k.expires_at, k.last_used_at
        FROM api_keys k JOIN users u ON u.id = k.user_id
        WHERE k.key_hash = ? AND k.deleted_at IS NULL AND u.deleted_at IS NULL`,
@@ -71,7 +74,7 @@ export class ApiKeysService {
     if (row.expires_at && new Date(row.expires_at).getTime() <= Date.now()) throw new UnauthorizedException('This API key has expired');
     if (row.status !== 'enabled') throw new UnauthorizedException('The user of this API key is disabled');
     if (!row.last_used_at || Date.now() - new Date(row.last_used_at).getTime() > LAST_USED_RESOLUTION_MS) {
-      await this.em.getConnection().execute('UPDATE api_keys SET last_used_at = now() WHERE id = ?', [row.id]);
+      await this.sql.query('UPDATE api_keys SET last_used_at = now() WHERE id = ?', [row.id]);
     }
     return { id: row.user_id, username: row.username, role: row.role, apiKeyId: row.id };
   }

@@ -6,6 +6,7 @@ import { Migration20261125130000_list_filters } from './Migration20261125130000_
 import { Migration20261125150000_action_counts } from './Migration20261125150000_action_counts';
 import { Migration20261125160000_day_counts } from './Migration20261125160000_day_counts';
 import { Migration20261130090000_one_vocabulary } from './Migration20261130090000_one_vocabulary';
+import { Migration20261130100000_quota_functions } from './Migration20261130100000_quota_functions';
 
 /** Every migration, in order. Listed explicitly so the same list works from TypeScript and from dist/. */
 export const migrationsList = [
@@ -17,4 +18,5 @@ export const migrationsList = [
   { name: 'Migration20261125150000_action_counts', class: Migration20261125150000_action_counts },
   { name: 'Migration20261125160000_day_counts', class: Migration20261125160000_day_counts },
   { name: 'Migration20261130090000_one_vocabulary', class: Migration20261130090000_one_vocabulary },
+  { name: 'Migration20261130100000_quota_functions', class: Migration20261130100000_quota_functions },
 ];
