@@ -6,7 +6,7 @@ import { Agent, request } from 'undici';
 
 /**
  * The yardstick for the relay's submit path: node:http, a pg Pool and undici doing the gateway's statements for
- * `POST /mj/submit/imagine` — the key lookup, the task insert with its hold (one statement), the upstream call, the
+ * `POST /mj/submit/imagine` — the key lookup, the task insert and its hold in one transaction, the upstream call, the
  * outcome recorded with its capture (one statement) — with no framework, validation beyond the prompt, logging or events.
  * `node relay-baseline-server.js --port P --database-url U --upstream URL --secret S --channel-id N --pool N`
  */
@@ -27,11 +27,9 @@ const IMAGINE_PRICE = 50_000;
 
 const KEY = `SELECT k.id, k.user_id, u.status, k.expires_at FROM api_keys k JOIN users u ON u.id = k.user_id
   WHERE k.key_hash = $1 AND k.deleted_at IS NULL AND u.deleted_at IS NULL`;
-const CREATE = `WITH task AS (
-    INSERT INTO tasks (user_id, api_key_id, channel_id, parent_id, action, prompt, prompt_en, state, submit_time, deadline_at,
-      next_poll_at, updated_at) VALUES ($1, $2, $3, 0, 'IMAGINE', $4, $4, '', $5, $6, $5, $5) RETURNING id)
-  SELECT task.id, quota_hold(p_user_id => $1, p_api_key_id => $2, p_action => 'IMAGINE', p_default => $7::bigint,
-    p_reason => 'IMAGINE submitted', p_task_id => task.id) AS held FROM task`;
+const INSERT = `INSERT INTO tasks (user_id, api_key_id, channel_id, parent_id, action, prompt, prompt_en, state, submit_time,
+  deadline_at, next_poll_at, updated_at) VALUES ($1, $2, $3, 0, 'IMAGINE', $4, $4, '', $5, $6, $5, $5) RETURNING id`;
+const HOLD = `SELECT quota_hold($1::int, $2::int, $3::int, 'IMAGINE', $4::bigint, 'IMAGINE submitted') AS held`;
 const ACCEPT = `WITH accepted AS (
     UPDATE tasks SET mj_id = $1, channel_id = $2, submit_code = $3, status = 'NOT_START', properties = $4::jsonb,
       quota = quota + $5, updated_at = $6 WHERE id = $7 AND status = 'NOT_START'
@@ -57,7 +55,20 @@ async function submit(req: IncomingMessage, res: ServerResponse): Promise<void> 
   const [owner] = (await pool.query({ name: 'key', text: KEY, values: [createHash('sha256').update(key).digest('hex')] })).rows;
   if (!owner || owner.status !== 'enabled') return send(res, 401, { code: 4, description: 'unknown key' });
   const now = Date.now();
-  const [task] = (await pool.query({ name: 'create', text: CREATE, values: [owner.user_id, owner.id, channelId, body.prompt, now, now + 600_000, IMAGINE_PRICE] })).rows;
+  const client = await pool.connect();
+  let task: { id: number; held: string };
+  try {
+    await client.query('BEGIN');
+    const [row] = (await client.query({ name: 'insert', text: INSERT, values: [owner.user_id, owner.id, channelId, body.prompt, now, now + 600_000] })).rows;
+    const [hold] = (await client.query({ name: 'hold', text: HOLD, values: [owner.user_id, owner.id, row.id, IMAGINE_PRICE] })).rows;
+    await client.query('COMMIT');
+    task = { id: row.id, held: hold.held };
+  } catch (error) {
+    await client.query('ROLLBACK');
+    throw error;
+  } finally {
+    client.release();
+  }
   const upstream = await request(`${args.upstream}/mj/submit/imagine`, {
     method: 'POST',
     dispatcher: agent,

@@ -52,30 +52,19 @@ export class BillingService {
    * Answers the amount held (0 for a free action, which holds nothing).
    */
   async hold(tx: SqlRunner, hold: Hold): Promise<number> {
-    // Named arguments: the task id comes last, after the call's own parameters.
-    const call = this.holdCall('?::int', hold);
     try {
-      const [row] = await tx.query<{ amount: string }>(`SELECT ${call.sql} AS amount`, [...call.params, hold.taskId]);
+      const [row] = await tx.query<{ amount: string }>(
+        'SELECT quota_hold(?::int, ?::int, ?::int, ?::text, ?::bigint, ?::text) AS amount',
+        [hold.userId, hold.apiKeyId ?? 0, hold.taskId, hold.action, defaultPrice(hold.action), hold.reason],
+      );
       return Number(row.amount);
     } catch (error) {
       throw this.refusalOf(error);
     }
   }
 
-  /**
-   * The hold as an SQL expression (answering the amount held) for the statement that creates the task, so the task
-   * and its hold are one statement; `taskId` is that statement's expression for the new id. Its params follow the
-   * statement's own. A refusal makes the statement fail: pass its error through `refusalOf`.
-   */
-  holdCall(taskId: string, hold: Omit<Hold, 'taskId'>): { sql: string; params: unknown[] } {
-    return {
-      sql: `quota_hold(p_user_id => ?::int, p_api_key_id => ?::int, p_action => ?::text, p_default => ?::bigint, p_reason => ?::text, p_task_id => ${taskId})`,
-      params: [hold.userId, hold.apiKeyId ?? 0, hold.action, defaultPrice(hold.action), hold.reason],
-    };
-  }
-
   /** The 402 a refused hold means, or the error itself. */
-  refusalOf(error: unknown): unknown {
+  private refusalOf(error: unknown): unknown {
     const { code, detail } = (error ?? {}) as { code?: string; detail?: string };
     const [needed, balance] = String(detail ?? '').split(',').map(Number);
     if (code === 'QH001') return new InsufficientQuotaError(needed, balance);

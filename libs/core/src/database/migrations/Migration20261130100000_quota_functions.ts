@@ -1,10 +1,10 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /**
- * Billing's hold and capture as functions, so a submit's task row and its hold are one statement (one round trip,
- * atomic without a transaction around it, the balance row locked only while it runs). A refused hold raises, which
- * undoes the whole statement: SQLSTATE QH001 (balance; DETAIL "needed,balance") or QH002 (the key's cap; DETAIL
- * "needed"). Only billing calls them (libs/billing/src/billing.service.ts).
+ * Billing's hold and capture as functions: a hold is one round trip whatever it checks (the price, the balance, the
+ * key's cap, the ledger row), and a capture can ride in the statement that records the upstream's acceptance. A
+ * refused hold raises, which undoes its transaction: SQLSTATE QH001 (balance; DETAIL "needed,balance") or QH002 (the
+ * key's cap; DETAIL "needed"). Only billing calls them (libs/billing/src/billing.service.ts).
  */
 export class Migration20261130100000_quota_functions extends Migration {
   override async up(): Promise<void> {
