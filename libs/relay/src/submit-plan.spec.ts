@@ -1,4 +1,5 @@
 import { HttpStatus } from '@nestjs/common';
+import { DEFAULT_PRICES } from '@app/billing';
 import { ReturnCode, ValidationMessage } from '@app/mj-protocol';
 import { planSubmit, type PlanOptions, type SubmitRoute } from './submit-plan';
 import { RelayRejection } from './relay.errors';
@@ -23,53 +24,64 @@ function refusal(route: SubmitRoute, body: unknown, options: Partial<PlanOptions
 /** A data URL whose decoded image is exactly `bytes` long (with the base64 padding that length needs). */
 const imageOf = (bytes: number) => `data:image/png;base64,${Buffer.alloc(bytes, 7).toString('base64')}`;
 
+/** One body per route and kind of plan, with what its plan must say. */
+const ROUTES: [SubmitRoute, Record<string, unknown>, Record<string, unknown>][] = [
+  ['imagine', { prompt: 'a red fox' }, { upstreamPath: '/mj/submit/imagine', action: 'IMAGINE', prompt: 'a red fox', parentMjId: undefined }],
+  ['change', { taskId: '171', action: 'UPSCALE', index: 2 }, { upstreamPath: '/mj/submit/change', action: 'UPSCALE', parentMjId: '171', parentStatus: 'SUCCESS' }],
+  ['change', { taskId: '171', action: 'VARIATION', index: 4 }, { action: 'VARIATION', parentMjId: '171' }],
+  ['change', { taskId: '171', action: 'REROLL' }, { action: 'REROLL', parentMjId: '171' }],
+  ['simple-change', { content: '171 U3' }, { upstreamPath: '/mj/submit/simple-change', action: 'UPSCALE', parentMjId: '171', parentStatus: 'SUCCESS' }],
+  ['simple-change', { content: '  171   v1 ' }, { action: 'VARIATION', parentMjId: '171' }],
+  ['simple-change', { content: '171 R' }, { action: 'REROLL', parentMjId: '171' }],
+  ['action', { taskId: '171', customId: 'MJ::JOB::upsample::1::h' }, { upstreamPath: '/mj/submit/action', action: 'UPSCALE', parentMjId: '171', parentStatus: 'SUCCESS', customId: 'MJ::JOB::upsample::1::h' }],
+  ['modal', { taskId: '172', prompt: 'a fox --zoom 1.5' }, { upstreamPath: '/mj/submit/modal', action: 'MODAL', parentMjId: '172', parentStatus: 'MODAL', prompt: 'a fox --zoom 1.5' }],
+  ['modal', { taskId: '172' }, { action: 'MODAL', prompt: '' }],
+  ['describe', { base64: PNG }, { upstreamPath: '/mj/submit/describe', action: 'DESCRIBE', parentMjId: undefined }],
+  ['describe', { link: 'https://example.com/a.png' }, { action: 'DESCRIBE' }],
+  ['blend', { base64Array: [PNG, PNG], dimensions: 'LANDSCAPE' }, { upstreamPath: '/mj/submit/blend', action: 'BLEND' }],
+  ['shorten', { prompt: 'a very long prompt' }, { upstreamPath: '/mj/submit/shorten', action: 'SHORTEN', prompt: 'a very long prompt' }],
+  ['video', { prompt: 'a fox running', motion: 'low' }, { upstreamPath: '/mj/submit/video', action: 'VIDEO', parentMjId: undefined, parentStatus: undefined }],
+  ['video', { taskId: '171', action: 'extend', index: 0 }, { action: 'VIDEO_EXTEND', parentMjId: '171', parentStatus: 'SUCCESS' }],
+  ['video', { image: 'https://example.com/first.png' }, { action: 'VIDEO' }],
+  ['edits', { prompt: 'make it night', image: PNG }, { upstreamPath: '/mj/submit/edits', action: 'EDIT', prompt: 'make it night' }],
+  ['upload-discord-images', { base64Array: [PNG] }, { upstreamPath: '/mj/submit/upload-discord-images', action: 'UPLOAD' }],
+  ['swap-face', { sourceBase64: PNG, targetBase64: PNG }, { upstreamPath: '/mj/insight-face/swap', action: 'SWAP_FACE' }],
+  ['swap-face', { sourceUrl: 'https://example.com/s.png', targetUrl: 'https://example.com/t.png' }, { action: 'SWAP_FACE' }],
+];
+
+/** Every kind of button the gateway routes, with the action it bills. */
+const BUTTONS: [string, string][] = [
+  ['MJ::JOB::upsample::2::h', 'UPSCALE'],
+  ['MJ::JOB::upsample_v6_2x_subtle::1::h::SOLO', 'UPSCALE_HD'],
+  ['MJ::JOB::variation::1::h', 'VARIATION'],
+  ['MJ::JOB::low_variation::1::h::SOLO', 'LOW_VARIATION'],
+  ['MJ::JOB::high_variation::1::h::SOLO', 'HIGH_VARIATION'],
+  ['MJ::JOB::pan_left::1::h::SOLO', 'PAN'],
+  ['MJ::JOB::reroll::0::h::SOLO', 'REROLL'],
+  ['MJ::JOB::animate_high::1::h::SOLO', 'VIDEO'],
+  ['MJ::Outpaint::50::1::h::SOLO', 'ZOOM'],
+  ['MJ::CustomZoom::h', 'CUSTOM_ZOOM'],
+  ['MJ::Inpaint::1::h::SOLO', 'INPAINT'],
+  ['MJ::Job::PicReader::1', 'PIC_READER'],
+  ['MJ::Picread::Retry', 'DESCRIBE'],
+];
+
 describe('planSubmit: validating a relay submit and planning it', () => {
   describe('every route: its upstream path, its billed action, its parent', () => {
-    it.each<[SubmitRoute, Record<string, unknown>, Record<string, unknown>]>([
-      ['imagine', { prompt: 'a red fox' }, { upstreamPath: '/mj/submit/imagine', action: 'IMAGINE', prompt: 'a red fox', parentMjId: undefined }],
-      ['change', { taskId: '171', action: 'UPSCALE', index: 2 }, { upstreamPath: '/mj/submit/change', action: 'UPSCALE', parentMjId: '171', parentStatus: 'SUCCESS' }],
-      ['change', { taskId: '171', action: 'VARIATION', index: 4 }, { action: 'VARIATION', parentMjId: '171' }],
-      ['change', { taskId: '171', action: 'REROLL' }, { action: 'REROLL', parentMjId: '171' }],
-      ['simple-change', { content: '171 U3' }, { upstreamPath: '/mj/submit/simple-change', action: 'UPSCALE', parentMjId: '171', parentStatus: 'SUCCESS' }],
-      ['simple-change', { content: '  171   v1 ' }, { action: 'VARIATION', parentMjId: '171' }],
-      ['simple-change', { content: '171 R' }, { action: 'REROLL', parentMjId: '171' }],
-      ['action', { taskId: '171', customId: 'MJ::JOB::upsample::1::h' }, { upstreamPath: '/mj/submit/action', action: 'UPSCALE', parentMjId: '171', parentStatus: 'SUCCESS', customId: 'MJ::JOB::upsample::1::h' }],
-      ['modal', { taskId: '172', prompt: 'a fox --zoom 1.5' }, { upstreamPath: '/mj/submit/modal', action: 'MODAL', parentMjId: '172', parentStatus: 'MODAL', prompt: 'a fox --zoom 1.5' }],
-      ['modal', { taskId: '172' }, { action: 'MODAL', prompt: '' }],
-      ['describe', { base64: PNG }, { upstreamPath: '/mj/submit/describe', action: 'DESCRIBE', parentMjId: undefined }],
-      ['describe', { link: 'https://example.com/a.png' }, { action: 'DESCRIBE' }],
-      ['blend', { base64Array: [PNG, PNG], dimensions: 'LANDSCAPE' }, { upstreamPath: '/mj/submit/blend', action: 'BLEND' }],
-      ['shorten', { prompt: 'a very long prompt' }, { upstreamPath: '/mj/submit/shorten', action: 'SHORTEN', prompt: 'a very long prompt' }],
-      ['video', { prompt: 'a fox running', motion: 'low' }, { upstreamPath: '/mj/submit/video', action: 'VIDEO', parentMjId: undefined, parentStatus: undefined }],
-      ['video', { taskId: '171', action: 'extend', index: 0 }, { action: 'VIDEO_EXTEND', parentMjId: '171', parentStatus: 'SUCCESS' }],
-      ['video', { image: 'https://example.com/first.png' }, { action: 'VIDEO' }],
-      ['edits', { prompt: 'make it night', image: PNG }, { upstreamPath: '/mj/submit/edits', action: 'EDITS', prompt: 'make it night' }],
-      ['upload-discord-images', { base64Array: [PNG] }, { upstreamPath: '/mj/submit/upload-discord-images', action: 'UPLOAD' }],
-      ['swap-face', { sourceBase64: PNG, targetBase64: PNG }, { upstreamPath: '/mj/insight-face/swap', action: 'SWAP_FACE' }],
-      ['swap-face', { sourceUrl: 'https://example.com/s.png', targetUrl: 'https://example.com/t.png' }, { action: 'SWAP_FACE' }],
-    ])('%s %j', (route, body, expected) => {
+    it.each(ROUTES)('%s %j', (route, body, expected) => {
       const result = plan(route, body);
       expect({ parentMjId: undefined, parentStatus: undefined, ...result }).toMatchObject({ route, ...expected });
       expect(result.body).toMatchObject(body);
     });
 
-    it.each([
-      ['MJ::JOB::upsample::2::h', 'UPSCALE'],
-      ['MJ::JOB::upsample_v6_2x_subtle::1::h::SOLO', 'UPSCALE_HD'],
-      ['MJ::JOB::variation::1::h', 'VARIATION'],
-      ['MJ::JOB::low_variation::1::h::SOLO', 'LOW_VARIATION'],
-      ['MJ::JOB::high_variation::1::h::SOLO', 'HIGH_VARIATION'],
-      ['MJ::JOB::pan_left::1::h::SOLO', 'PAN'],
-      ['MJ::JOB::reroll::0::h::SOLO', 'REROLL'],
-      ['MJ::JOB::animate_high::1::h::SOLO', 'VIDEO'],
-      ['MJ::Outpaint::50::1::h::SOLO', 'ZOOM'],
-      ['MJ::CustomZoom::h', 'CUSTOM_ZOOM'],
-      ['MJ::Inpaint::1::h::SOLO', 'INPAINT'],
-      ['MJ::Job::PicReader::1', 'PIC_READER'],
-      ['MJ::Picread::Retry', 'DESCRIBE'],
-    ])('bills the button %s as %s', (customId, action) => {
+    it.each(BUTTONS)('bills the button %s as %s', (customId, action) => {
       expect(plan('action', { taskId: '171', customId }).action).toBe(action);
     });
+  });
+
+  it('bills every action it plans at a price the admin sees in /api/prices', () => {
+    const actions = new Set([...ROUTES.map(([route, body]) => plan(route, body).action), ...BUTTONS.map(([, action]) => action)]);
+    expect([...actions].filter((action) => !(action in DEFAULT_PRICES))).toEqual([]);
   });
 
   describe('speed modes (/mj-fast, /mj-relax, /mj-turbo)', () => {
@@ -206,7 +218,7 @@ describe('planSubmit: validating a relay submit and planning it', () => {
     });
 
     it('does not count a linked image against the limit', () => {
-      expect(plan('edits', { prompt: 'x', image: `https://example.com/${'a'.repeat(5000)}.png` }, { imageLimitBytes: 10 }).action).toBe('EDITS');
+      expect(plan('edits', { prompt: 'x', image: `https://example.com/${'a'.repeat(5000)}.png` }, { imageLimitBytes: 10 }).action).toBe('EDIT');
     });
   });
 });
