@@ -41,6 +41,7 @@ const ACCEPT = `UPDATE tasks SET mj_id = $1, channel_id = $2, submit_code = $3, 
 const CAPTURE = `INSERT INTO ledger_entries (user_id, task_id, kind, amount, balance_after, reason)
   SELECT held.user_id, $1, 'capture', 0, users.quota, 'accepted by the upstream'
   FROM (SELECT user_id FROM ledger_entries WHERE task_id = $1 AND kind = 'hold' LIMIT 1) held JOIN users ON users.id = held.user_id
+  FOR UPDATE OF users
   ON CONFLICT DO NOTHING`;
 
 async function transaction<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
