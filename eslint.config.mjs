@@ -17,14 +17,17 @@ const MAY_IMPORT = {
   relay: ['core', 'mj-protocol', 'auth', 'billing', 'channels', 'mj', 'proxy'],
   polling: ['core', 'mj-protocol', 'channels', 'mj'],
   api: ['core', 'mj-protocol', 'mj-simulator', 'billing', 'auth', 'channels', 'proxy', 'mj', 'relay', 'polling'],
+  // The standalone simulator (`npm run simulator`): a main over its library.
+  simulator: ['mj-protocol', 'mj-simulator'],
 };
-const LIBRARIES = Object.keys(MAY_IMPORT).filter((name) => name !== 'api');
+const APPS = { api: 'apps/api/src', simulator: 'apps/mj-simulator/src' };
+const LIBRARIES = Object.keys(MAY_IMPORT).filter((name) => !(name in APPS));
 
 const DEEP = { group: ['@app/*/**'], message: 'Import a library by its public index: @app/<name>.' };
 const RELATIVE = { group: ['**/libs/**', '**/apps/**', '**/mj-simulator/**'], message: 'Import another library or app by its package path (@app/<name>), never by a relative path.' };
 
 const architecture = Object.entries(MAY_IMPORT).map(([name, allowed]) => ({
-  files: name === 'api' ? ['apps/api/src/**/*.ts'] : name === 'mj-simulator' ? ['libs/mj-simulator/**/*.ts', 'apps/mj-simulator/src/**/*.ts'] : [`libs/${name}/**/*.ts`],
+  files: name in APPS ? [`${APPS[name]}/**/*.ts`] : [`libs/${name}/**/*.ts`],
   rules: {
     'no-restricted-imports': ['error', {
       paths: LIBRARIES.filter((other) => !allowed.includes(other)).map((other) => ({

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { request } from 'undici';
 import { PollingService } from '@app/polling';
-import { startSimulator, SimulatorHandle } from '../apps/mj-simulator/src';
+import { startSimulator, SimulatorHandle } from '@app/mj-simulator';
 import { AppModule } from '../apps/api/src/app.module';
 import { createFreshDatabase, databaseUrl, dropDatabase } from './database';
 import { describeMachine, machineMarkdown } from './machine';

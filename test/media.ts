@@ -1,6 +1,6 @@
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { type TaskEvent, TaskEvents } from '@app/core';
-import { startSimulator, SimulatorHandle, SimulatorOptions } from '../apps/mj-simulator/src';
+import { startSimulator, SimulatorHandle, SimulatorOptions } from '@app/mj-simulator';
 import type { TestApp } from './app';
 import { until } from './upstream';
 

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { startSimulator, SimulatorHandle } from '../apps/mj-simulator/src';
+import { startSimulator, SimulatorHandle } from '@app/mj-simulator';
 import { buildServer, GatewayProcess, startGatewayProcess } from './cluster';
 import { createTestDatabase, TestDatabase } from './database';
 import { until } from './upstream';

@@ -1,6 +1,6 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SimulatorHandle } from '../apps/mj-simulator/src';
+import type { SimulatorHandle } from '@app/mj-simulator';
 import { MediaFetchAllowlist } from '@app/proxy';
 import { createTestApp, TestApp } from './app';
 import { insertTask, registerChannel, startMediaSimulator } from './media';

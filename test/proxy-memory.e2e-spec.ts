@@ -1,4 +1,4 @@
-import type { SimulatorHandle } from '../apps/mj-simulator/src';
+import type { SimulatorHandle } from '@app/mj-simulator';
 import { createTestApp, TestApp } from './app';
 import { download, insertTask, registerChannel, setResult, startMediaSimulator, stored } from './media';
 

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import type { SimulatorHandle } from '../apps/mj-simulator/src';
+import type { SimulatorHandle } from '@app/mj-simulator';
 import { MediaUrls } from '@app/proxy';
 import { createTestApp, TestApp } from './app';
 import { download, finished, insertTask, registerChannel, setResult, startMediaSimulator, stored } from './media';

@@ -1,4 +1,4 @@
-import { startSimulator, SimulatorHandle, SimulatorOptions } from '../apps/mj-simulator/src';
+import { startSimulator, SimulatorHandle, SimulatorOptions } from '@app/mj-simulator';
 import type { TestApp } from './app';
 
 export interface TestChannel {

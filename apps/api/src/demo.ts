@@ -6,7 +6,7 @@ import { IsBoolean, IsInt, Max, Min } from 'class-validator';
 import { Channel } from '@app/channels';
 import { readEnv } from '@app/core';
 import { MediaFetchAllowlist } from '@app/proxy';
-import { SimulatorHandle, startSimulator } from '../../mj-simulator/src';
+import { SimulatorHandle, startSimulator } from '@app/mj-simulator';
 
 export class DemoEnv {
   /** `DEMO=0` turns the demo upstream off. */

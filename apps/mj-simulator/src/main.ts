@@ -1,5 +1,4 @@
-import { ConfigError, optionsFromEnv } from './config';
-import { startSimulator } from './simulator';
+import { ConfigError, optionsFromEnv, startSimulator } from '@app/mj-simulator';
 
 /** `npm run simulator`: reads SIM_* from the environment, starts, logs the URL, stops on SIGINT/SIGTERM. */
 async function main(): Promise<void> {

@@ -72,7 +72,10 @@ export class BillingService {
     return error;
   }
 
-  /** The upstream accepted the task: what is held becomes its charge (a ledger mark; nothing moves). */
+  /**
+   * The upstream accepted the task: what is held becomes its charge (a ledger mark; nothing moves). The owner's row is
+   * locked, so the balance it records is not one another submit of theirs is changing.
+   */
   async capture(tx: SqlRunner, taskId: number): Promise<void> {
     await tx.query(`SELECT ${this.captureCall('?::int')}`, [taskId]);
   }
@@ -88,10 +91,14 @@ export class BillingService {
    * (its button, then its confirm); everything held goes back together.
    */
   async giveBack(tx: SqlRunner, giveBack: GiveBack): Promise<number> {
-    // The ledger row first: its unique index is where a concurrent second give-back waits, then does nothing.
+    // The owner's row locked, then the ledger row: ledger ids follow the order balances change in, and a concurrent
+    // second give-back waits on that lock, then finds the row of the first (unique index) and does nothing.
     const [entry] = await tx.query<{ id: string; user_id: number; amount: string }>(
       `INSERT INTO ledger_entries (user_id, task_id, kind, amount, balance_after, reason)
-       SELECT user_id, ?, ?, -sum(amount), 0, ? FROM ledger_entries WHERE task_id = ? AND kind = 'hold' GROUP BY user_id
+       SELECT users.id, ?, ?, held.amount, 0, ?
+       FROM (SELECT user_id, -sum(amount) AS amount FROM ledger_entries WHERE task_id = ? AND kind = 'hold' GROUP BY user_id) held
+       JOIN users ON users.id = held.user_id
+       FOR UPDATE OF users
        ON CONFLICT DO NOTHING RETURNING id, user_id, amount`,
       [giveBack.taskId, giveBack.kind, giveBack.reason, giveBack.taskId],
     );

@@ -1,7 +1,7 @@
 /** Quota units per US dollar, as in the old gateway. */
 export const QUOTA_PER_USD = 500_000;
 
-/** Default USD per call (reference gateway §2); INPAINT and CUSTOM_ZOOM cost nothing, their MODAL does. */
+/** Default USD per call (reference gateway §2), one for every action the relay bills; INPAINT and CUSTOM_ZOOM cost nothing, their MODAL does. */
 const DEFAULT_USD: Record<string, number> = {
   IMAGINE: 0.1,
   DESCRIBE: 0.05,
@@ -21,6 +21,8 @@ const DEFAULT_USD: Record<string, number> = {
   SWAP_FACE: 0.05,
   UPLOAD: 0.05,
   VIDEO: 0.8,
+  // Billed at the fallback's price before it was listed; listed so an admin sees and can set it.
+  VIDEO_EXTEND: 0.1,
   EDIT: 0.1,
   PIC_READER: 0.1,
 };

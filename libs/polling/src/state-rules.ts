@@ -36,7 +36,7 @@ function percent(progress: string): number | null {
 function urls(value: unknown): string[] | undefined {
   if (!Array.isArray(value)) return undefined;
   const list = value
-    .map((item) => (typeof item === 'string' ? item : text((item as { url?: unknown } | null)?.url, 2000)))
+    .map((item) => text(typeof item === 'string' ? item : (item as { url?: unknown } | null)?.url, 2000))
     .filter((url): url is string => !!url);
   return list.length ? list : undefined;
 }
@@ -65,7 +65,8 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
  */
 export function applyUpstream(stored: TaskState, item: Record<string, unknown>, now: number): Transition | null {
   if (isTerminalTaskStatus(stored.status)) return null;
-  let status = (typeof item.status === 'string' && item.status in RANK ? item.status : stored.status) as TaskStatus;
+  // Own keys only: "toString" or "constructor" from an upstream is no status.
+  let status = (typeof item.status === 'string' && Object.hasOwn(RANK, item.status) ? item.status : stored.status) as TaskStatus;
   const failReason = text(item.failReason, 1000)?.trim() ?? '';
   if (failReason && !isTerminalTaskStatus(status)) status = 'FAILURE';
   if (RANK[status] < RANK[stored.status]) return null;
@@ -78,7 +79,9 @@ export function applyUpstream(stored: TaskState, item: Record<string, unknown>, 
   else if (status === stored.status) {
     const before = percent(stored.progress);
     const after = percent(progress);
-    if (before !== null && (after === null || after < before)) progress = stored.progress;
+    // A view behind ours (reordered callbacks, a slow poll) is stale as a whole: its preview is older too.
+    if (before !== null && after !== null && after < before) return null;
+    if (before !== null && after === null) progress = stored.progress;
   }
   if (progress !== stored.progress) changes.progress = progress;
 

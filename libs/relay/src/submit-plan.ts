@@ -57,7 +57,9 @@ function requiredString(body: Body, field: string, description: string): string 
 function checkImage(value: string, field: string, limit: number, allowUrl = false): void {
   if (allowUrl && /^https?:\/\//i.test(value)) return;
   if (!DATA_URL.test(value)) throw invalid(ValidationMessage.BASE64_FORMAT, `${field} must be a data URL (data:image/png;base64,…)`);
-  const bytes = Math.floor(((value.length - value.indexOf(',') - 1) * 3) / 4);
+  const data = value.length - value.indexOf(',') - 1;
+  const padding = value.endsWith('==') ? 2 : value.endsWith('=') ? 1 : 0;
+  const bytes = Math.floor((data * 3) / 4) - padding;
   if (bytes > limit) {
     const mb = (n: number) => (n / 1024 / 1024).toFixed(1);
     throw new RelayRejection(
@@ -93,7 +95,9 @@ function withMode(prompt: string, mode?: SpeedMode): string {
 
 function changePlan(body: Body): Pick<SubmitPlan, 'action' | 'parentMjId' | 'upstreamPath'> {
   const taskId = requiredString(body, 'taskId', ValidationMessage.TASK_ID_EMPTY);
-  const action = CHANGE_ACTIONS[body.action as keyof typeof CHANGE_ACTIONS];
+  const action = typeof body.action === 'string' && Object.hasOwn(CHANGE_ACTIONS, body.action)
+    ? CHANGE_ACTIONS[body.action as keyof typeof CHANGE_ACTIONS]
+    : undefined;
   if (!action) throw invalid(ValidationMessage.ACTION_INVALID, 'action must be UPSCALE, VARIATION or REROLL');
   if (action !== 'REROLL' && !(Number.isInteger(body.index) && (body.index as number) >= 1 && (body.index as number) <= 4)) {
     throw invalid(ValidationMessage.ACTION_INVALID, 'index must be 1, 2, 3 or 4 for UPSCALE and VARIATION');

@@ -2534,7 +2534,7 @@ export interface operations {
                 /** @description Tasks submitted at or before this time. Unix seconds; a value >= 10^12 is read as milliseconds */
                 end_timestamp?: number;
                 status?: "NOT_START" | "SUBMITTED" | "MODAL" | "IN_PROGRESS" | "SUCCESS" | "FAILURE" | "CANCEL";
-                action?: "IMAGINE" | "UPSCALE" | "VARIATION" | "REROLL" | "DESCRIBE" | "BLEND" | "SHORTEN" | "ZOOM" | "CUSTOM_ZOOM" | "PAN" | "INPAINT" | "HIGH_VARIATION" | "LOW_VARIATION" | "UPSCALE_HD" | "MODAL" | "SWAP_FACE" | "SWAP_VIDEO_FACE" | "UPLOAD" | "VIDEO" | "VIDEO_EXTEND" | "EDITS" | "RETEXTURE" | "PIC_READER" | "OUTPAINT" | "SHOW" | "ACTION";
+                action?: "IMAGINE" | "UPSCALE" | "VARIATION" | "REROLL" | "DESCRIBE" | "BLEND" | "SHORTEN" | "ZOOM" | "CUSTOM_ZOOM" | "PAN" | "INPAINT" | "HIGH_VARIATION" | "LOW_VARIATION" | "UPSCALE_HD" | "MODAL" | "SWAP_FACE" | "SWAP_VIDEO_FACE" | "UPLOAD" | "VIDEO" | "VIDEO_EXTEND" | "EDIT" | "RETEXTURE" | "PIC_READER" | "OUTPAINT" | "SHOW" | "ACTION";
             };
             header?: never;
             path?: never;
@@ -2590,7 +2590,7 @@ export interface operations {
                 /** @description Tasks submitted at or before this time. Unix seconds; a value >= 10^12 is read as milliseconds */
                 end_timestamp?: number;
                 status?: "NOT_START" | "SUBMITTED" | "MODAL" | "IN_PROGRESS" | "SUCCESS" | "FAILURE" | "CANCEL";
-                action?: "IMAGINE" | "UPSCALE" | "VARIATION" | "REROLL" | "DESCRIBE" | "BLEND" | "SHORTEN" | "ZOOM" | "CUSTOM_ZOOM" | "PAN" | "INPAINT" | "HIGH_VARIATION" | "LOW_VARIATION" | "UPSCALE_HD" | "MODAL" | "SWAP_FACE" | "SWAP_VIDEO_FACE" | "UPLOAD" | "VIDEO" | "VIDEO_EXTEND" | "EDITS" | "RETEXTURE" | "PIC_READER" | "OUTPAINT" | "SHOW" | "ACTION";
+                action?: "IMAGINE" | "UPSCALE" | "VARIATION" | "REROLL" | "DESCRIBE" | "BLEND" | "SHORTEN" | "ZOOM" | "CUSTOM_ZOOM" | "PAN" | "INPAINT" | "HIGH_VARIATION" | "LOW_VARIATION" | "UPSCALE_HD" | "MODAL" | "SWAP_FACE" | "SWAP_VIDEO_FACE" | "UPLOAD" | "VIDEO" | "VIDEO_EXTEND" | "EDIT" | "RETEXTURE" | "PIC_READER" | "OUTPAINT" | "SHOW" | "ACTION";
                 /** @description Channel id (a numeric string is accepted) */
                 channel_id?: number;
                 /** @description Owner's user id */

@@ -42,7 +42,7 @@ export const TASK_STATUSES = ['NOT_START', 'SUBMITTED', 'MODAL', 'IN_PROGRESS', 
 export const TASK_ACTIONS = [
   'IMAGINE', 'UPSCALE', 'VARIATION', 'REROLL', 'DESCRIBE', 'BLEND', 'SHORTEN', 'ZOOM', 'CUSTOM_ZOOM', 'PAN', 'INPAINT',
   'HIGH_VARIATION', 'LOW_VARIATION', 'UPSCALE_HD', 'MODAL', 'SWAP_FACE', 'SWAP_VIDEO_FACE', 'UPLOAD', 'VIDEO',
-  'VIDEO_EXTEND', 'EDITS', 'RETEXTURE', 'PIC_READER', 'OUTPAINT', 'SHOW', 'ACTION',
+  'VIDEO_EXTEND', 'EDIT', 'RETEXTURE', 'PIC_READER', 'OUTPAINT', 'SHOW', 'ACTION',
 ] as const satisfies readonly TaskAction[];
 // Both lists must follow the API's enums: a new value there fails the build here.
 type Exhaustive<T extends never> = T;

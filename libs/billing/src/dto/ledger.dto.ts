@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, NotEquals } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, NotEquals } from 'class-validator';
 import { PageOf, PageQuery, toInteger } from '@app/core';
 import { LEDGER_KINDS, type LedgerKind } from '../ledger-entry.entity';
+import { DEFAULT_PRICES } from '../prices';
 
 export class LedgerEntryDto {
   @ApiProperty({ example: 12 })
@@ -35,21 +36,22 @@ export class LedgerEntryDto {
 
 export class LedgerPageDto extends PageOf(LedgerEntryDto) {}
 
+/** @IsInt comes last in each field: decorators apply bottom-up, so `user_id=x` is told it must be an integer. */
 export class ListLedgerQuery extends PageQuery {
   @ApiPropertyOptional({ example: 2 })
   @IsOptional()
   @Transform(toInteger)
-  @IsInt({ message: 'user_id must be an integer >= 1' })
   @Min(1, { message: 'user_id must be an integer >= 1' })
   @Max(2147483647, { message: 'user_id is out of range' })
+  @IsInt({ message: 'user_id must be an integer >= 1' })
   user_id?: number;
 
   @ApiPropertyOptional({ example: 41 })
   @IsOptional()
   @Transform(toInteger)
-  @IsInt({ message: 'task_id must be an integer >= 1' })
   @Min(1, { message: 'task_id must be an integer >= 1' })
   @Max(2147483647, { message: 'task_id is out of range' })
+  @IsInt({ message: 'task_id must be an integer >= 1' })
   task_id?: number;
 
   @ApiPropertyOptional({ enum: LEDGER_KINDS })
@@ -60,10 +62,10 @@ export class ListLedgerQuery extends PageQuery {
 
 export class AdjustQuotaDto {
   @ApiProperty({ example: 1000000, description: 'Signed amount to add (negative to take away)' })
-  @IsInt({ message: 'amount must be a non-zero integer' })
   @NotEquals(0, { message: 'amount must be a non-zero integer' })
   @Min(-Number.MAX_SAFE_INTEGER, { message: 'amount is out of range' })
   @Max(Number.MAX_SAFE_INTEGER, { message: 'amount is out of range' })
+  @IsInt({ message: 'amount must be a non-zero integer' })
   amount: number;
 
   @ApiProperty({ example: 'top-up, invoice 2026-114' })
@@ -96,14 +98,15 @@ export class PriceListDto {
 
 export class SetPriceDto {
   @ApiProperty({ example: 60000 })
-  @IsInt({ message: 'quota must be an integer >= 0' })
   @Min(0, { message: 'quota must be an integer >= 0' })
   @Max(Number.MAX_SAFE_INTEGER, { message: 'quota is out of range' })
+  @IsInt({ message: 'quota must be an integer >= 0' })
   quota: number;
 }
 
 export class PriceActionParam {
   @ApiProperty({ example: 'IMAGINE' })
-  @Matches(/^[A-Z_]{2,32}$/, { message: 'action must be an action name such as IMAGINE' })
+  // Only actions the gateway bills: a typo would otherwise become a price nothing ever charges.
+  @IsIn(Object.keys(DEFAULT_PRICES), { message: `action must be one of: ${Object.keys(DEFAULT_PRICES).join(', ')}` })
   action: string;
 }

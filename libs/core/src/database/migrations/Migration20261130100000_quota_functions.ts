@@ -35,6 +35,7 @@ export class Migration20261130100000_quota_functions extends Migration {
       SELECT held.user_id, p_task_id, 'capture', 0, users.quota, 'accepted by the upstream'
       FROM (SELECT user_id FROM ledger_entries WHERE task_id = p_task_id AND kind = 'hold' LIMIT 1) held
         JOIN users ON users.id = held.user_id
+      FOR UPDATE OF users
       ON CONFLICT DO NOTHING
     $$`);
   }

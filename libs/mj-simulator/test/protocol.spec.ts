@@ -9,7 +9,7 @@ describe('mj-simulator: protocol answers', () => {
   afterAll(() => sim.close());
 
   it('answers 401 with an empty body for a missing or wrong mj-api-secret, and records the secret per route', async () => {
-    for (const headers of [{}, { 'mj-api-secret': 'wrong' }]) {
+    for (const headers of [{}, { 'mj-api-secret': 'wrong' }] as Record<string, string>[]) {
       const answer = await call(`${sim.url}/mj/submit/imagine`, { body: { prompt: 'cat' }, headers });
       expect(answer).toMatchObject({ status: 401, text: '' });
       expect((await call(`${sim.url}/mj/task/list-by-condition`, { body: { ids: [] }, headers })).status).toBe(401);

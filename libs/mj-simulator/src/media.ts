@@ -150,9 +150,9 @@ export class MediaLibrary {
   }
 }
 
-/** Finds `apps/mj-simulator/assets/<name>` from the sources, the build output or the working directory. */
+/** Finds `libs/mj-simulator/assets/<name>` from the sources, the build output or the working directory. */
 export function findAsset(name: string): string {
-  const tail = join('apps', 'mj-simulator', 'assets', name);
+  const tail = join('libs', 'mj-simulator', 'assets', name);
   for (let dir = __dirname; ; dir = dirname(dir)) {
     for (const candidate of [join(dir, 'assets', name), join(dir, tail)]) if (existsSync(candidate)) return candidate;
     if (dirname(dir) === dir) break;
