@@ -30,7 +30,12 @@ function statementOf(sql: string): Statement {
 }
 
 interface PgConnection {
-  query(config: { text: string; name?: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+  query(config: { text: string; name?: string; values: unknown[] } | string): Promise<{ rows: unknown[] }>;
+}
+
+interface Pool {
+  acquireConnection(): Promise<PgConnection>;
+  releaseConnection(connection: PgConnection): Promise<void>;
 }
 
 /**
@@ -40,13 +45,13 @@ interface PgConnection {
  */
 @Injectable()
 export class Sql implements SqlRunner {
+  private pool?: Pool;
+
   constructor(private readonly em: EntityManager) {}
 
-  private get client() {
-    return this.em.getConnection().getKnex().client as {
-      acquireConnection(): Promise<PgConnection>;
-      releaseConnection(connection: PgConnection): Promise<void>;
-    };
+  /** The ORM's connection pool, process-wide (asked once: going through the EntityManager costs per call). */
+  private get client(): Pool {
+    return (this.pool ??= this.em.getConnection().getKnex().client as Pool);
   }
 
   async query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
@@ -62,15 +67,16 @@ export class Sql implements SqlRunner {
   async transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T> {
     const connection = await this.client.acquireConnection();
     try {
-      await connection.query({ text: 'BEGIN', values: [] });
+      // Without parameters: the simple protocol, one message each.
+      await connection.query('BEGIN');
       let result: T;
       try {
         result = await work({ query: (sql, params = []) => run(connection, sql, params) });
       } catch (error) {
-        await connection.query({ text: 'ROLLBACK', values: [] }).catch(() => undefined);
+        await connection.query('ROLLBACK').catch(() => undefined);
         throw error;
       }
-      await connection.query({ text: 'COMMIT', values: [] });
+      await connection.query('COMMIT');
       return result;
     } finally {
       await this.client.releaseConnection(connection);

@@ -18,6 +18,8 @@ export interface TaskEvent {
 }
 
 const CHANNEL = 'mj_task_events';
+/** Events of this long go to the other instances in one NOTIFY (a NOTIFY per submit cost more than the rest of it). */
+const NOTIFY_WINDOW_MS = 20;
 
 /**
  * Task changes in-process and across instances: `publish` tells local listeners at once and every other instance
@@ -33,7 +35,7 @@ export class TaskEvents implements OnModuleInit, OnApplicationShutdown {
   private publisher?: Client;
   /** The NOTIFY queries in flight, in order. */
   private notifying: Promise<void> = Promise.resolve();
-  /** Events of this tick not yet sent to the other instances: one NOTIFY carries many submits' events. */
+  /** Events not yet sent to the other instances: one NOTIFY carries many submits' events. */
   private pending: TaskEvent[] = [];
 
   constructor(private readonly database: DatabaseLocation) {}
@@ -65,7 +67,7 @@ export class TaskEvents implements OnModuleInit, OnApplicationShutdown {
     if (!events.length) return;
     for (const event of events) this.emitter.emit('task', event);
     if (!this.publisher) return;
-    if (!this.pending.length) setImmediate(() => this.notify());
+    if (!this.pending.length) setTimeout(() => this.notify(), NOTIFY_WINDOW_MS);
     this.pending.push(...events);
   }
 
