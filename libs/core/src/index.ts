@@ -7,3 +7,5 @@ export * from './database/orm-options';
 export * from './http';
 export * from './events/task-events';
 export * from './health/metrics';
+export * from './logging/log-output';
+export * from './logging/startup-chatter.logger';
