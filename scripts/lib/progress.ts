@@ -9,8 +9,16 @@ export interface Progress {
   stop(): void;
 }
 
-export function progress(stream: NodeJS.WriteStream = process.stderr): Progress {
-  return stream.isTTY ? new TerminalBar(stream) : new PlainLines(stream);
+export function progress(stream: NodeJS.WriteStream = process.stderr, options: { plain?: boolean } = {}): Progress {
+  if (stream.isTTY) return new TerminalBar(stream);
+  return options.plain === false ? new Silent() : new PlainLines(stream);
+}
+
+/** For work that logs its own lines when not at a terminal. */
+class Silent implements Progress {
+  start(): void {}
+  advance(): void {}
+  stop(): void {}
 }
 
 class TerminalBar implements Progress {
