@@ -6,23 +6,32 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Vite as the console's workspace resolves it (npm hoists it to the root, or keeps it in apps/admin). */
+function viteBin() {
+  const require = createRequire(join(root, 'apps/admin/package.json'));
+  const manifest = require.resolve('vite/package.json');
+  const { bin } = JSON.parse(readFileSync(manifest, 'utf8'));
+  return join(dirname(manifest), typeof bin === 'string' ? bin : bin.vite);
+}
 
 const targets = {
   server: {
     inputs: ['apps/api/src', 'apps/mj-simulator/src', 'libs', 'scripts', 'bench', '.swcrc', 'package.json', 'package-lock.json'],
     output: 'dist',
     check: 'dist/apps/api/src/main.js',
-    build: ['npm', ['run', 'build', '--silent'], root],
+    build: () => ['npm', ['run', 'build', '--silent'], root],
   },
   console: {
     inputs: ['apps/admin/src', 'apps/admin/index.html', 'apps/admin/public', 'apps/admin/vite.config.ts', 'apps/admin/package.json', 'openapi.json', 'package-lock.json'],
     output: 'apps/admin/dist',
     check: 'apps/admin/dist/index.html',
     // Vite alone: the console's type-check is CI's (npm run build:admin), not every start's.
-    build: [join(root, 'node_modules/.bin/vite'), ['build', '--logLevel', 'warn'], join(root, 'apps/admin')],
+    build: () => [process.execPath, [viteBin(), 'build', '--logLevel', 'warn'], join(root, 'apps/admin')],
     env: ['CONSOLE_TASK_EVENTS'],
   },
 };
@@ -57,7 +66,7 @@ for (const name of names) {
   const stamp = existsSync(stampFile) ? readFileSync(stampFile, 'utf8') : '';
   if (stamp === before && existsSync(join(root, target.check))) continue;
   const started = Date.now();
-  const [command, args, cwd] = target.build;
+  const [command, args, cwd] = target.build();
   const result = spawnSync(command, args, { cwd, stdio: 'inherit' });
   if (result.status !== 0) {
     console.error(`build-changed: the ${name} build failed`);
