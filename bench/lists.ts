@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { progress } from '../scripts/lib/progress';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -48,7 +49,7 @@ async function prepareDatabase(context: BenchContext): Promise<{ url: string; se
   }
   await createFreshDatabase(context.serverUrl, DATABASE);
   context.log(`Seeding ${DATABASE}: ${formatNumber(SEED.tasks)} tasks, ${formatNumber(SEED.users)} users, ${SEED.channels} channels`);
-  const report = await seedDatabase(url, SEED, (line) => context.log(`  ${line}`));
+  const report = await seedDatabase(url, SEED, (line) => context.log(`  ${line}`), process.stderr.isTTY ? progress() : undefined);
   return { url, seeded: `seeded in ${report.seconds.total.toFixed(1)} s (tasks ${report.seconds.tasks.toFixed(1)} s)` };
 }
 

@@ -1,4 +1,5 @@
 import { processCpuMs } from './processes';
+import { progress } from '../scripts/lib/progress';
 
 /** autocannon 9 ships no types; only the part of its programmatic API used here. */
 interface AutocannonResult {
@@ -60,6 +61,10 @@ const TIMEOUT_SECONDS = 60;
  */
 export async function runLoad(target: LoadTarget, options: LoadOptions): Promise<LoadResult> {
   const cpuBefore = target.pid ? processCpuMs(target.pid) : null;
+  // A bar over the run's seconds on a terminal; the suites' own lines tell the rest.
+  const bar = progress(process.stderr, { plain: false });
+  bar.start(`load ${options.durationSeconds} s`, options.durationSeconds);
+  const ticker = setInterval(() => bar.advance(), 1000);
   const result = await autocannon({
     url: target.url,
     headers: target.headers,
@@ -70,6 +75,9 @@ export async function runLoad(target: LoadTarget, options: LoadOptions): Promise
     pipelining: 1,
     timeout: TIMEOUT_SECONDS,
     requests: target.rotate?.length ? [{ setupRequest: rotating(target.rotate) }] : undefined,
+  }).finally(() => {
+    clearInterval(ticker);
+    bar.stop();
   });
   const drain = await fetch(target.url, { headers: target.headers, method: target.body === undefined ? 'GET' : 'POST', body: target.body });
   await drain.arrayBuffer();

@@ -3,6 +3,7 @@ import { DatabaseEnv, readEnv, startEmbeddedPostgres } from '@app/core';
 import { parseSeedArgs, SEED_USAGE, SeedArgumentError } from './seed/options';
 import { seedDatabase } from './seed/seed-database';
 import { SEED_PASSWORD } from './seed/users';
+import { progress } from './lib/progress';
 
 /** `npm run seed -- --users N --tasks M [--channels C] [--database-url URL]`: realistic data for lists and benchmarks. */
 async function main(): Promise<void> {
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
   try {
     const target = url ?? embedded!.url;
     console.log(`Seeding ${url ? new URL(url).host + new URL(url).pathname : `the embedded database in ${embedded!.dataDir}`}`);
-    const report = await seedDatabase(target, options);
+    const report = await seedDatabase(target, options, console.log, progress());
     const { tasks, seconds } = report;
     const perSecond = tasks.inserted / Math.max(seconds.tasks, 0.001);
     if (tasks.inserted > 0) {

@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { applyMigrations, ormOptions } from '@app/core';
 import { seedChannels } from './channels';
 import type { SeedOptions } from './options';
+import type { Progress } from '../lib/progress';
 import { seedTasks, TaskSeedResult } from './tasks';
 import { seedUsers, UserSeedResult } from './users';
 
@@ -22,6 +23,7 @@ export async function seedDatabase(
   url: string,
   options: Omit<SeedOptions, 'databaseUrl'>,
   log: (line: string) => void = console.log,
+  bar?: Progress,
 ): Promise<SeedReport> {
   const start = performance.now();
   const orm = await MikroORM.init(ormOptions(url, 1));
@@ -44,7 +46,7 @@ export async function seedDatabase(
 
     step = performance.now();
     log(`Tasks: writing ${options.tasks.toLocaleString('en')}`);
-    const tasks = await seedTasks(client, { userIds: users.ids, channelIds: channels.ids, count: options.tasks }, log);
+    const tasks = await seedTasks(client, { userIds: users.ids, channelIds: channels.ids, count: options.tasks }, log, bar);
     const tasksSeconds = since(step);
 
     step = performance.now();

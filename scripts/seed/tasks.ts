@@ -1,4 +1,5 @@
 import type { Client } from 'pg';
+import type { Progress } from '../lib/progress';
 import {
   ACTION_PROFILES, FAIL_REASONS, FINISHED_STATUS_PERCENT, PROMPT_DETAILS, PROMPT_PARAMETERS, PROMPT_STYLES,
   PROMPT_SUBJECTS, RECENT_STATUS_PERCENT, weightedSlots,
@@ -117,7 +118,12 @@ export function planTimeline(count: number, newestMs: number, nowMs: number) {
 }
 
 /** Appends `count` tasks after the existing ones in one transaction, one set-based INSERT per chunk. */
-export async function seedTasks(client: Client, plan: TaskSeedPlan, log: (line: string) => void): Promise<TaskSeedResult> {
+export async function seedTasks(
+  client: Client,
+  plan: TaskSeedPlan,
+  log: (line: string) => void,
+  bar?: Progress,
+): Promise<TaskSeedResult> {
   const nowMs = Date.now();
   await client.query('BEGIN');
   try {
@@ -152,13 +158,16 @@ export async function seedTasks(client: Client, plan: TaskSeedPlan, log: (line: 
     // Same arguments, same tasks: the draws are reproducible.
     await client.query('SELECT setseed(0.42)');
     let inserted = 0;
+    bar?.start('tasks', plan.count);
     for (let fromG = 1; fromG <= plan.count; fromG += CHUNK_ROWS) {
       const toG = Math.min(plan.count, fromG + CHUNK_ROWS - 1);
       const started = performance.now();
       const result = await client.query(bind(INSERT_CHUNK, { ...common, fromG, toG }));
       inserted += result.rowCount ?? 0;
-      log(`  tasks ${fromG.toLocaleString('en')}..${toG.toLocaleString('en')} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      if (bar) bar.advance(result.rowCount ?? 0);
+      else log(`  tasks ${fromG.toLocaleString('en')}..${toG.toLocaleString('en')} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     }
+    bar?.stop();
     const lastId = firstId + plan.count - 1;
     if (plan.count > 0) await client.query(`SELECT setval('tasks_id_seq', $1)`, [lastId]);
     await client.query('COMMIT');

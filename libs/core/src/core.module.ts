@@ -3,7 +3,6 @@ import { ConfigModule, ConfigType } from '@nestjs/config';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
-import { randomUUID } from 'node:crypto';
 import { appConfig } from './config/app.config';
 import { databaseConfig } from './config/database.config';
 import { secretsConfig } from './config/secrets.config';
@@ -15,10 +14,8 @@ import { MetricsController, MetricsRegistry } from './health/metrics';
 import { ErrorsFilter } from './http/errors.filter';
 import { PublicUrl } from './http/public-url';
 import { createValidationPipe } from './http/validation.pipe';
+import { loggerParams } from './logging/log-output';
 import { Secrets } from './secrets/secrets';
-
-/** A line per request at info and below. */
-const requestLogging = (level: string) => ['info', 'debug', 'trace'].includes(level);
 
 /** Config, logging, database, the error envelope and validation: what every feature library stands on. */
 @Global()
@@ -27,19 +24,7 @@ const requestLogging = (level: string) => ['info', 'debug', 'trace'].includes(le
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, databaseConfig, secretsConfig] }),
     LoggerModule.forRootAsync({
       inject: [appConfig.KEY],
-      useFactory: (app: ConfigType<typeof appConfig>) => ({
-        // Per-request logging (a child logger and a context per request) only where a line per request is wanted:
-        // at warn and above the middleware is not mounted at all, and errors are logged with their request id.
-        forRoutes: requestLogging(app.LOG_LEVEL) ? undefined : [],
-        pinoHttp: {
-          level: app.LOG_LEVEL,
-          // The server's request id (X-Request-Id or a UUID), so log lines and error answers name the same request.
-          genReqId: (req) => (req as { id?: string }).id ?? randomUUID(),
-          autoLogging: { ignore: (req) => req.url === '/api/health' },
-          redact: ['req.headers.authorization', 'req.headers["mj-api-secret"]', 'req.headers.cookie'],
-          serializers: { req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/([?&](sig|ticket)=)[^&]+/g, '$1***') }) },
-        },
-      }),
+      useFactory: (app: ConfigType<typeof appConfig>) => loggerParams(app),
     }),
     DatabaseModule,
     TerminusModule,

@@ -10,3 +10,5 @@ export * from './health/metrics';
 export * from './database/sql';
 export * from './secrets/secrets';
 export * from './tasks/task-media-source';
+export * from './logging/log-output';
+export * from './logging/startup-chatter.logger';

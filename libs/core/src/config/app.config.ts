@@ -21,6 +21,10 @@ export class AppEnv {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 
+  /** `auto`: plain lines on a terminal, JSON otherwise. */
+  @IsIn(['auto', 'pretty', 'json'])
+  LOG_FORMAT: 'auto' | 'pretty' | 'json' = 'auto';
+
   @IsBoolean()
   TRUST_PROXY: boolean = false;
 

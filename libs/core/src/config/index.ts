@@ -2,3 +2,4 @@ export * from './env';
 export * from './app.config';
 export * from './database.config';
 export * from './secrets.config';
+export * from './startup-failure';

@@ -40,7 +40,7 @@ async function locateDatabase(config: DatabaseConfig): Promise<DatabaseLocation>
   const orm = await MikroORM.init(ormOptions(location.url, 1));
   try {
     const applied = await applyMigrations(orm, location.url);
-    logger.log(`Database: ${location.description}; migrations applied now: ${applied.length}`);
+    logger.log(`${location.description}; migrations applied now: ${applied.length}`);
   } finally {
     await orm.close();
   }
