@@ -38,6 +38,7 @@ export async function startConsoleGateway(env: Record<string, string> = {}): Pro
     ADMIN_USERNAME: ADMIN.username,
     ADMIN_PASSWORD: ADMIN.password,
     LOGIN_RATE_LIMIT: '1000',
+    LOGIN_ADDRESS_RATE_LIMIT: '1000',
     DB_POOL_MAX: '5',
     POLL_INTERVAL_MS: '300',
     // The simulators listen on loopback, which the media fetcher refuses unless allowed.

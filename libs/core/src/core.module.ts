@@ -6,12 +6,14 @@ import { LoggerModule } from 'nestjs-pino';
 import { randomUUID } from 'node:crypto';
 import { appConfig } from './config/app.config';
 import { databaseConfig } from './config/database.config';
+import { httpConfig } from './config/http.config';
 import { DatabaseModule } from './database/database.module';
 import { TaskEvents } from './events/task-events';
 import { HealthController } from './health/health.controller';
 import { MetricsController, MetricsRegistry } from './health/metrics';
 import { ErrorsFilter } from './http/errors.filter';
 import { createValidationPipe } from './http/validation.pipe';
+import { RateLimiter } from './rate-limit/rate-limiter';
 
 /** A line per request at info and below. */
 const requestLogging = (level: string) => ['info', 'debug', 'trace'].includes(level);
@@ -20,7 +22,7 @@ const requestLogging = (level: string) => ['info', 'debug', 'trace'].includes(le
 @Global()
 @Module({
   imports: [
-    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, databaseConfig] }),
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, databaseConfig, httpConfig] }),
     LoggerModule.forRootAsync({
       inject: [appConfig.KEY],
       useFactory: (app: ConfigType<typeof appConfig>) => ({
@@ -44,9 +46,10 @@ const requestLogging = (level: string) => ['info', 'debug', 'trace'].includes(le
   providers: [
     TaskEvents,
     MetricsRegistry,
+    RateLimiter,
     { provide: APP_FILTER, useClass: ErrorsFilter },
     { provide: APP_PIPE, useFactory: createValidationPipe },
   ],
-  exports: [TaskEvents, MetricsRegistry],
+  exports: [TaskEvents, MetricsRegistry, RateLimiter],
 })
 export class CoreModule {}

@@ -7,3 +7,4 @@ export * from './database/orm-options';
 export * from './http';
 export * from './events/task-events';
 export * from './health/metrics';
+export * from './rate-limit';

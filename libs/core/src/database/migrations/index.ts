@@ -5,6 +5,7 @@ import { Migration20261125120000_proxy } from './Migration20261125120000_proxy';
 import { Migration20261125130000_list_filters } from './Migration20261125130000_list_filters';
 import { Migration20261125150000_action_counts } from './Migration20261125150000_action_counts';
 import { Migration20261125160000_day_counts } from './Migration20261125160000_day_counts';
+import { Migration20261126090000_hardening } from './Migration20261126090000_hardening';
 
 /** Every migration, in order. Listed explicitly so the same list works from TypeScript and from dist/. */
 export const migrationsList = [
@@ -15,4 +16,5 @@ export const migrationsList = [
   { name: 'Migration20261125130000_list_filters', class: Migration20261125130000_list_filters },
   { name: 'Migration20261125150000_action_counts', class: Migration20261125150000_action_counts },
   { name: 'Migration20261125160000_day_counts', class: Migration20261125160000_day_counts },
+  { name: 'Migration20261126090000_hardening', class: Migration20261126090000_hardening },
 ];
