@@ -20,7 +20,7 @@ export class ProxyEnv {
   @Max(4 * 1024 ** 3)
   MEDIA_MAX_BYTES: number = 50 * 1024 * 1024;
 
-  /** Hosts, host:port pairs or CIDRs that may be fetched although private (a local simulator, say). */
+  /** `host:port`, `[v6]:port` or `CIDR:port` (ports may be ranges) that may be fetched although private (a local simulator, say). */
   @IsOptional()
   @IsString()
   MEDIA_FETCH_ALLOWLIST?: string;
@@ -127,7 +127,11 @@ export interface ProxyConfig {
 function allowlistOf(raw: string | undefined): string[] {
   const entries = (raw ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
   for (const entry of entries) {
-    if (!parseAllowlistEntry(entry)) throw new InvalidEnvironmentError('MEDIA_FETCH_ALLOWLIST', `has an invalid entry "${entry}" (host, host:port or CIDR)`);
+    try {
+      parseAllowlistEntry(entry);
+    } catch (error) {
+      throw new InvalidEnvironmentError('MEDIA_FETCH_ALLOWLIST', `has an invalid entry ${(error as Error).message}`);
+    }
   }
   return entries;
 }
