@@ -28,29 +28,38 @@ export class RateLimiter {
 
   constructor(private readonly em: EntityManager) {}
 
-  async hit(key: string, { limit, windowMs }: RateLimit, now = Date.now()): Promise<RateLimitHit> {
+  /** Counts one hit on each key, in one statement; answers per key, in the order given. */
+  async hit(limits: { key: string; limit: RateLimit }[], now = Date.now()): Promise<RateLimitHit[]> {
     const connection = this.em.getConnection();
-    const [row] = await connection.execute<{ hits: number; window_ends_at: string }[]>(
-      `INSERT INTO rate_limits AS r (key, window_ends_at, hits) VALUES (?, ?, 1)
+    const values = limits.map(() => '(?, ?::bigint, 1)').join(', ');
+    const rows = await connection.execute<{ key: string; hits: number; window_ends_at: string }[]>(
+      `INSERT INTO rate_limits AS r (key, window_ends_at, hits) VALUES ${values}
        ON CONFLICT (key) DO UPDATE SET
          hits = CASE WHEN r.window_ends_at <= ? THEN 1 ELSE r.hits + 1 END,
          window_ends_at = CASE WHEN r.window_ends_at <= ? THEN EXCLUDED.window_ends_at ELSE r.window_ends_at END
-       RETURNING hits, window_ends_at`,
-      [key, now + windowMs, now, now],
+       RETURNING key, hits, window_ends_at`,
+      [...limits.flatMap(({ key, limit }) => [key, now + limit.windowMs]), now, now],
     );
     if (Math.random() * SWEEP_EVERY < 1) {
       connection.execute('DELETE FROM rate_limits WHERE window_ends_at < ?', [now]).catch((error: Error) => this.logger.warn(`sweep failed: ${error.message}`));
     }
-    return {
-      allowed: row.hits <= limit,
-      hits: row.hits,
-      retryAfterSeconds: Math.max(1, Math.ceil((Number(row.window_ends_at) - now) / 1000)),
-    };
+    return limits.map(({ key, limit }) => {
+      const row = rows.find((found) => found.key === key)!;
+      return { allowed: row.hits <= limit.limit, hits: row.hits, retryAfterSeconds: Math.max(1, Math.ceil((Number(row.window_ends_at) - now) / 1000)) };
+    });
   }
 
-  /** Counts a hit; over the limit, throws a 429 whose message is `message` and says when to try again. */
-  async consume(key: string, limit: RateLimit, message: string): Promise<void> {
-    const result = await this.hit(key, limit);
-    if (!result.allowed) throw new TooManyRequestsError(`${message}; try again in ${result.retryAfterSeconds} s`, result.retryAfterSeconds);
+  /**
+   * Counts a hit on every key (one round trip); the first key over its limit throws a 429 with its message, saying
+   * when to try again.
+   */
+  async consume(...limits: { key: string; limit: RateLimit; message: string }[]): Promise<void> {
+    const keys = limits.filter((entry, i) => limits.findIndex((other) => other.key === entry.key) === i);
+    const results = await this.hit(keys);
+    const over = results.findIndex((result) => !result.allowed);
+    if (over >= 0) {
+      const { retryAfterSeconds } = results[over];
+      throw new TooManyRequestsError(`${keys[over].message}; try again in ${retryAfterSeconds} s`, retryAfterSeconds);
+    }
   }
 }
