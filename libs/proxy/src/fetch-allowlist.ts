@@ -142,7 +142,7 @@ export class MediaFetchAllowlist {
     try {
       entry = parseAllowlistEntry(raw);
     } catch (error) {
-      throw new Error(`invalid allowlist entry ${(error as Error).message}`);
+      throw new Error(`invalid allowlist entry ${(error as Error).message}`, { cause: error });
     }
     if (entry.kind === 'name') {
       this.names.push({ host: entry.host, ports: entry.ports });
