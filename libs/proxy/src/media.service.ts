@@ -228,8 +228,8 @@ export class MediaService {
 
   /** Resizing costs CPU (and storing it, space): limited per user, the viewer's or else the task owner's. */
   private async sendThumbnail(task: MediaTask, request: MediaRequest, cacheControl: string, reply: FastifyReply, viewer?: AuthUser): Promise<void> {
-    const key = `thumbnail:user:${viewer?.id ?? task.userId}`;
-    await this.limiter.consume({ key, limit: this.config.thumbnailRateLimit, message: 'Too many thumbnails made for this user' });
+    const limitKey = `thumbnail:user:${viewer?.id ?? task.userId}`;
+    await this.limiter.consume({ key: limitKey, limit: this.config.thumbnailRateLimit, message: 'Too many thumbnails made for this user' });
     const source = await this.imageBytes(task, request.n);
     const body = await makeThumbnail(source, request.w!).catch(() => {
       throw new UpstreamMediaError('The image could not be decoded to make a thumbnail', false);

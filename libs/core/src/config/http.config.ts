@@ -43,11 +43,14 @@ export class HttpEnv {
   @Max(3600000)
   HTTP_REQUEST_TIMEOUT_MS: number = 120000;
 
-  /** A connection with no traffic either way for this long is closed (the live stream sends a heartbeat every 15 s). */
+  /**
+   * A connection with no traffic either way for this long is closed. Longer than the longest wait on an upstream while
+   * the client hears nothing (a submit: UPSTREAM_SUBMIT_TIMEOUT_MS; a thumbnail: MEDIA_TOTAL_TIMEOUT_MS).
+   */
   @IsInt()
   @Min(1000)
   @Max(3600000)
-  HTTP_IDLE_TIMEOUT_MS: number = 60000;
+  HTTP_IDLE_TIMEOUT_MS: number = 180000;
 
   /** An idle keep-alive connection between two requests is closed after this. */
   @IsInt()

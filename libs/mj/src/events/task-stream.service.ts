@@ -1,7 +1,7 @@
 import { Inject, Injectable, UnauthorizedException } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { ConfigType } from '@nestjs/config';
 import { JwtService } from '@nestjs/jwt';
+import { randomUUID } from 'node:crypto';
 import { authConfig, UserLookup } from '@app/auth';
 import { AuthUser, TaskEvent, TaskEvents } from '@app/core';
 import { UsedTicketsRepository } from './used-tickets.repository';
