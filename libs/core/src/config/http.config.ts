@@ -35,7 +35,7 @@ export class HttpEnv {
   @IsInt()
   @Min(500)
   @Max(600000)
-  HTTP_HEADERS_TIMEOUT_MS: number = 15000;
+  HTTP_HEADERS_TIMEOUT_MS: number = 10000;
 
   /** The whole request, body included, must arrive within this. */
   @IsInt()
