@@ -148,9 +148,10 @@ describe('relay: submit, fetch, list-by-condition, billing (/mj/*)', () => {
   it('rejects a missing, unknown, expired or revoked key with 401', async () => {
     await t.http.post('/mj/submit/imagine').send({ prompt: 'x' }).expect(401);
     await relay('/mj/submit/imagine', 'sk-unknown').send({ prompt: 'x' }).expect(401);
-    const soon = await createApiKey(t, alice.token, { name: 'soon', expires_at: Math.floor(Date.now() / 1000) + 1 });
+    // At least a second of validity, whatever the fraction of the current second (a loaded machine is slow to answer).
+    const soon = await createApiKey(t, alice.token, { name: 'soon', expires_at: Math.floor(Date.now() / 1000) + 2 });
     await relay('/mj/task/list-by-condition', soon).send({ ids: [] }).expect(200);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await new Promise((resolve) => setTimeout(resolve, 2100));
     const expired = await relay('/mj/task/list-by-condition', soon).send({ ids: [] }).expect(401);
     expect(expired.body.message).toMatch(/expired/);
     const keys = await t.http.get('/api/tokens').set('Authorization', `Bearer ${alice.token}`).expect(200);
