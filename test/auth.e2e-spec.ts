@@ -118,7 +118,7 @@ describe('auth and users (/api/auth, /api/user, /api/users)', () => {
     await as(admin).delete(`/api/users/${self.body.data.id}`).expect(409);
   });
 
-  it('throttles repeated logins per address and username with 429', async () => {
+  it('throttles repeated logins at one username with 429 and Retry-After', async () => {
     const attempts = [];
     for (let i = 0; i < 7; i++) {
       attempts.push((await t.http.post('/api/auth/login').send({ username: 'mallory', password: 'guess' })).status);
@@ -126,8 +126,9 @@ describe('auth and users (/api/auth, /api/user, /api/users)', () => {
     expect(attempts.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(attempts.slice(5)).toEqual([429, 429]);
     const throttled = await t.http.post('/api/auth/login').send({ username: 'mallory', password: 'guess' });
-    expect(throttled.body).toEqual({ success: false, message: 'Too many requests; try again later' });
-    // Another username from the same address is not locked out.
+    expect(throttled.body).toEqual({ success: false, message: expect.stringMatching(/^Too many login attempts for this username; try again in \d+ s$/) });
+    expect(Number(throttled.headers['retry-after'])).toBeGreaterThan(0);
+    // Another username from the same address is not locked out (the address has its own, larger limit).
     await t.http.post('/api/auth/login').send(ADMIN).expect(200);
   });
 

@@ -27,7 +27,7 @@ describe('three gateway processes on one database, one killed mid-run', () => {
     const env = {
       DATABASE_URL: db.url, ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'cluster-admin-pw', JWT_SECRET: 'x'.repeat(40),
       POLL_INTERVAL_MS: '200', POLL_MAX_BACKOFF_MS: '600', POLL_REQUEST_TIMEOUT_MS: '2000', TASK_DEADLINE_S: '12',
-      POLL_CLAIM_LIMIT: '300', LOGIN_RATE_LIMIT: '1000', DB_POOL_MAX: '8',
+      POLL_CLAIM_LIMIT: '300', LOGIN_RATE_LIMIT: '1000', LOGIN_ADDRESS_RATE_LIMIT: '1000', DB_POOL_MAX: '8',
     };
     // Started one after the other: the first applies the migrations, the others find them done.
     for (let i = 0; i < 3; i++) gateways.push(await startGatewayProcess(env));

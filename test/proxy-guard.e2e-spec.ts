@@ -90,6 +90,30 @@ describe('media fetching: SSRF guard, size cap, timeouts, upstream errors', () =
     expect(trap.connections()).toBe(0);
   });
 
+  it('refuses every other spelling of a loopback port that is not the allowlisted one, without connecting', async () => {
+    const C = trap.port;
+    const hostile = [
+      'http://127.0.0.1:5432/x.png', // the database next door
+      `http://2130706433:${C}/x.png`,
+      `http://0x7f000001:${C}/x.png`,
+      `http://0177.0.0.1:${C}/x.png`,
+      `http://127.1:${C}/x.png`,
+      `http://[::ffff:127.0.0.1]:${C}/x.png`,
+      `http://localhost:${C}/x.png`,
+    ];
+    for (const url of hostile) {
+      const res = await serve(url);
+      expect([url, res.status, res.body.message]).toEqual([url, 502, REFUSED]);
+    }
+    // An allowlisted origin as credentials in front of another: refused as such.
+    const smuggled = await serve(`http://127.0.0.1:${upstream.port}@127.0.0.1:${C}/x.png`);
+    expect([smuggled.status, smuggled.body.message]).toEqual([502, 'The upstream media URL carries credentials; refused']);
+    expect(trap.connections()).toBe(0);
+    // The exact host:port allowlisted is served.
+    const allowed = await serve(`${sim.url}/sim/blob/1000.png`);
+    expect([allowed.status, allowed.headers['content-type']]).toEqual([200, 'image/png']);
+  });
+
   it('checks every redirect hop: into a private address refused, an allowed hop followed, at most 3', async () => {
     for (const path of ['/to-trap', '/to-metadata']) {
       const res = await serve(`http://127.0.0.1:${upstream.port}${path}`);

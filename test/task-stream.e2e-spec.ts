@@ -57,6 +57,20 @@ describe('live task events (/api/mj/events)', () => {
     await t.http.get(`/api/mj/events?ticket=${await t.adminToken()}`).expect(401);
   });
 
+  it('opens one stream per ticket: the same ticket used again is refused, a new one works', async () => {
+    const token = await t.adminToken();
+    const ticket = await ticketFor(token);
+    const first = await listen(t.url, ticket);
+    try {
+      const again = await t.http.get(`/api/mj/events?ticket=${encodeURIComponent(ticket)}`).expect(401);
+      expect(again.body).toEqual({ success: false, message: 'The ticket was already used; get a new one from POST /api/mj/events/ticket' });
+      const second = await listen(t.url, await ticketFor(token));
+      second.close();
+    } finally {
+      first.close();
+    }
+  });
+
   it('streams each change of the caller\'s own tasks, and every task to an admin', async () => {
     const alice = await t.createUser({ username: 'alice', quota: 1_000_000 });
     const bob = await t.createUser({ username: 'bob', quota: 1_000_000 });

@@ -38,10 +38,11 @@ export async function startConsoleGateway(env: Record<string, string> = {}): Pro
     ADMIN_USERNAME: ADMIN.username,
     ADMIN_PASSWORD: ADMIN.password,
     LOGIN_RATE_LIMIT: '1000',
+    LOGIN_ADDRESS_RATE_LIMIT: '1000',
     DB_POOL_MAX: '5',
     POLL_INTERVAL_MS: '300',
-    // The simulators listen on loopback, which the media fetcher refuses unless allowed.
-    MEDIA_FETCH_ALLOWLIST: '127.0.0.1',
+    // The simulators listen on loopback (random ports), which the media fetcher refuses unless allowed.
+    MEDIA_FETCH_ALLOWLIST: '127.0.0.1:1024-65535',
     ...env,
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();

@@ -1,17 +1,20 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, Logger } from '@nestjs/common';
 import { SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import { AppEnv, EnvelopeFastifyAdapter, readEnv } from '@app/core';
+import { AppEnv, EnvelopeFastifyAdapter, readEnv, readHttpConfig } from '@app/core';
 import { speedModeRewrite } from '@app/relay';
 import { serveConsole } from './console';
+import { secureTransport, serverOptions } from './https';
 import { buildOpenApiDocument } from './openapi';
 
 /**
  * The HTTP server: Fastify (its router and replies cost a third of Express's CPU per request here). Body limit,
  * proxy trust and request ids are server options, so they are read from the environment before the app exists.
  */
-export function createHttpAdapter(env: AppEnv = readEnv(AppEnv)): EnvelopeFastifyAdapter {
+export function createHttpAdapter(env: AppEnv = readEnv(AppEnv), http = readHttpConfig()): EnvelopeFastifyAdapter {
+  if (http.warning) new Logger('Transport').warn(http.warning);
   return new EnvelopeFastifyAdapter({
+    ...serverOptions(http),
     bodyLimit: env.BODY_LIMIT_MB * 1024 * 1024,
     trustProxy: env.TRUST_PROXY,
     rewriteUrl: speedModeRewrite,
@@ -25,6 +28,7 @@ export function createHttpAdapter(env: AppEnv = readEnv(AppEnv)): EnvelopeFastif
 /** Everything main.ts and the e2e tests both need on top of the module and its server: docs, console, shutdown hooks. */
 export function configureApp(app: INestApplication): INestApplication {
   app.enableShutdownHooks();
+  secureTransport(app);
   SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });
   serveConsole(app);
   return app;

@@ -1,9 +1,8 @@
 import { Module } from '@nestjs/common';
-import { ConfigModule, ConfigType } from '@nestjs/config';
+import { ConfigModule } from '@nestjs/config';
 import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
-import { ThrottlerModule } from '@nestjs/throttler';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { BillingModule } from '@app/billing';
 import { ApiKey } from './api-keys/api-key.entity';
@@ -16,6 +15,7 @@ import { AuthService } from './auth.service';
 import { Secrets } from '@app/core';
 import { authConfig } from './config/auth.config';
 import { JwtStrategy } from './jwt.strategy';
+import { LoginRateLimitGuard } from './login-rate-limit.guard';
 import { SelfController } from './users/self.controller';
 import { User } from './users/user.entity';
 import { UserLookup } from './users/user-lookup';
@@ -35,13 +35,6 @@ import { UsersService } from './users/users.service';
         signOptions: { algorithm: 'HS256' },
       }),
     }),
-    ThrottlerModule.forRootAsync({
-      imports: [ConfigModule.forFeature(authConfig)],
-      inject: [authConfig.KEY],
-      useFactory: (config: ConfigType<typeof authConfig>) => ({
-        throttlers: [{ name: 'login', ttl: config.loginRateWindowMs, limit: config.loginRateLimit }],
-      }),
-    }),
   ],
   controllers: [AuthController, SelfController, UsersController, ApiKeysController],
   providers: [
@@ -51,6 +44,7 @@ import { UsersService } from './users/users.service';
     UserLookup,
     JwtStrategy,
     AdminBootstrap,
+    LoginRateLimitGuard,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
   exports: [UsersService, UserLookup, ApiKeysService],

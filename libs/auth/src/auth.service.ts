@@ -4,7 +4,7 @@ import { JwtService } from '@nestjs/jwt';
 import { authConfig } from './config/auth.config';
 import { LoginDto, LoginResultDto } from './dto/login.dto';
 import type { TokenClaims } from './jwt.strategy';
-import { verifyPassword } from './users/password';
+import { setPasswordHashConcurrency, verifyPassword } from './users/password';
 import { UserRepository } from './users/user.repository';
 
 // Verifying against a real hash when the user is unknown keeps the answer time the same either way.
@@ -16,7 +16,9 @@ export class AuthService {
     private readonly users: UserRepository,
     private readonly jwt: JwtService,
     @Inject(authConfig.KEY) private readonly config: ConfigType<typeof authConfig>,
-  ) {}
+  ) {
+    setPasswordHashConcurrency(config.passwordHashConcurrency);
+  }
 
   async login(dto: LoginDto): Promise<LoginResultDto> {
     const user = await this.users.findActiveByUsername(dto.username);

@@ -6,6 +6,7 @@ import { LoggerModule } from 'nestjs-pino';
 import { appConfig } from './config/app.config';
 import { databaseConfig } from './config/database.config';
 import { secretsConfig } from './config/secrets.config';
+import { httpConfig } from './config/http.config';
 import { DatabaseModule } from './database/database.module';
 import { Sql } from './database/sql';
 import { TaskEvents } from './events/task-events';
@@ -16,12 +17,13 @@ import { PublicUrl } from './http/public-url';
 import { createValidationPipe } from './http/validation.pipe';
 import { loggerParams } from './logging/log-output';
 import { Secrets } from './secrets/secrets';
+import { RateLimiter } from './rate-limit/rate-limiter';
 
 /** Config, logging, database, the error envelope and validation: what every feature library stands on. */
 @Global()
 @Module({
   imports: [
-    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, databaseConfig, secretsConfig] }),
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [appConfig, databaseConfig, secretsConfig, httpConfig] }),
     LoggerModule.forRootAsync({
       inject: [appConfig.KEY],
       useFactory: (app: ConfigType<typeof appConfig>) => loggerParams(app),
@@ -34,11 +36,12 @@ import { Secrets } from './secrets/secrets';
     TaskEvents,
     MetricsRegistry,
     Sql,
+    RateLimiter,
     Secrets,
     PublicUrl,
     { provide: APP_FILTER, useClass: ErrorsFilter },
     { provide: APP_PIPE, useFactory: createValidationPipe },
   ],
-  exports: [TaskEvents, MetricsRegistry, Sql, Secrets, PublicUrl],
+  exports: [TaskEvents, MetricsRegistry, Sql, Secrets, PublicUrl, RateLimiter],
 })
 export class CoreModule {}

@@ -12,3 +12,4 @@ export * from './secrets/secrets';
 export * from './tasks/task-media-source';
 export * from './logging/log-output';
 export * from './logging/startup-chatter.logger';
+export * from './rate-limit';

@@ -6,6 +6,7 @@ import { TaskMediaSource } from '@app/core';
 import { ProxyModule } from '@app/proxy';
 import { TaskStreamController } from './events/task-stream.controller';
 import { TaskStreamService } from './events/task-stream.service';
+import { UsedTicketsRepository } from './events/used-tickets.repository';
 import { MjAdminController } from './mj-admin.controller';
 import { MjController } from './mj.controller';
 import { MjService } from './mj.service';
@@ -21,7 +22,7 @@ import { TaskStore } from './task.store';
 @Module({
   imports: [AuthModule, BillingModule, MikroOrmModule.forFeature([Task]), ProxyModule],
   controllers: [MjController, MjAdminController, TaskStreamController],
-  providers: [MjService, TaskStreamService, TaskStore, TaskMetrics, { provide: TaskMediaSource, useExisting: TaskStore }],
+  providers: [MjService, TaskStreamService, UsedTicketsRepository, TaskStore, TaskMetrics, { provide: TaskMediaSource, useExisting: TaskStore }],
   exports: [MjService, TaskStore, TaskMediaSource, MikroOrmModule],
 })
 export class MjModule {}

@@ -11,6 +11,7 @@ import { splitGrid } from './grid-splitter';
 import { UpstreamMediaError, UpstreamMediaGoneError } from './media.errors';
 import { type CopyClaim, type MediaTask, MediaRepository, type ObjectRecord } from './media.repository';
 import { MediaStore } from './media-store/media-store';
+import { MediaStoreBudget } from './media-budget';
 import { etagOf, Fingerprint } from './media-streams';
 import { GRID_ACTIONS } from './media-urls.service';
 import { SafeFetcher } from './safe-fetcher';
@@ -53,6 +54,7 @@ export class MediaArchiveService {
     private readonly repository: MediaRepository,
     private readonly fetcher: SafeFetcher,
     private readonly store: MediaStore,
+    private readonly budget: MediaStoreBudget,
     @Inject(proxyConfig.KEY) private readonly config: ConfigType<typeof proxyConfig>,
   ) {
     this.leaseMs = Math.max(600_000, config.totalTimeoutMs * 8);
@@ -91,7 +93,7 @@ export class MediaArchiveService {
       const objects = await this.copy(taskId);
       await this.repository.endCopy(claim, { state: 'done' });
       this.logger.log(`task ${taskId}: ${objects} object(s) stored`);
-      await this.enforceBudget();
+      await this.budget.enforce();
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (this.stopping.signal.aborted) {
@@ -164,21 +166,5 @@ export class MediaArchiveService {
       throw this.fetcher.describe(error, undefined, this.stopping.signal);
     }
     return { file, type: media.type, size: fingerprint.size, etag: fingerprint.etag() };
-  }
-
-  /** Oldest objects go first when the store is over MEDIA_STORE_MAX_MB; their tasks are served from the upstream again. */
-  private async enforceBudget(): Promise<void> {
-    const budget = this.config.storeMaxBytes;
-    if (!budget) return;
-    let evicted = 0;
-    // One object at a time: a copy overflows the budget by a handful of objects at most.
-    while ((await this.repository.storedBytes()) > budget) {
-      const [oldest] = await this.repository.evictOldest(1);
-      if (!oldest) break;
-      evicted += 1;
-      if (await this.repository.keyInUse(oldest.key)) continue;
-      await this.store.delete(oldest.key).catch((error: Error) => this.logger.warn(`could not delete ${oldest.key}: ${error.message}`));
-    }
-    if (evicted) this.logger.log(`evicted ${evicted} object(s) to stay within MEDIA_STORE_MAX_MB`);
   }
 }

@@ -26,7 +26,7 @@ function ApiMedia(kind: MediaKind, summary: string) {
     ApiResponse({ status: 200, description: `The ${kind}`, content: Object.fromEntries(types.map((t) => [t, { schema: { type: 'string', format: 'binary' } }])) }),
     ...(kind === 'video' ? [ApiResponse({ status: 206, description: 'The requested byte range' })] : []),
     ApiResponse({ status: 304, description: 'Not modified (If-None-Match)' }),
-    ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.FORBIDDEN, HttpStatus.NOT_FOUND),
+    ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.FORBIDDEN, HttpStatus.NOT_FOUND, ...(kind === 'image' ? [HttpStatus.TOO_MANY_REQUESTS] : [])),
     ...(kind === 'video' ? [ApiResponse({ status: 416, description: 'Range outside the file', type: ErrorEnvelopeDto })] : []),
     ApiResponse({ status: 502, description: 'The upstream failed: unreachable, too slow, too large, or not an allowed media type', type: ErrorEnvelopeDto }),
   );

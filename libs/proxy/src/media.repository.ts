@@ -124,15 +124,18 @@ export class MediaRepository {
     return Number(rows[0]?.bytes ?? 0);
   }
 
-  /** Removes the oldest objects from the index (the caller deletes their files); their tasks are marked evicted. */
+  /**
+   * Removes objects from the index, thumbnails (variants) before originals, oldest first (the caller deletes their
+   * files); tasks whose original went are marked evicted.
+   */
   async evictOldest(limit: number): Promise<{ key: string; size: number }[]> {
-    const rows = await this.execute<{ store_key: string; size: string; task_id: number }>(
+    const rows = await this.execute<{ store_key: string; size: string; task_id: number; variant: string }>(
       `DELETE FROM media_objects WHERE (task_id, kind, n, variant) IN (
-         SELECT task_id, kind, n, variant FROM media_objects ORDER BY created_at LIMIT ? FOR UPDATE SKIP LOCKED)
-       RETURNING store_key, size, task_id`,
+         SELECT task_id, kind, n, variant FROM media_objects ORDER BY variant = '', created_at LIMIT ? FOR UPDATE SKIP LOCKED)
+       RETURNING store_key, size, task_id, variant`,
       [limit],
     );
-    const tasks = [...new Set(rows.map((row) => row.task_id))];
+    const tasks = [...new Set(rows.filter((row) => row.variant === '').map((row) => row.task_id))];
     if (tasks.length) {
       await this.execute(`UPDATE media_archive SET state = 'evicted', updated_at = ? WHERE task_id IN (${tasks.map(() => '?').join(', ')})`, [
         Date.now(),

@@ -3,7 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import type { FastifyReply } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { type AuthUser, DomainError, NotFoundError } from '@app/core';
+import { type AuthUser, DomainError, NotFoundError, RateLimiter } from '@app/core';
 import { proxyConfig } from './config/proxy.config';
 import type { MediaKind } from './content-sniff';
 import { type ImagePart, splitGrid } from './grid-splitter';
@@ -14,7 +14,8 @@ import { ByteWindow, etagOf, parseRange, readAll } from './media-streams';
 import { MediaUrls, singleImageCount } from './media-urls.service';
 import { discard, SafeFetcher, type UpstreamMedia } from './safe-fetcher';
 import { ServingCache } from './serving-cache';
-import { makeThumbnail } from './thumbnails';
+import { makeThumbnail, thumbnailWidth } from './thumbnails';
+import { MediaStoreBudget } from './media-budget';
 
 /** One media request, as the controller read it. `n` 0 is the main image or video; 1… a single image or a video of the list. */
 export interface MediaRequest {
@@ -74,10 +75,14 @@ export class MediaService {
     private readonly urls: MediaUrls,
     private readonly fetcher: SafeFetcher,
     private readonly store: MediaStore,
+    private readonly budget: MediaStoreBudget,
+    private readonly limiter: RateLimiter,
     @Inject(proxyConfig.KEY) private readonly config: ConfigType<typeof proxyConfig>,
   ) {}
 
-  async send(request: MediaRequest, viewer: AuthUser | undefined, reply: FastifyReply): Promise<void> {
+  async send(asked: MediaRequest, viewer: AuthUser | undefined, reply: FastifyReply): Promise<void> {
+    // Any width is answered with the next of the few made, so one image has a bounded number of thumbnails.
+    const request = asked.w ? { ...asked, w: thumbnailWidth(asked.w) } : asked;
     const variant = request.w ? `w${request.w}` : '';
     const key = `${request.mjId}\n${request.kind}\n${request.n}\n${variant}`;
     const rows = this.cache.get(key) ?? this.cache.set(key, await this.repository.findForServing(request.mjId, request.kind, request.n, variant));
@@ -87,7 +92,7 @@ export class MediaService {
       if (await this.sendStored(task.object, request, cacheControl, reply)) return;
       this.cache.delete(key);
     }
-    if (request.w) return this.sendThumbnail(task, request, cacheControl, reply);
+    if (request.w) return this.sendThumbnail(task, request, cacheControl, reply, viewer);
     const url = upstreamUrl(task, request.kind, request.n);
     if (url) return this.sendUpstream(url, request, cacheControl, reply);
     if (request.kind === 'video' || request.n === 0) throw new NotFoundError(`This task has no ${describe(request.kind, request.n)}`);
@@ -121,6 +126,8 @@ export class MediaService {
     res.setHeader('Content-Type', type);
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Content-Security-Policy', "default-src 'none'; sandbox");
+    // Signed links are made to work in <img> tags on other sites (API clients' pages).
+    res.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
     res.setHeader('Cache-Control', cacheControl);
     if (etag) res.setHeader('ETag', etag);
   }
@@ -219,7 +226,10 @@ export class MediaService {
     res.end(body);
   }
 
-  private async sendThumbnail(task: MediaTask, request: MediaRequest, cacheControl: string, reply: FastifyReply): Promise<void> {
+  /** Resizing costs CPU (and storing it, space): limited per user, the viewer's or else the task owner's. */
+  private async sendThumbnail(task: MediaTask, request: MediaRequest, cacheControl: string, reply: FastifyReply, viewer?: AuthUser): Promise<void> {
+    const limitKey = `thumbnail:user:${viewer?.id ?? task.userId}`;
+    await this.limiter.consume({ key: limitKey, limit: this.config.thumbnailRateLimit, message: 'Too many thumbnails made for this user' });
     const source = await this.imageBytes(task, request.n);
     const body = await makeThumbnail(source, request.w!).catch(() => {
       throw new UpstreamMediaError('The image could not be decoded to make a thumbnail', false);
@@ -231,6 +241,7 @@ export class MediaService {
         .putBuffer(key, body, record.contentType)
         .then(() => this.repository.saveObject(record))
         .then(() => this.cache.delete(`${task.mjId}\nimage\n${request.n}\n${record.variant}`))
+        .then(() => this.budget.enforce())
         .catch((error: Error) => this.logger.warn(`could not keep the thumbnail of task ${task.id}: ${error.message}`));
     }
     this.sendBuffer(reply, body, 'image/webp', cacheControl, request);

@@ -6,6 +6,7 @@ import { proxyConfig } from './config/proxy.config';
 import { MediaFetchAllowlist } from './fetch-allowlist';
 import { MediaArchiveScheduler } from './media-archive.scheduler';
 import { MediaArchiveService } from './media-archive.service';
+import { MediaStoreBudget } from './media-budget';
 import { MediaController } from './media.controller';
 import { MediaRepository } from './media.repository';
 import { MediaService } from './media.service';
@@ -43,6 +44,7 @@ class FetcherLifecycle implements OnApplicationShutdown {
     MediaRepository,
     MediaArchiveService,
     MediaArchiveScheduler,
+    MediaStoreBudget,
     MediaViewerGuard,
     FetcherLifecycle,
     { provide: MediaFetchAllowlist, inject: [proxyConfig.KEY], useFactory: (config: Config) => new MediaFetchAllowlist(config.allowlist) },

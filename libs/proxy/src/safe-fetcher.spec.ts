@@ -86,7 +86,7 @@ describe('SafeFetcher', () => {
     const before = dialled.length;
     await expect(fetcher().open(`http://127.0.0.1:${port}/png`, 'image')).rejects.toThrow(REFUSED);
     expect(dialled.length).toBe(before);
-    for (const allow of [[`127.0.0.1:${port}`], ['127.0.0.0/8']]) {
+    for (const allow of [[`127.0.0.1:${port}`], [`127.0.0.0/8:${port}`], [`2130706433:${port}`]]) {
       const media = await fetcher({ allow }).open(`http://127.0.0.1:${port}/png`, 'image');
       expect(media).toMatchObject({ type: 'image/png', length: PNG.length });
       expect((await readAll(media.body, 10_000_000)).equals(PNG)).toBe(true);
@@ -107,11 +107,32 @@ describe('SafeFetcher', () => {
       expect(dialled.length).toBe(before);
   });
 
-  it('lets a resolved private address through when its range is allowlisted', async () => {
+  it('lets a resolved private address through when its range is allowlisted for that port', async () => {
     const { resolve } = stub('127.0.0.1');
-    const media = await fetcher({ resolve, allow: ['127.0.0.0/8'] }).open(`http://sim.example:${port}/png`, 'image');
+    const media = await fetcher({ resolve, allow: [`127.0.0.0/8:${port}`] }).open(`http://sim.example:${port}/png`, 'image');
     expect(media.type).toBe('image/png');
     media.body.destroy();
+    await expect(fetcher({ resolve, allow: [`127.0.0.0/8:${port + 1}`] }).open(`http://sim.example:${port}/png`, 'image')).rejects.toThrow(REFUSED);
+  });
+
+  it('refuses an allowlisted name once it resolves somewhere else than where it first did', async () => {
+    let address = '127.0.0.1';
+    const resolve = async (): Promise<LookupAddress[]> => [{ address, family: 4 }];
+    const pinned = fetcher({ resolve, allow: [`sim.example:${port}`] });
+    const first = await pinned.open(`http://sim.example:${port}/png`, 'image');
+    first.body.destroy();
+    // The name now points at another private address (say a database on the same network): refused before connecting.
+    address = '10.0.0.9';
+    const before = dialled.length;
+    await expect(pinned.open(`http://sim.example:${port}/png`, 'image')).rejects.toThrow(REFUSED);
+    expect(dialled.length).toBe(before);
+    // Another port on the name is not covered by its entry.
+    address = '127.0.0.1';
+    await expect(pinned.open(`http://sim.example:${port + 1}/png`, 'image')).rejects.toThrow(REFUSED);
+  });
+
+  it('refuses credentials in a media URL', async () => {
+    await expect(fetcher({ allow: [`127.0.0.1:${port}`] }).open(`http://127.0.0.1:${port}@127.0.0.1:${port}/png`, 'image')).rejects.toThrow(/credentials/);
   });
 
   it('checks every redirect hop again', async () => {

@@ -50,6 +50,8 @@ function httpUrl(raw: string, base?: URL): URL {
     throw new UpstreamMediaError('The upstream gave a malformed media URL', false);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UpstreamMediaError('The upstream media URL is not http(s); refused', false);
+  // Media links never need credentials; `http://allowed@elsewhere/` reads one host and connects to another.
+  if (url.username || url.password) throw new UpstreamMediaError('The upstream media URL carries credentials; refused', false);
   return url;
 }
 
@@ -87,21 +89,22 @@ function peek(body: Readable, bytes: number): Promise<Buffer> {
 export class SafeFetcher {
   private readonly agent: Agent;
   private readonly resolve: Resolver;
+  /** One guarded connector per port: the lookup needs the port to apply the allowlist. */
+  private readonly guarded = new Map<number, buildConnector.connector>();
 
   constructor(private readonly options: SafeFetcherOptions) {
     this.resolve = options.resolve ?? systemResolve;
-    const guarded = buildConnector({ timeout: options.connectTimeoutMs, lookup: this.lookup });
     const direct = buildConnector({ timeout: options.connectTimeoutMs });
     this.agent = new Agent({
       connect: (target, callback) => {
         const port = Number(target.port) || (target.protocol === 'https:' ? 443 : 80);
-        if (options.allowlist.allowsOrigin(target.hostname, port)) return direct(target, callback);
+        const host = target.hostname.replace(/^\[|\]$/g, '');
         // A literal address is never looked up, so it is checked here, before any connection.
-        if (isIP(target.hostname)) {
-          if (!this.addressAllowed(target.hostname)) return callback(new BlockedAddressError(target.hostname, target.hostname), null);
+        if (isIP(host)) {
+          if (!this.addressAllowed(host, port)) return callback(new BlockedAddressError(host, host), null);
           return direct(target, callback);
         }
-        return guarded(target, callback);
+        return this.connectorFor(port)(target, callback);
       },
       headersTimeout: options.firstByteTimeoutMs,
       bodyTimeout: options.firstByteTimeoutMs,
@@ -110,25 +113,41 @@ export class SafeFetcher {
     });
   }
 
-  private addressAllowed(address: string): boolean {
-    return isPublicAddress(address) || this.options.allowlist.allowsAddress(address);
+  private addressAllowed(address: string, port: number): boolean {
+    return isPublicAddress(address) || this.options.allowlist.allowsAddress(address, port);
   }
 
-  /** net.connect's lookup: resolves, and refuses the host if any of its addresses is not allowed. */
-  private readonly lookup: LookupFunction = (hostname, options, callback) => {
-    this.resolve(hostname).then(
-      (addresses) => {
-        if (!addresses.length) return callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '', 4);
-        const refused = addresses.find((entry) => !this.addressAllowed(entry.address));
-        if (refused) return callback(new BlockedAddressError(hostname, refused.address), '', 4);
-        const family = options.family === 4 || options.family === 6 ? options.family : 0;
-        const usable = family ? addresses.filter((entry) => entry.family === family) : addresses;
-        if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, usable);
-        callback(null, usable[0]?.address ?? '', usable[0]?.family ?? 4);
-      },
-      (error: NodeJS.ErrnoException) => callback(error, '', 4),
-    );
-  };
+  private connectorFor(port: number): buildConnector.connector {
+    let connector = this.guarded.get(port);
+    if (!connector) {
+      connector = buildConnector({ timeout: this.options.connectTimeoutMs, lookup: this.lookupFor(port) });
+      this.guarded.set(port, connector);
+    }
+    return connector;
+  }
+
+  /**
+   * net.connect's lookup: resolves, and refuses the host unless every address it resolves to is public, inside an
+   * allowlisted range for this port, or where an allowlisted name (for this port) first resolved.
+   */
+  private lookupFor(port: number): LookupFunction {
+    return (hostname, options, callback) => {
+      this.resolve(hostname).then(
+        (addresses) => {
+          if (!addresses.length) return callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '', 4);
+          const private_ = addresses.filter((entry) => !this.addressAllowed(entry.address, port));
+          if (private_.length && !this.options.allowlist.allowsResolvedName(hostname, port, private_.map((entry) => entry.address))) {
+            return callback(new BlockedAddressError(hostname, private_[0].address), '', 4);
+          }
+          const family = options.family === 4 || options.family === 6 ? options.family : 0;
+          const usable = family ? addresses.filter((entry) => entry.family === family) : addresses;
+          if (options.all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, usable);
+          callback(null, usable[0]?.address ?? '', usable[0]?.family ?? 4);
+        },
+        (error: NodeJS.ErrnoException) => callback(error, '', 4),
+      );
+    };
+  }
 
   /** Opens an upstream image or video; throws a DomainError (502, or 404 for a file the upstream no longer has). */
   async open(raw: string, expect: MediaKind, signal?: AbortSignal): Promise<UpstreamMedia> {

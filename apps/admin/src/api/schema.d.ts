@@ -1716,6 +1716,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Error */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
         };
     };
     getSelf: {
@@ -2719,7 +2728,7 @@ export interface operations {
                 sig?: string;
                 /** @description Cache-busting version of a preview (ignored by the server) */
                 v?: string;
-                /** @description Answer a WebP thumbnail at most this many pixels wide (16-1024) */
+                /** @description Answer a WebP thumbnail (16-1024), made at the next of 128, 256, 512, 1024 pixels wide at or above it (never enlarged); thumbnails made are limited per user (429 with Retry-After) */
                 w?: number;
             };
             header?: never;
@@ -2777,6 +2786,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            /** @description Too many requests; try again later */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
             /** @description The upstream failed: unreachable, too slow, too large, or not an allowed media type */
             502: {
                 headers: {
@@ -2797,7 +2815,7 @@ export interface operations {
                 sig?: string;
                 /** @description Cache-busting version of a preview (ignored by the server) */
                 v?: string;
-                /** @description Answer a WebP thumbnail at most this many pixels wide (16-1024) */
+                /** @description Answer a WebP thumbnail (16-1024), made at the next of 128, 256, 512, 1024 pixels wide at or above it (never enlarged); thumbnails made are limited per user (429 with Retry-After) */
                 w?: number;
             };
             header?: never;
@@ -2850,6 +2868,15 @@ export interface operations {
             };
             /** @description No such resource */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Too many requests; try again later */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -16,16 +16,28 @@ export class AuthEnv {
   @MinLength(8, { message: 'must be at least 8 characters' })
   ADMIN_PASSWORD?: string;
 
-  /** Login attempts allowed per client address and username in LOGIN_RATE_WINDOW_S seconds. */
+  /** Login attempts allowed per username, from any address, in LOGIN_RATE_WINDOW_S seconds. */
   @IsInt()
   @Min(1)
-  @Max(10000)
+  @Max(100000)
   LOGIN_RATE_LIMIT: number = 10;
+
+  /** Login attempts allowed per client address, whatever the usernames, in LOGIN_RATE_WINDOW_S seconds. */
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  LOGIN_ADDRESS_RATE_LIMIT: number = 30;
 
   @IsInt()
   @Min(1)
   @Max(86400)
   LOGIN_RATE_WINDOW_S: number = 60;
+
+  /** Password hashes (argon2) computed at once; more wait their turn, so a login flood cannot starve other requests. */
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  PASSWORD_HASH_CONCURRENCY: number = 1;
 }
 
 export interface AuthConfig {
@@ -33,7 +45,9 @@ export interface AuthConfig {
   adminUsername: string;
   adminPassword?: string;
   loginRateLimit: number;
+  loginAddressRateLimit: number;
   loginRateWindowMs: number;
+  passwordHashConcurrency: number;
 }
 
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
@@ -50,6 +64,8 @@ export const authConfig = registerAs('auth', (): AuthConfig => {
     adminUsername: env.ADMIN_USERNAME,
     adminPassword: env.ADMIN_PASSWORD,
     loginRateLimit: env.LOGIN_RATE_LIMIT,
+    loginAddressRateLimit: env.LOGIN_ADDRESS_RATE_LIMIT,
     loginRateWindowMs: env.LOGIN_RATE_WINDOW_S * 1000,
+    passwordHashConcurrency: env.PASSWORD_HASH_CONCURRENCY,
   };
 });

@@ -3,3 +3,4 @@ export * from './app.config';
 export * from './database.config';
 export * from './secrets.config';
 export * from './startup-failure';
+export * from './http.config';

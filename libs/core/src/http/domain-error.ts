@@ -37,3 +37,13 @@ export class ForbiddenError extends DomainError {
     super(HttpStatus.FORBIDDEN, message);
   }
 }
+
+/** 429 with `Retry-After`: the caller went over a limit and may try again after that many seconds. */
+export class TooManyRequestsError extends DomainError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(HttpStatus.TOO_MANY_REQUESTS, message);
+  }
+}

@@ -1,9 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Inject, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { ThrottlerException } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { appConfig } from '../config/app.config';
-import { DomainError } from './domain-error';
+import { DomainError, TooManyRequestsError } from './domain-error';
 
 export interface Failure {
   status: number;
@@ -29,9 +28,6 @@ function fromHttpException(exception: HttpException, request: FastifyRequest, bo
   if (refused) return { status, message: refused };
   if (status === HttpStatus.NOT_FOUND && typeof body === 'object' && /^Cannot [A-Z]+ /.test(String((body as { message?: unknown }).message))) {
     return { status, message: `No route ${request.method} ${pathOf(request)}` };
-  }
-  if (exception instanceof ThrottlerException) {
-    return { status, message: 'Too many requests; try again later' };
   }
   if (typeof body === 'string') return { status, message: body };
   const { message, errors } = body as { message?: unknown; errors?: Record<string, string> };
@@ -60,6 +56,7 @@ export class ErrorsFilter implements ExceptionFilter {
       this.logger.error({ err: exception, requestId: id }, `Unhandled error on ${request.method} ${pathOf(request)}`);
       failure = { status: HttpStatus.INTERNAL_SERVER_ERROR, message: `Internal server error (request ${String(id ?? '-')})` };
     }
+    if (exception instanceof TooManyRequestsError) void reply.header('Retry-After', String(exception.retryAfterSeconds));
     if (reply.sent || reply.raw.headersSent) {
       reply.raw.end();
       return;

@@ -20,13 +20,15 @@ describe('proxy config', () => {
   });
 
   it('reads switches and the allowlist', () => {
-    const config = configWith({ MJ_FORWARD_URL: 'false', MEDIA_ARCHIVE_ENABLED: '0', MEDIA_FETCH_ALLOWLIST: ' sim:8081, 10.1.0.0/16 ,' });
-    expect(config).toMatchObject({ forward: false, allowlist: ['sim:8081', '10.1.0.0/16'], archive: { enabled: false } });
+    const config = configWith({ MJ_FORWARD_URL: 'false', MEDIA_ARCHIVE_ENABLED: '0', MEDIA_FETCH_ALLOWLIST: ' sim:8081, 10.1.0.0/16:80 ,' });
+    expect(config).toMatchObject({ forward: false, allowlist: ['sim:8081', '10.1.0.0/16:80'], archive: { enabled: false } });
     expect(configWith({ MEDIA_STORE: 'off' }).archive.enabled).toBe(false);
   });
 
   it.each([
     [{ MEDIA_FETCH_ALLOWLIST: 'http://sim' }, /MEDIA_FETCH_ALLOWLIST has an invalid entry "http:\/\/sim"/],
+    [{ MEDIA_FETCH_ALLOWLIST: '127.0.0.1' }, /MEDIA_FETCH_ALLOWLIST has an invalid entry "127.0.0.1" names no port, so it would open every port/],
+    [{ MEDIA_FETCH_ALLOWLIST: 'sim:8081,10.0.0.0/8' }, /MEDIA_FETCH_ALLOWLIST has an invalid entry "10.0.0.0\/8" names no port/],
     [{ MEDIA_STORE: 's3' }, /S3_BUCKET is required when MEDIA_STORE=s3/],
     [{ MEDIA_STORE: 'ftp' }, /MEDIA_STORE/],
     [{ MEDIA_URL_TTL_S: '10' }, /MEDIA_URL_TTL_S/],

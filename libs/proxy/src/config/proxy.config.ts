@@ -20,7 +20,7 @@ export class ProxyEnv {
   @Max(4 * 1024 ** 3)
   MEDIA_MAX_BYTES: number = 50 * 1024 * 1024;
 
-  /** Hosts, host:port pairs or CIDRs that may be fetched although private (a local simulator, say). */
+  /** `host:port`, `[v6]:port` or `CIDR:port` (ports may be ranges) that may be fetched although private (a local simulator, say). */
   @IsOptional()
   @IsString()
   MEDIA_FETCH_ALLOWLIST?: string;
@@ -48,11 +48,22 @@ export class ProxyEnv {
   @IsString()
   DATA_DIR: string = './data';
 
-  /** Size budget of the store; the oldest objects go first when it is exceeded (0 = no limit). */
+  /** Size budget of the store; thumbnails go first, then the oldest originals, when it is exceeded (0 = no limit). */
   @IsInt()
   @Min(0)
   @Max(100 * 1024 * 1024)
   MEDIA_STORE_MAX_MB: number = 10240;
+
+  /** Thumbnails one user may have made (resized) per MEDIA_THUMBNAIL_RATE_WINDOW_S; stored ones do not count. */
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  MEDIA_THUMBNAIL_RATE_LIMIT: number = 120;
+
+  @IsInt()
+  @Min(1)
+  @Max(86400)
+  MEDIA_THUMBNAIL_RATE_WINDOW_S: number = 60;
 
   /** Copy finished results into the store (off on read-only replicas, or in tests that do not want it). */
   @IsBoolean()
@@ -120,6 +131,7 @@ export interface ProxyConfig {
   store: 'local' | 's3' | 'off';
   storeDir: string;
   storeMaxBytes: number;
+  thumbnailRateLimit: { limit: number; windowMs: number };
   s3?: S3Settings;
   archive: { enabled: boolean; intervalMs: number; concurrency: number; attempts: number };
 }
@@ -127,7 +139,11 @@ export interface ProxyConfig {
 function allowlistOf(raw: string | undefined): string[] {
   const entries = (raw ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
   for (const entry of entries) {
-    if (!parseAllowlistEntry(entry)) throw new InvalidEnvironmentError('MEDIA_FETCH_ALLOWLIST', `has an invalid entry "${entry}" (host, host:port or CIDR)`);
+    try {
+      parseAllowlistEntry(entry);
+    } catch (error) {
+      throw new InvalidEnvironmentError('MEDIA_FETCH_ALLOWLIST', `has an invalid entry ${(error as Error).message}`);
+    }
   }
   return entries;
 }
@@ -146,6 +162,7 @@ export const proxyConfig = registerAs('proxy', (): ProxyConfig => {
     store: env.MEDIA_STORE,
     storeDir: `${env.DATA_DIR.replace(/\/+$/, '')}/media`,
     storeMaxBytes: env.MEDIA_STORE_MAX_MB * 1024 * 1024,
+    thumbnailRateLimit: { limit: env.MEDIA_THUMBNAIL_RATE_LIMIT, windowMs: env.MEDIA_THUMBNAIL_RATE_WINDOW_S * 1000 },
     s3:
       env.MEDIA_STORE === 's3'
         ? {

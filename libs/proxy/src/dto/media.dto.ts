@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { toInteger } from '@app/core';
-import { THUMBNAIL_MAX_WIDTH, THUMBNAIL_MIN_WIDTH } from '../thumbnails';
+import { THUMBNAIL_MAX_WIDTH, THUMBNAIL_MIN_WIDTH, THUMBNAIL_WIDTHS } from '../thumbnails';
 
 export const MAX_VIDEOS = 16;
 
@@ -55,7 +55,9 @@ export class MediaQuery {
 export class ImageQuery extends MediaQuery {
   @ApiPropertyOptional({
     type: 'integer',
-    description: `Answer a WebP thumbnail at most this many pixels wide (${THUMBNAIL_MIN_WIDTH}-${THUMBNAIL_MAX_WIDTH})`,
+    description:
+      `Answer a WebP thumbnail (${THUMBNAIL_MIN_WIDTH}-${THUMBNAIL_MAX_WIDTH}), made at the next of ${THUMBNAIL_WIDTHS.join(', ')} pixels ` +
+      'wide at or above it (never enlarged); thumbnails made are limited per user (429 with Retry-After)',
     minimum: THUMBNAIL_MIN_WIDTH,
     maximum: THUMBNAIL_MAX_WIDTH,
     example: 256,

@@ -5,6 +5,7 @@ import { Migration20261125120000_proxy } from './Migration20261125120000_proxy';
 import { Migration20261125130000_list_filters } from './Migration20261125130000_list_filters';
 import { Migration20261125150000_action_counts } from './Migration20261125150000_action_counts';
 import { Migration20261125160000_day_counts } from './Migration20261125160000_day_counts';
+import { Migration20261126090000_hardening } from './Migration20261126090000_hardening';
 import { Migration20261130090000_one_vocabulary } from './Migration20261130090000_one_vocabulary';
 import { Migration20261130100000_quota_functions } from './Migration20261130100000_quota_functions';
 
@@ -17,6 +18,7 @@ export const migrationsList = [
   { name: 'Migration20261125130000_list_filters', class: Migration20261125130000_list_filters },
   { name: 'Migration20261125150000_action_counts', class: Migration20261125150000_action_counts },
   { name: 'Migration20261125160000_day_counts', class: Migration20261125160000_day_counts },
+  { name: 'Migration20261126090000_hardening', class: Migration20261126090000_hardening },
   { name: 'Migration20261130090000_one_vocabulary', class: Migration20261130090000_one_vocabulary },
   { name: 'Migration20261130100000_quota_functions', class: Migration20261130100000_quota_functions },
 ];
