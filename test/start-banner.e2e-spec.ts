@@ -103,7 +103,7 @@ describe('what npm start shows a person', () => {
     it.each([
       [{ JWT_SECRET: 'too-short' }, 'Invalid configuration: JWT_SECRET must be at least 32 characters; got 9 characters (value hidden)'],
       [{ PORT: 'eighty' }, /^Invalid configuration: PORT .+; got "eighty"$/],
-      [{ NODE_ENV: 'production' }, 'Invalid configuration: JWT_SECRET is required when NODE_ENV=production; got nothing (it is not set)'],
+      [{ NODE_ENV: 'production', TRUST_PROXY: 'true' }, 'Invalid configuration: JWT_SECRET is required when NODE_ENV=production; got nothing (it is not set)'],
       [{ DATABASE_URL: 'mysql://root:hunter2@db/mj' }, 'Invalid configuration: DATABASE_URL must be a postgres:// or postgresql:// URL; got "mysql://root:***@db/mj"'],
     ])('%j stops the start with one line and exit code 1', async (env, message) => {
       const run = await start(env);
