@@ -118,7 +118,7 @@ export const listsSuite: BenchSuite = {
         name: 'gateway',
         script: join(__dirname, '..', 'apps', 'api', 'src', 'main.js'),
         env: {
-          PATH: process.env.PATH, NODE_ENV: 'production', NODE_OPTIONS, JWT_SECRET: 'bench-secret-0123456789abcdef0123456789abcdef',
+          PATH: process.env.PATH, NODE_ENV: 'production', ALLOW_INSECURE_HTTP: 'true', NODE_OPTIONS, JWT_SECRET: 'bench-secret-0123456789abcdef0123456789abcdef',
           DATABASE_URL: url, PORT: String(gatewayPort), DB_POOL_MAX: String(POOL_SIZE), DATA_DIR: workDir,
           ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'warn', DEMO: '0', POLLING_ENABLED: 'false',
         },

@@ -65,7 +65,8 @@ export async function runLoad(target: LoadTarget, options: LoadOptions): Promise
   const bar = progress(process.stderr, { plain: false });
   bar.start(`load ${options.durationSeconds} s`, options.durationSeconds);
   const ticker = setInterval(() => bar.advance(), 1000);
-  const result = await autocannon({
+  // autocannon answers a thenable without `finally`: adopted into a real promise.
+  const result = await Promise.resolve(autocannon({
     url: target.url,
     headers: target.headers,
     method: target.body === undefined ? 'GET' : 'POST',
@@ -75,7 +76,7 @@ export async function runLoad(target: LoadTarget, options: LoadOptions): Promise
     pipelining: 1,
     timeout: TIMEOUT_SECONDS,
     requests: target.rotate?.length ? [{ setupRequest: rotating(target.rotate) }] : undefined,
-  }).finally(() => {
+  })).finally(() => {
     clearInterval(ticker);
     bar.stop();
   });

@@ -203,7 +203,7 @@ export const proxySuite: BenchSuite = {
     try {
       const sim = await start('simulator', join(__dirname, '..', 'apps', 'mj-simulator', 'src', 'main.js'), { SIM_HOST: '127.0.0.1' }, '/sim/health');
       const gateway = await start('gateway', join(__dirname, '..', 'apps', 'api', 'src', 'main.js'), {
-        NODE_ENV: 'production', JWT_SECRET: 'bench-secret-0123456789abcdef0123456789abcdef', DATABASE_URL: url, DATA_DIR: workDir,
+        NODE_ENV: 'production', ALLOW_INSECURE_HTTP: 'true', JWT_SECRET: 'bench-secret-0123456789abcdef0123456789abcdef', DATABASE_URL: url, DATA_DIR: workDir,
         ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'warn', DEMO: '0', POLLING_ENABLED: 'false',
         MEDIA_FETCH_ALLOWLIST: sim.baseUrl.slice('http://'.length), MEDIA_ARCHIVE_INTERVAL_MS: '200',
       }, '/api/health');

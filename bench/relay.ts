@@ -62,7 +62,7 @@ export const relaySuite: BenchSuite = {
       name: 'gateway',
       script: 'dist/apps/api/src/main.js',
       env: {
-        ...process.env, NODE_ENV: 'production', PORT: String(gatewayPort), DATABASE_URL: url,
+        ...process.env, NODE_ENV: 'production', ALLOW_INSECURE_HTTP: 'true', PORT: String(gatewayPort), DATABASE_URL: url,
         JWT_SECRET: 'bench-secret-bench-secret-bench-secret-123', ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password,
         LOG_LEVEL: 'warn', DEMO: '0', POLLING_ENABLED: 'false', MEDIA_ARCHIVE_ENABLED: 'false', LOGIN_RATE_LIMIT: '1000', LOGIN_ADDRESS_RATE_LIMIT: '1000', DB_POOL_MAX: '10',
       },
