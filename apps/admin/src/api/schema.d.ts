@@ -1101,6 +1101,31 @@ export interface components {
              * @example 50000
              */
             quota: number;
+            /**
+             * @description As new-api: the submit result the upstream answered (1 submitted, 21 modal, 22 queued; 0 none or refused)
+             * @example 1
+             */
+            code: number;
+            /**
+             * @description The upstream's description of the task; "" when none
+             * @example 提交成功
+             */
+            description: string;
+            /**
+             * @description The `state` the client submitted with the task; "" when none
+             * @example
+             */
+            state: string;
+            /**
+             * @description As new-api: a JSON array (as a string) of the task's buttons, "[]" when none
+             * @example [{"customId":"MJ::JOB::upsample::1::3dbbd469-36af-4a0f-8f02-df6c579e7011","emoji":"","label":"U1","type":2,"style":2}]
+             */
+            buttons: string;
+            /**
+             * @description As new-api: a JSON object (as a string) of the task's properties, without the upstream's account, channel and message ids (admins see them as stored)
+             * @example {"finalPrompt":"a red fox in snow","finalZhPrompt":"","botType":"MID_JOURNEY"}
+             */
+            properties: string;
         };
         TaskPageDto: {
             items: components["schemas"]["TaskDto"][];
@@ -1183,6 +1208,31 @@ export interface components {
              * @example 50000
              */
             quota: number;
+            /**
+             * @description As new-api: the submit result the upstream answered (1 submitted, 21 modal, 22 queued; 0 none or refused)
+             * @example 1
+             */
+            code: number;
+            /**
+             * @description The upstream's description of the task; "" when none
+             * @example 提交成功
+             */
+            description: string;
+            /**
+             * @description The `state` the client submitted with the task; "" when none
+             * @example
+             */
+            state: string;
+            /**
+             * @description As new-api: a JSON array (as a string) of the task's buttons, "[]" when none
+             * @example [{"customId":"MJ::JOB::upsample::1::3dbbd469-36af-4a0f-8f02-df6c579e7011","emoji":"","label":"U1","type":2,"style":2}]
+             */
+            buttons: string;
+            /**
+             * @description As new-api: a JSON object (as a string) of the task's properties, without the upstream's account, channel and message ids (admins see them as stored)
+             * @example {"finalPrompt":"a red fox in snow","finalZhPrompt":"","botType":"MID_JOURNEY"}
+             */
+            properties: string;
             /** @example 2 */
             user_id: number;
             /** @example 1 */
@@ -2527,13 +2577,15 @@ export interface operations {
                 p?: number;
                 /** @description Values above 100 are capped at 100 */
                 page_size?: number;
-                /** @description Exact upstream task id */
+                /** @description Exact task id. Empty, `NaN`, `null` or `undefined` (what a cleared form control sends) means no filter. */
                 mj_id?: string;
-                /** @description Tasks submitted at or after this time. Unix seconds; a value >= 10^12 is read as milliseconds */
+                /** @description Tasks submitted at or after this time. Unix seconds; a value >= 10^12 is read as milliseconds. Empty, `NaN`, `null` or `undefined` (what a cleared form control sends) means no filter. */
                 start_timestamp?: number;
-                /** @description Tasks submitted at or before this time. Unix seconds; a value >= 10^12 is read as milliseconds */
+                /** @description Tasks submitted at or before this time. Unix seconds; a value >= 10^12 is read as milliseconds. Empty, `NaN`, `null` or `undefined` (what a cleared form control sends) means no filter. */
                 end_timestamp?: number;
+                /** @description Empty, `NaN`, `null` or `undefined` (what a cleared form control sends) means no filter. */
                 status?: "NOT_START" | "SUBMITTED" | "MODAL" | "IN_PROGRESS" | "SUCCESS" | "FAILURE" | "CANCEL";
+                /** @description Empty, `NaN`, `null` or `undefined` (what a cleared form control sends) means no filter. */
                 action?: "IMAGINE" | "UPSCALE" | "VARIATION" | "REROLL" | "DESCRIBE" | "BLEND" | "SHORTEN" | "ZOOM" | "CUSTOM_ZOOM" | "PAN" | "INPAINT" | "HIGH_VARIATION" | "LOW_VARIATION" | "UPSCALE_HD" | "MODAL" | "SWAP_FACE" | "SWAP_VIDEO_FACE" | "UPLOAD" | "VIDEO" | "VIDEO_EXTEND" | "EDIT" | "RETEXTURE" | "PIC_READER" | "OUTPAINT" | "SHOW" | "ACTION";
             };
             header?: never;
@@ -2583,17 +2635,19 @@ export interface operations {
                 p?: number;
                 /** @description Values above 100 are capped at 100 */
                 page_size?: number;
-                /** @description Exact upstream task id */
+                /** @description Exact task id. Empty, `NaN`, `null` or `undefined` (what a cleared form control sends) means no filter. */
                 mj_id?: string;
-                /** @description Tasks submitted at or after this time. Unix seconds; a value >= 10^12 is read as milliseconds */
+                /** @description Tasks submitted at or after this time. Unix seconds; a value >= 10^12 is read as milliseconds. Empty, `NaN`, `null` or `undefined` (what a cleared form control sends) means no filter. */
                 start_timestamp?: number;
-                /** @description Tasks submitted at or before this time. Unix seconds; a value >= 10^12 is read as milliseconds */
+                /** @description Tasks submitted at or before this time. Unix seconds; a value >= 10^12 is read as milliseconds. Empty, `NaN`, `null` or `undefined` (what a cleared form control sends) means no filter. */
                 end_timestamp?: number;
+                /** @description Empty, `NaN`, `null` or `undefined` (what a cleared form control sends) means no filter. */
                 status?: "NOT_START" | "SUBMITTED" | "MODAL" | "IN_PROGRESS" | "SUCCESS" | "FAILURE" | "CANCEL";
+                /** @description Empty, `NaN`, `null` or `undefined` (what a cleared form control sends) means no filter. */
                 action?: "IMAGINE" | "UPSCALE" | "VARIATION" | "REROLL" | "DESCRIBE" | "BLEND" | "SHORTEN" | "ZOOM" | "CUSTOM_ZOOM" | "PAN" | "INPAINT" | "HIGH_VARIATION" | "LOW_VARIATION" | "UPSCALE_HD" | "MODAL" | "SWAP_FACE" | "SWAP_VIDEO_FACE" | "UPLOAD" | "VIDEO" | "VIDEO_EXTEND" | "EDIT" | "RETEXTURE" | "PIC_READER" | "OUTPAINT" | "SHOW" | "ACTION";
-                /** @description Channel id (a numeric string is accepted) */
+                /** @description Channel id (a numeric string is accepted). Empty, `NaN`, `null` or `undefined` (what a cleared form control sends) means no filter. */
                 channel_id?: number;
-                /** @description Owner's user id */
+                /** @description Owner's user id. Empty, `NaN`, `null` or `undefined` (what a cleared form control sends) means no filter. */
                 user_id?: number;
             };
             header?: never;
