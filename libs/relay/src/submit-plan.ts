@@ -88,6 +88,12 @@ function checkImageFields(body: Body, fields: string[], limit: number): void {
   }
 }
 
+/** A numeric task id as the string it was; a fraction or an id past 2^53 cannot be one. */
+export function taskIdText(id: number): string {
+  if (!Number.isSafeInteger(id) || id < 0) throw invalid(ValidationMessage.TASK_ID_EMPTY, 'taskId must be a task id (a string, or an integer number)');
+  return String(id);
+}
+
 function withMode(prompt: string, mode?: SpeedMode): string {
   if (!mode || !prompt || MODE_FLAG.test(prompt)) return prompt;
   return `${prompt} --${mode}`;
@@ -123,6 +129,8 @@ export function planSubmit(route: SubmitRoute, input: unknown, options: PlanOpti
     throw invalid('请求体错误', 'The body must be a JSON object');
   }
   const body: Body = { ...(input as Body) };
+  // Web clients send the task id as a number (JSON.parse of a numeric id); upstreams and our rows hold strings.
+  if (typeof body.taskId === 'number') body.taskId = taskIdText(body.taskId);
   if (!options.allowNotifyHook) delete body.notifyHook;
   if (!options.allowAccountFilter) delete body.accountFilter;
   const state = optionalString(body, 'state') ?? '';

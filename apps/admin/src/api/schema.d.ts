@@ -1445,8 +1445,11 @@ export interface components {
             notifyHook?: string;
             /** @enum {string} */
             botType?: "MID_JOURNEY" | "NIJI_JOURNEY";
-            /** @example 1712345678901234 */
-            taskId: string;
+            /**
+             * @description A string or a number
+             * @example 1712345678901234
+             */
+            taskId: string | number;
             /** @enum {string} */
             action: "UPSCALE" | "VARIATION" | "REROLL";
             /**
@@ -1481,8 +1484,11 @@ export interface components {
             notifyHook?: string;
             /** @enum {string} */
             botType?: "MID_JOURNEY" | "NIJI_JOURNEY";
-            /** @example 1712345678901234 */
-            taskId: string;
+            /**
+             * @description A string or a number
+             * @example 1712345678901234
+             */
+            taskId: string | number;
             /**
              * @description One of the task's buttons
              * @example MJ::JOB::upsample::1::3dbbd469-36af-4a0f-8f02-df6c579e7011
@@ -1500,10 +1506,10 @@ export interface components {
             /** @enum {string} */
             botType?: "MID_JOURNEY" | "NIJI_JOURNEY";
             /**
-             * @description The MODAL task an action answered with code 21
+             * @description The MODAL task an action answered with code 21 (a string or a number)
              * @example 1712345690000999
              */
-            taskId: string;
+            taskId: string | number;
             /** @example a red fox in snow --zoom 1.5 */
             prompt?: string;
             /** @description Vary (Region) mask as a data URL */
@@ -1568,8 +1574,8 @@ export interface components {
             motion?: "low" | "high";
             /** @description Start image: URL or data URL */
             image?: string;
-            /** @description A finished task to animate or extend */
-            taskId?: string;
+            /** @description A finished task to animate or extend (a string or a number) */
+            taskId?: string | number;
         };
         EditsDto: {
             /**
@@ -1634,23 +1640,31 @@ export interface components {
             /** @example 100% */
             progress: string | null;
             failReason: string | null;
+            /**
+             * @description finalPrompt and finalZhPrompt are always strings; the upstream's account, channel and message ids are left out
+             * @example {
+             *       "finalPrompt": "a red fox in snow",
+             *       "finalZhPrompt": ""
+             *     }
+             */
             properties: {
                 [key: string]: unknown;
             };
             buttons: components["schemas"]["ButtonDto"][];
-            /** @description The four single images of a grid, when known */
-            imageUrls: components["schemas"]["MediaDto"][];
+            /** @description The four single images of a grid, when known; null when none */
+            imageUrls: components["schemas"]["MediaDto"][] | null;
             videoUrl: string | null;
-            videoUrls: components["schemas"]["MediaDto"][];
+            /** @description null when none */
+            videoUrls: components["schemas"]["MediaDto"][] | null;
         };
         ListByConditionDto: {
             /**
-             * @description At most RELAY_MAX_IDS (500) ids; unknown ids are left out
+             * @description At most RELAY_MAX_IDS (500) ids, strings or numbers; unknown ids are left out
              * @example [
              *       "1712345678901234"
              *     ]
              */
-            ids: string[];
+            ids: (string | number)[];
         };
         ImageSeedDto: {
             /** @example 1 */
