@@ -12,7 +12,7 @@ import { UpstreamMediaError, UpstreamMediaGoneError } from './media.errors';
 import { type CopyClaim, type MediaTask, MediaRepository, type ObjectRecord } from './media.repository';
 import { MediaStore } from './media-store/media-store';
 import { etagOf, Fingerprint } from './media-streams';
-import { GRID_ACTIONS } from './media-urls.service';
+import { GRID_ACTIONS, MAX_UPLOAD_IMAGES } from './media-urls.service';
 import { SafeFetcher } from './safe-fetcher';
 
 const EXTENSIONS: Record<SniffedType['type'], string> = {
@@ -30,7 +30,7 @@ interface Download {
 function copyPlan(task: MediaTask): { kind: MediaKind; n: number; url: string }[] {
   const plan: { kind: MediaKind; n: number; url: string }[] = [];
   if (task.imageUrl) plan.push({ kind: 'image', n: 0, url: task.imageUrl });
-  task.imageUrls.slice(0, 4).forEach((url, i) => url && plan.push({ kind: 'image', n: i + 1, url }));
+  task.imageUrls.slice(0, task.action === 'UPLOAD' ? MAX_UPLOAD_IMAGES : 4).forEach((url, i) => url && plan.push({ kind: 'image', n: i + 1, url }));
   if (task.videoUrl) plan.push({ kind: 'video', n: 0, url: task.videoUrl });
   task.videoUrls.forEach((url, i) => url && plan.push({ kind: 'video', n: i + 1, url }));
   return plan;

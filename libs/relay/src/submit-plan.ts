@@ -1,6 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
 import { ReturnCode, ValidationMessage } from '@app/mj-protocol';
 import type { TaskAction } from '@app/mj-protocol';
+import { MAX_UPLOAD_IMAGES } from '@app/proxy';
 import { actionOfCustomId } from './custom-id';
 import { invalid, RelayRejection } from './relay.errors';
 
@@ -207,6 +208,7 @@ export function planSubmit(route: SubmitRoute, input: unknown, options: PlanOpti
     case 'upload-discord-images': {
       const images = imageList(body, 'base64Array', limit);
       if (!images.length) throw invalid(ValidationMessage.BASE64_EMPTY, 'base64Array must hold at least one image');
+      if (images.length > MAX_UPLOAD_IMAGES) throw invalid(ValidationMessage.BASE64_LIST, `base64Array may hold at most ${MAX_UPLOAD_IMAGES} images`);
       return plan({ upstreamPath: '/mj/submit/upload-discord-images', action: 'UPLOAD' });
     }
     case 'swap-face': {

@@ -2872,7 +2872,7 @@ export interface operations {
             path: {
                 /** @description Upstream task id (`mj_id`) */
                 id: string;
-                /** @description Which single image of the grid: 1 top-left, 2 top-right, 3 bottom-left, 4 bottom-right */
+                /** @description Which single image of the grid (1 top-left, 2 top-right, 3 bottom-left, 4 bottom-right), or of an upload */
                 n: number;
             };
             cookie?: never;
