@@ -78,4 +78,54 @@ describe('clients: the calls real midjourney-proxy clients make', () => {
     const change = await dooy('/mj/submit/change', { action: 'VARIATION', index: 2, taskId: Number(id) }).expect(200);
     expect(change.body.code).toBe(1);
   });
+
+  it('QuantumNous/new-api web/src/hooks/mj-logs/useMjLogsData.js: the task log with every filter sent empty, or NaN when cleared', async () => {
+    const admin = await t.adminToken();
+    const submitted = (await dooy('/mj/submit/imagine', { prompt: 'for the log' }).expect(200)).body.result as string;
+    const now = Date.now();
+    // The user's page and the admin's, exactly as the hook builds their URLs.
+    const self = await t.http.get(`/api/mj/self/?p=1&page_size=10&mj_id=&start_timestamp=${now - 3_600_000}&end_timestamp=${now + 60_000}`)
+      .set('Authorization', `Bearer ${alice.token}`).expect(200);
+    const cleared = await t.http.get('/api/mj/self/?p=1&page_size=10&mj_id=&start_timestamp=NaN&end_timestamp=NaN')
+      .set('Authorization', `Bearer ${alice.token}`).expect(200);
+    const all = await t.http.get('/api/mj/?p=1&page_size=10&channel_id=&mj_id=&start_timestamp=NaN&end_timestamp=NaN')
+      .set('Authorization', `Bearer ${admin}`).expect(200);
+    for (const res of [self, cleared, all]) {
+      expect(res.body.success).toBe(true);
+      const item = res.body.data.items.find((i: { mj_id: string }) => i.mj_id === submitted);
+      // MjLogsColumnDefs.jsx: these fields, `progress` through .replace, `code` for the submit-result column.
+      expect(item).toMatchObject({ id: expect.any(Number), action: 'IMAGINE', status: expect.any(String), image_url: expect.any(String),
+        prompt: 'for the log', prompt_en: expect.any(String), fail_reason: expect.any(String), submit_time: expect.any(Number),
+        finish_time: expect.any(Number), code: 1 });
+      expect(typeof item.progress.replace).toBe('function');
+    }
+    expect(all.body.data.items.find((i: { mj_id: string }) => i.mj_id === submitted).channel_id).toBe(sim.id);
+  });
+
+  it('QuantumNous/new-api relay/mjproxy_handler.go + dto/midjourney.go: submit, poll list-by-condition with string ids, read the task', async () => {
+    // Forwarded as the client sent it, minus notifyHook; decoded as {code int, description string, result string, properties}.
+    const submit = await t.http.post('/mj-fast/mj/submit/imagine').set('mj-api-secret', key).send({ prompt: 'a lighthouse at dusk', state: '' })
+      .expect(200);
+    expect(submit.body).toMatchObject({ code: 1, description: expect.any(String), result: expect.any(String) });
+    expect(typeof submit.body.properties).toBe('object');
+    const id = submit.body.result as string;
+    const answers: unknown[] = [submit.body];
+    // service/midjourney.go: polls with string ids until "100%" or a final status.
+    const done = await until(async () => {
+      const res = await t.http.post('/mj/task/list-by-condition').set('mj-api-secret', key).send({ ids: [id] }).expect(200);
+      answers.push(res.body);
+      const [task] = res.body;
+      return task && (task.progress === '100%' || ['SUCCESS', 'FAILURE'].includes(task.status)) && task;
+    }, 20000);
+    expect(done).toMatchObject({ id, status: 'SUCCESS', progress: '100%', failReason: null });
+    for (const field of ['submitTime', 'startTime', 'finishTime']) expect(Number.isInteger(done[field]) && done[field] > 1e12).toBe(true);
+    expect(done.imageUrl).toMatch(/\/mj\/image\//);
+    expect(done.videoUrls ?? null).toBeNull();
+    answers.push((await fetchTask(id)).body);
+    // White-label: the reseller's customers never learn the upstream's address, account or Discord message ids.
+    const seen = JSON.stringify(answers);
+    expect(seen).not.toContain(`:${sim.sim.port}`);
+    expect(seen).not.toContain('1118138338562560102'); // the simulator's account (DISCORD_INSTANCE_ID)
+    expect(seen).not.toMatch(/discordInstanceId|discordChannelId|messageId|progressMessageId|nonce|messageHash/);
+  });
 });

@@ -11,12 +11,18 @@ const UPSTREAM_KEYS = new Set([
   'notifyHook', 'remixModalMessageId',
 ]);
 
-/** A task's properties as a client may see them: without the upstream's ids; the two prompts always strings. */
-export function publicProperties(properties: Record<string, unknown> | null | undefined, prompt = ''): TaskProperties {
-  const out: TaskProperties = {};
+/** Properties (of a task or a submit answer) without the upstream's account, channel and message ids. */
+export function withoutUpstreamIds(properties: Record<string, unknown> | null | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(properties ?? {})) {
     if (!UPSTREAM_KEYS.has(key) && !/(Id|Hash|Url)$/.test(key)) out[key] = value;
   }
+  return out;
+}
+
+/** A task's properties as a client may see them: without the upstream's ids; the two prompts always strings. */
+export function publicProperties(properties: Record<string, unknown> | null | undefined, prompt = ''): TaskProperties {
+  const out: TaskProperties = withoutUpstreamIds(properties);
   out.finalPrompt = typeof out.finalPrompt === 'string' ? out.finalPrompt : prompt;
   out.finalZhPrompt = typeof out.finalZhPrompt === 'string' ? out.finalZhPrompt : '';
   return out;

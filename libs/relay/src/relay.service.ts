@@ -5,7 +5,7 @@ import { Channel, ChannelRepository, NotifyTokens, UpstreamClient, UpstreamError
 import { type AuthUser, PublicUrl } from '@app/core';
 import { MediaUrls } from '@app/proxy';
 import { type Task, TaskStore } from '@app/mj';
-import { ReturnCode, type SubmitResultVO, ValidationMessage } from '@app/mj-protocol';
+import { ReturnCode, type SubmitResultVO, ValidationMessage, withoutUpstreamIds } from '@app/mj-protocol';
 import { channelOrder } from './channel-order';
 import { relayConfig } from './config/relay.config';
 import { invalid, parentMissing, parentNotReady, RelayRejection } from './relay.errors';
@@ -81,11 +81,16 @@ export class RelayService {
         imageUrls,
         finishTime: upload ? Date.now() : 0,
       });
-      if (upload) return { ...answer, result: this.uploadLinks(id, mjId, imageUrls, context.baseUrl) };
+      if (upload) return { ...this.whiteLabel(answer), result: this.uploadLinks(id, mjId, imageUrls, context.baseUrl) };
     } else {
       await this.tasks.recordRefused(id, channel.id, answer.code, answer.description || `upstream code ${answer.code}`);
     }
-    return answer;
+    return this.whiteLabel(answer);
+  }
+
+  /** The upstream's answer as the client sees it: the gateway stands where the upstream would, so its ids stay here. */
+  private whiteLabel(answer: SubmitResultVO): SubmitResultVO {
+    return answer.properties ? { ...answer, properties: withoutUpstreamIds(answer.properties) } : answer;
   }
 
   /** The gateway's links to an upload's images (`/mj/image/upload-<id>/<n>`), in the upstream's order. */

@@ -1405,9 +1405,8 @@ export interface components {
              */
             result: Record<string, never> | null;
             /**
-             * @example {
-             *       "discordInstanceId": "1118138338562560102"
-             *     }
+             * @description The upstream's, without its account, channel and message ids
+             * @example {}
              */
             properties: Record<string, never>;
         };
@@ -1425,9 +1424,8 @@ export interface components {
              */
             result: Record<string, never> | null;
             /**
-             * @example {
-             *       "discordInstanceId": "1118138338562560102"
-             *     }
+             * @description The upstream's, without its account, channel and message ids
+             * @example {}
              */
             properties: Record<string, never>;
             /** @example false */

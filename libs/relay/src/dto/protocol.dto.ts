@@ -12,7 +12,7 @@ export class SubmitResultDto {
   @ApiProperty({ example: '1712345678901234', nullable: true, description: 'The task id (upload-discord-images: an array of URLs)' })
   result: string | null;
 
-  @ApiProperty({ example: { discordInstanceId: '1118138338562560102' } })
+  @ApiProperty({ example: {}, description: 'The upstream\'s, without its account, channel and message ids' })
   properties: Record<string, unknown>;
 }
 
