@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import { AppEnv, EnvelopeFastifyAdapter, readEnv } from '@app/core';
+import { AppEnv, corsOptionsFor, corsOrigins, EnvelopeFastifyAdapter, readEnv } from '@app/core';
 import { speedModeRewrite } from '@app/relay';
 import { serveConsole } from './console';
 import { buildOpenApiDocument } from './openapi';
@@ -23,8 +23,11 @@ export function createHttpAdapter(env: AppEnv = readEnv(AppEnv)): EnvelopeFastif
 }
 
 /** Everything main.ts and the e2e tests both need on top of the module and its server: docs, console, shutdown hooks. */
-export function configureApp(app: INestApplication): INestApplication {
+export function configureApp(app: INestApplication, env: AppEnv = readEnv(AppEnv)): INestApplication {
   app.enableShutdownHooks();
+  const origins = corsOrigins(env);
+  // Off unless CORS_ORIGINS names origins: browsers reach the API from the console's own origin.
+  if (origins.length) app.enableCors(corsOptionsFor(origins) as never);
   SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });
   serveConsole(app);
   return app;
