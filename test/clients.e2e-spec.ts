@@ -1,5 +1,7 @@
+import type { SimulatorHandle } from '@app/mj-simulator';
 import { createTestApp, TestApp } from './app';
-import { addSimulatorChannel, createApiKey, TestChannel, until } from './upstream';
+import { registerChannel, startMediaSimulator } from './media';
+import { createApiKey, PNG_DATA_URL, until } from './upstream';
 
 /**
  * Each real client's calls, replayed as it makes them, with the fields it reads (see /work/shared/spec/clients.md):
@@ -7,20 +9,22 @@ import { addSimulatorChannel, createApiKey, TestChannel, until } from './upstrea
  */
 describe('clients: the calls real midjourney-proxy clients make', () => {
   let t: TestApp;
-  let sim: TestChannel;
+  let sim: SimulatorHandle;
+  let channelId: number;
   let alice: { id: number; token: string };
   let key: string;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { POLL_INTERVAL_MS: '100', POLL_MAX_BACKOFF_MS: '300' } });
-    sim = await addSimulatorChannel(t, { secret: 'sim-secret', taskMs: 500, coreSize: 100, queueSize: 100 });
+    sim = await startMediaSimulator({ taskMs: 500 });
+    t = await createTestApp({ env: { POLL_INTERVAL_MS: '100', POLL_MAX_BACKOFF_MS: '300', MEDIA_FETCH_ALLOWLIST: `127.0.0.1:${sim.port}` } });
+    channelId = await registerChannel(t, sim);
     alice = await t.createUser({ username: 'alice', quota: 10_000_000 });
     key = await createApiKey(t, alice.token);
   });
 
   afterAll(async () => {
     await t.close();
-    await sim.sim.close();
+    await sim.close();
   });
 
   // As Dooy's mjFetch sends every call: JSON and the key in mj-api-secret.
@@ -79,6 +83,19 @@ describe('clients: the calls real midjourney-proxy clients make', () => {
     expect(change.body.code).toBe(1);
   });
 
+  it('Dooy/chatgpt-web-midjourney-proxy src/api/mjapi.ts: upload-discord-images, then the answered URL as a reference image', async () => {
+    const upload = await dooy('/mj/submit/upload-discord-images', { base64Array: [PNG_DATA_URL] }).expect(200);
+    expect(upload.body.code).toBe(1);
+    const [url] = upload.body.result as string[];
+    // The URL goes into the next prompt and into an <img>: it is the gateway's, and it serves the image.
+    expect(url).toMatch(new RegExp(`^${t.url.replace(/\./g, '\\.')}/mj/image/`));
+    const image = await t.http.get(url.replace(/^http:\/\/[^/]+/, '')).expect(200);
+    expect(image.headers['content-type']).toBe('image/png');
+    const imagine = await dooy('/mj/submit/imagine', { base64Array: [], notifyHook: '', prompt: `${url} a cat`, state: '', botType: 'MID_JOURNEY' })
+      .expect(200);
+    expect(imagine.body.code).toBe(1);
+  });
+
   it('QuantumNous/new-api web/src/hooks/mj-logs/useMjLogsData.js: the task log with every filter sent empty, or NaN when cleared', async () => {
     const admin = await t.adminToken();
     const submitted = (await dooy('/mj/submit/imagine', { prompt: 'for the log' }).expect(200)).body.result as string;
@@ -99,7 +116,7 @@ describe('clients: the calls real midjourney-proxy clients make', () => {
         finish_time: expect.any(Number), code: 1 });
       expect(typeof item.progress.replace).toBe('function');
     }
-    expect(all.body.data.items.find((i: { mj_id: string }) => i.mj_id === submitted).channel_id).toBe(sim.id);
+    expect(all.body.data.items.find((i: { mj_id: string }) => i.mj_id === submitted).channel_id).toBe(channelId);
   });
 
   it('QuantumNous/new-api relay/mjproxy_handler.go + dto/midjourney.go: submit, poll list-by-condition with string ids, read the task', async () => {
@@ -124,7 +141,7 @@ describe('clients: the calls real midjourney-proxy clients make', () => {
     answers.push((await fetchTask(id)).body);
     // White-label: the reseller's customers never learn the upstream's address, account or Discord message ids.
     const seen = JSON.stringify(answers);
-    expect(seen).not.toContain(`:${sim.sim.port}`);
+    expect(seen).not.toContain(`:${sim.port}`);
     expect(seen).not.toContain('1118138338562560102'); // the simulator's account (DISCORD_INSTANCE_ID)
     expect(seen).not.toMatch(/discordInstanceId|discordChannelId|messageId|progressMessageId|nonce|messageHash/);
   });
