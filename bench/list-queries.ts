@@ -21,9 +21,9 @@ export interface SqlQuery {
 const NARROW_RANGE_ROWS = 50_000;
 
 const ROW_COLUMNS = `t.id, t.user_id, t.channel_id, t.mj_id, t.action, t.prompt, t.prompt_en, t.status, t.progress,
-  t.image_url, t.video_url, t.video_urls, (t.submit_time / 1000)::int8::float8 AS submit_time,
+  t.image_url, t.image_urls, t.video_url, t.video_urls, (t.submit_time / 1000)::int8::float8 AS submit_time,
   (t.start_time / 1000)::int8::float8 AS start_time, (t.finish_time / 1000)::int8::float8 AS finish_time,
-  t.fail_reason, t.quota::float8 AS quota`;
+  t.fail_reason, t.quota::float8 AS quota, t.submit_code AS code, t.description, t.state, t.buttons, t.properties`;
 
 /** `after`: how many `$n` parameters come before this clause in the statement. */
 function where(filter: ListFilter, after = 0): { sql: string; values: unknown[] } {
@@ -115,14 +115,19 @@ const MILLISECONDS_FROM = 1e12;
 /** The gateway's reading of the list query string (mj.service.ts), minus validation. */
 export function filterFromQuery(query: URLSearchParams, admin: boolean): ListFilter {
   const filter: ListFilter = {};
-  const int = (name: string) => (query.has(name) ? Number(query.get(name)) : undefined);
+  // As the gateway: a filter sent empty, or as a cleared control sends it (NaN, null, undefined), is no filter.
+  const text = (name: string) => {
+    const value = query.get(name);
+    return value === null || ['', 'nan', 'null', 'undefined'].includes(value.trim().toLowerCase()) ? undefined : value;
+  };
+  const int = (name: string) => (text(name) !== undefined ? Number(text(name)) : undefined);
   const start = int('start_timestamp');
   const end = int('end_timestamp');
-  if (query.has('mj_id')) filter.mjId = query.get('mj_id')!;
+  if (text('mj_id') !== undefined) filter.mjId = text('mj_id');
   if (start !== undefined) filter.fromMs = start >= MILLISECONDS_FROM ? start : start * 1000;
   if (end !== undefined) filter.toMs = end >= MILLISECONDS_FROM ? end : end * 1000 + 999;
-  if (query.has('status')) filter.status = query.get('status')!;
-  if (query.has('action')) filter.action = query.get('action')!;
+  if (text('status') !== undefined) filter.status = text('status');
+  if (text('action') !== undefined) filter.action = text('action');
   if (int('user_id') !== undefined) filter.userId = int('user_id');
   if (admin && int('channel_id') !== undefined) filter.channelId = int('channel_id');
   return filter;

@@ -48,8 +48,9 @@ describe.each([
     expect(Object.keys(item).sort()).toEqual(
       ['action', 'fail_reason', 'finish_time', 'id', 'image_url', 'mj_id', 'progress', 'prompt', 'prompt_en',
         'quota', 'start_time', 'status', 'submit_time', 'video_url', 'video_urls',
-        // The one documented extra: the four single images of a grid, as a JSON array string like video_urls.
-        'image_urls'].sort(),
+        // Documented extras: the four single images of a grid, as a JSON array string like video_urls; new-api's
+        // submit result and task details.
+        'image_urls', 'code', 'description', 'state', 'buttons', 'properties'].sort(),
     );
     expect(item).toMatchObject({ status: 'IN_PROGRESS', progress: '46%', submit_time: base + 30, start_time: 0,
       finish_time: 0, video_urls: '[]', fail_reason: '', quota: 50000 });
@@ -101,6 +102,53 @@ describe.each([
     expect(res.body.success).toBe(false);
     expect(res.body.message).toContain(parameter);
     expect(res.body.errors?.[parameter]).toBeDefined();
+  });
+
+  // new-api's console (web/src/hooks/mj-logs/useMjLogsData.js) sends every filter, empty when unused, NaN when cleared.
+  it('reads a filter sent empty, or as a cleared form control sends it, as no filter', async () => {
+    for (const query of ['?p=1&page_size=10&mj_id=&start_timestamp=&end_timestamp=', '?mj_id=&start_timestamp=NaN&end_timestamp=NaN',
+      '?start_timestamp=null&end_timestamp=undefined&status=&action=']) {
+      const res = await mine(alice.token, query).expect(200);
+      expect([query, res.body.data.total]).toEqual([query, 3]);
+    }
+    const admin = await all('?p=1&page_size=10&channel_id=&mj_id=&start_timestamp=NaN&end_timestamp=NaN&user_id=').expect(200);
+    expect(admin.body.data).toMatchObject({ total: 5, page: 1, page_size: 10 });
+    const oneFilter = await all(`?channel_id=&mj_id=&start_timestamp=&end_timestamp=${base + 15}`).expect(200);
+    expect(oneFilter.body.data.items.map((i: { mj_id: string }) => i.mj_id)).toEqual(['2000000000000001', '1000000000000001']);
+  });
+
+  it.each([
+    ['self', 'start_timestamp=abc', 'start_timestamp must be an integer'],
+    ['self', 'end_timestamp=1.5', 'end_timestamp must be an integer'],
+    ['admin', 'start_timestamp=abc', 'start_timestamp must be an integer'],
+    ['admin', 'channel_id=x', 'channel_id must be an integer'],
+    ['admin', 'user_id=bob', 'user_id must be an integer'],
+    ['admin', 'p=abc&channel_id=', 'p must be an integer'],
+  ])('tells a non-numeric value on the %s list (%s) that it must be an integer', async (list, query, message) => {
+    const res = await (list === 'self' ? mine(alice.token, `?${query}`) : all(`?${query}`)).expect(400);
+    expect(res.body).toMatchObject({ success: false });
+    expect(res.body.message).toContain(message);
+  });
+
+  it('carries new-api\'s code, description, state, buttons and properties, without the upstream\'s ids for users', async () => {
+    const [id] = await insertTasks(t, [{ userId: alice.id, mjId: '1000000000000077', submitTime: (base + 5) * 1000 }]);
+    const buttons = [{ customId: 'MJ::JOB::upsample::1::abc', emoji: '', label: 'U1', type: 2, style: 2 }];
+    await t.sql(
+      `UPDATE tasks SET submit_code = 22, description = 'queued', state = 'u42', buttons = ?::jsonb, properties = ?::jsonb WHERE id = ?`,
+      [JSON.stringify(buttons), JSON.stringify({ discordInstanceId: '1118138338562560102', discordChannelId: '99', messageId: '77',
+        progressMessageId: '78', nonce: '5', messageHash: 'abc', finalPrompt: 'a fox', botType: 'MID_JOURNEY', flags: 0 }), id],
+    );
+    const res = await mine(alice.token, '?mj_id=1000000000000077').expect(200);
+    const item = res.body.data.items[0];
+    expect(item).toMatchObject({ code: 22, description: 'queued', state: 'u42' });
+    expect(JSON.parse(item.buttons)).toEqual(buttons);
+    expect(JSON.parse(item.properties)).toEqual({ finalPrompt: 'a fox', finalZhPrompt: '', botType: 'MID_JOURNEY', flags: 0 });
+    expect(JSON.stringify(res.body)).not.toMatch(/1118138338562560102|discordInstanceId|messageHash|nonce/);
+    const admin = await all('?mj_id=1000000000000077').expect(200);
+    expect(JSON.parse(admin.body.data.items[0].properties)).toMatchObject({ discordInstanceId: '1118138338562560102' });
+    const other = await mine(bob.token).expect(200);
+    expect(other.body.data.items[0]).toMatchObject({ code: 0, description: '', state: '', buttons: '[]' });
+    await t.sql('DELETE FROM tasks WHERE id = ?', [id]);
   });
 
   it('ignores unknown parameters', async () => {

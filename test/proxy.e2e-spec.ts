@@ -175,6 +175,26 @@ describe('media forwarding: signed links, access, store, singles (/mj/image, /mj
     expect(colours.size).toBe(4);
   });
 
+  it('answers upload-discord-images with gateway links that serve the uploaded images, not the upstream\'s URLs', async () => {
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 200, g: 10, b: 10 } } }).png().toBuffer();
+    const dataUrl = `data:image/png;base64,${png.toString('base64')}`;
+    const res = await t.http.post('/mj/submit/upload-discord-images').set('mj-api-secret', aliceKey).send({ base64Array: [dataUrl, dataUrl] })
+      .expect(200);
+    expect(res.body.code).toBe(1);
+    expect(res.body.result).toHaveLength(2);
+    expect(JSON.stringify(res.body)).not.toContain(`:${sim.port}/`);
+    const [row] = await t.sql<{ id: number; mj_id: string; image_urls: string[] }>(
+      `SELECT id, mj_id, image_urls FROM tasks WHERE user_id = ? AND action = 'UPLOAD' ORDER BY id DESC LIMIT 1`, [alice.id]);
+    for (const [i, link] of (res.body.result as string[]).entries()) {
+      expect(link).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/mj/image/${row.mj_id}/${i + 1}\\?exp=\\d+&sig=[\\w-]{22}$`));
+      // Anyone holding the link (the upstream reading a prompt, a browser) gets the very image the upstream keeps.
+      const served = await get(local(link)).expect(200);
+      expect(served.headers['content-type']).toBe('image/png');
+      const upstream = await download(row.image_urls[i]);
+      expect((served.body as Buffer).equals(upstream.body)).toBe(true);
+    }
+  });
+
   it('keeps the upstream\'s own four singles of a v7 grid', async () => {
     const mjId = await imagine('a koi pond --sim-v7');
     const row = await finished(t, mjId);
@@ -209,7 +229,8 @@ describe('media forwarding: signed links, access, store, singles (/mj/image, /mj
     expect(res.body.message).toBe('The upstream no longer has this file');
     const none = await t.http.get(`/mj/image/${task.mjId}/2`).set('Authorization', `Bearer ${alice.token}`).expect(404);
     expect(none.body.message).toBe('This task has no image 2');
-    await t.http.get(`/mj/image/${task.mjId}/5`).set('Authorization', `Bearer ${alice.token}`).expect(400);
+    await t.http.get(`/mj/image/${task.mjId}/5`).set('Authorization', `Bearer ${alice.token}`).expect(404);
+    await t.http.get(`/mj/image/${task.mjId}/17`).set('Authorization', `Bearer ${alice.token}`).expect(400);
   });
 
   it('serves byte ranges of a video, from the upstream and from the store', async () => {

@@ -59,6 +59,23 @@ describe('relay: submit, fetch, list-by-condition, billing (/mj/*)', () => {
     expect(tooMany.body.message).toMatch(/at most 500/);
   });
 
+  it('takes task ids as strings or numbers, refuses what cannot be one, and answers null for no images', async () => {
+    const task = (await relay('/mj/submit/imagine').send({ prompt: 'numbered' }).expect(200)).body.result as string;
+    const listed = await relay('/mj/task/list-by-condition').send({ ids: [Number(task), task] }).expect(200);
+    expect(listed.body).toHaveLength(1);
+    expect(listed.body[0]).toMatchObject({ id: task, imageUrls: null, videoUrls: null, properties: { finalPrompt: 'numbered', finalZhPrompt: '' } });
+    for (const ids of [[1.5], [-1], [{ id: task }], [2 ** 60]]) {
+      const bad = await relay('/mj/task/list-by-condition').send({ ids }).expect(400);
+      expect(bad.body).toMatchObject({ success: false, code: 4 });
+      expect(bad.body.message).toContain('ids');
+    }
+    // A numeric taskId reaches the (unfinished) task it names: refused for its state, not as unknown.
+    const running = await relay('/mj/submit/change').send({ taskId: Number(task), action: 'UPSCALE', index: 1 }).expect(400);
+    expect(running.body.description).toBe('关联任务状态错误');
+    const fraction = await relay('/mj/submit/change').send({ taskId: 1.5, action: 'UPSCALE', index: 1 }).expect(400);
+    expect(fraction.body.message).toContain('taskId');
+  });
+
   it('validates with the protocol\'s codes, never charging', async () => {
     const before = await balance();
     const empty = await relay('/mj/submit/imagine').send({ prompt: '  ' }).expect(400);

@@ -1,7 +1,7 @@
 import { INestApplication, Logger } from '@nestjs/common';
 import { SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
-import { AppEnv, EnvelopeFastifyAdapter, readEnv, readHttpConfig } from '@app/core';
+import { AppEnv, corsOptionsFor, corsOrigins, EnvelopeFastifyAdapter, readEnv, readHttpConfig } from '@app/core';
 import { speedModeRewrite } from '@app/relay';
 import { serveConsole } from './console';
 import { secureTransport, serverOptions } from './https';
@@ -26,9 +26,12 @@ export function createHttpAdapter(env: AppEnv = readEnv(AppEnv), http = readHttp
 }
 
 /** Everything main.ts and the e2e tests both need on top of the module and its server: docs, console, shutdown hooks. */
-export function configureApp(app: INestApplication): INestApplication {
+export function configureApp(app: INestApplication, env: AppEnv = readEnv(AppEnv)): INestApplication {
   app.enableShutdownHooks();
   secureTransport(app);
+  const origins = corsOrigins(env);
+  // Off unless CORS_ORIGINS names origins: browsers reach the API from the console's own origin.
+  if (origins.length) app.enableCors(corsOptionsFor(origins) as never);
   SwaggerModule.setup('api/docs', app, () => buildOpenApiDocument(app), { jsonDocumentUrl: 'api/docs-json' });
   serveConsole(app);
   return app;

@@ -142,7 +142,8 @@ export class UpstreamClient implements OnApplicationShutdown {
       if (name === 'TimeoutError' || name === 'AbortError' || /TIMEOUT/.test(code)) {
         throw new UpstreamError('timeout', `upstream did not answer within ${timeoutMs} ms`);
       }
-      throw new UpstreamError('transport', `upstream unreachable (${code || (error as Error).message})`);
+      // The reason, never the upstream's address: these messages reach clients.
+      throw new UpstreamError('transport', `upstream unreachable (${code || (error as Error).message.replace(/\S*\d+\.\d+\.\d+\.\d+\S*|\S*:\/\/\S*|\S+:\d+\b/g, '<upstream>')})`);
     }
     if (!anyStatus && status !== 200) {
       throw new UpstreamError('http', `upstream answered HTTP ${status}`, status);

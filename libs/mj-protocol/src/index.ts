@@ -3,3 +3,4 @@ export * from './task-action';
 export * from './return-code';
 export * from './task';
 export * from './submit';
+export * from './white-label';

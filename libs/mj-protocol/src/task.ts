@@ -55,9 +55,10 @@ export interface Task {
   properties: TaskProperties;
   /** PLUS/TA only; [] until SUCCESS. */
   buttons?: Button[];
-  imageUrls?: TaskMedia[];
+  /** null (or absent) when there are none: clients draw `[]` as an empty grid. */
+  imageUrls?: TaskMedia[] | null;
   videoUrl?: string | null;
-  videoUrls?: TaskMedia[];
+  videoUrls?: TaskMedia[] | null;
   /** TA emits many more fields; clients must ignore what they do not know. */
   [key: string]: unknown;
 }

@@ -31,9 +31,17 @@ describe('task list query parsing', () => {
     [{ end_timestamp: '99999999999999999' }, 'end_timestamp'],
     [{ channel_id: 'three' }, 'channel_id'],
     [{ status: 'success' }, 'status'],
-    [{ mj_id: '' }, 'mj_id'],
+    [{ mj_id: ['a', 'b'] }, 'mj_id'],
   ])('rejects %j naming %s', (query, field) => {
     expect(parse(ListAllTasksQuery, query).errors).toEqual([field]);
+  });
+
+  it('reads a filter sent empty, or as a cleared control sends it, as no filter', () => {
+    const { value, errors } = parse(ListAllTasksQuery, {
+      mj_id: '', channel_id: '', user_id: 'undefined', start_timestamp: 'NaN', end_timestamp: 'null', status: '', action: ' ',
+    });
+    expect(errors).toEqual([]);
+    expect(toTaskFilter(value)).toEqual({});
   });
 
   it('reads timestamps as seconds below 10^12 and as milliseconds from there', () => {

@@ -13,7 +13,7 @@ import { type CopyClaim, type MediaTask, MediaRepository, type ObjectRecord } fr
 import { MediaStore } from './media-store/media-store';
 import { MediaStoreBudget } from './media-budget';
 import { etagOf, Fingerprint } from './media-streams';
-import { GRID_ACTIONS } from './media-urls.service';
+import { GRID_ACTIONS, MAX_UPLOAD_IMAGES } from './media-urls.service';
 import { SafeFetcher } from './safe-fetcher';
 
 const EXTENSIONS: Record<SniffedType['type'], string> = {
@@ -31,7 +31,7 @@ interface Download {
 function copyPlan(task: MediaTask): { kind: MediaKind; n: number; url: string }[] {
   const plan: { kind: MediaKind; n: number; url: string }[] = [];
   if (task.imageUrl) plan.push({ kind: 'image', n: 0, url: task.imageUrl });
-  task.imageUrls.slice(0, 4).forEach((url, i) => url && plan.push({ kind: 'image', n: i + 1, url }));
+  task.imageUrls.slice(0, task.action === 'UPLOAD' ? MAX_UPLOAD_IMAGES : 4).forEach((url, i) => url && plan.push({ kind: 'image', n: i + 1, url }));
   if (task.videoUrl) plan.push({ kind: 'video', n: 0, url: task.videoUrl });
   task.videoUrls.forEach((url, i) => url && plan.push({ kind: 'video', n: i + 1, url }));
   return plan;

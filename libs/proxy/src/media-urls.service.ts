@@ -32,10 +32,16 @@ export const GRID_ACTIONS = new Set([
   'IMAGINE', 'VARIATION', 'REROLL', 'BLEND', 'HIGH_VARIATION', 'LOW_VARIATION', 'ZOOM', 'CUSTOM_ZOOM', 'PAN', 'INPAINT', 'OUTPAINT',
 ]);
 
-/** How many single images (`/mj/image/<id>/<n>`) a task offers: the upstream's own, else the quarters of its grid. */
+/** Images an upload (upload-discord-images) may hold, each served as `/mj/image/<id>/<n>`. */
+export const MAX_UPLOAD_IMAGES = 16;
+
+/**
+ * How many single images (`/mj/image/<id>/<n>`) a task offers: an upload's images, the upstream's own singles, else
+ * the quarters of its grid.
+ */
 export function singleImageCount(task: Pick<MediaSubject, 'status' | 'action' | 'imageUrl' | 'imageUrls'>): number {
   if (task.status !== 'SUCCESS') return 0;
-  if (task.imageUrls?.length) return Math.min(4, task.imageUrls.length);
+  if (task.imageUrls?.length) return Math.min(task.action === 'UPLOAD' ? MAX_UPLOAD_IMAGES : 4, task.imageUrls.length);
   return task.imageUrl && GRID_ACTIONS.has(task.action) ? 4 : 0;
 }
 

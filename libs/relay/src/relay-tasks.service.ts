@@ -31,12 +31,14 @@ export class RelayTasksService {
   async listByCondition(auth: AuthUser, body: unknown, origin: string): Promise<ProtocolTask[]> {
     const ids = (body as { ids?: unknown } | null)?.ids;
     if (ids === undefined || ids === null) return [];
-    if (!Array.isArray(ids) || ids.some((id) => typeof id !== 'string' || id.length > 64)) {
-      throw invalid('ids参数错误', 'ids must be an array of task id strings');
+    // Strings as the protocol has them, or numbers as web clients send them (Dooy's list-by-condition).
+    const valid = (id: unknown) => (typeof id === 'string' && id.length <= 64) || (typeof id === 'number' && Number.isSafeInteger(id) && id >= 0);
+    if (!Array.isArray(ids) || !ids.every(valid)) {
+      throw invalid('ids参数错误', 'ids must be an array of task ids (strings or integer numbers)');
     }
     if (ids.length > this.config.maxIds) throw invalid('ids参数错误', `ids may hold at most ${this.config.maxIds} ids`);
     if (!ids.length) return [];
-    const tasks = await this.tasks.findOwnedMany(auth.id, [...new Set(ids as string[])]);
+    const tasks = await this.tasks.findOwnedMany(auth.id, [...new Set(ids.map(String))]);
     const base = this.media.base(origin);
     return tasks.map((task) => this.view(task, base));
   }

@@ -3,8 +3,9 @@ import { ConfigType } from '@nestjs/config';
 import { ApiKeyQuotaExceededError, InsufficientQuotaError } from '@app/billing';
 import { Channel, ChannelRepository, NotifyTokens, UpstreamClient, UpstreamError } from '@app/channels';
 import { type AuthUser, PublicUrl } from '@app/core';
+import { MediaUrls } from '@app/proxy';
 import { type Task, TaskStore } from '@app/mj';
-import { ReturnCode, type SubmitResultVO, ValidationMessage } from '@app/mj-protocol';
+import { ReturnCode, type SubmitResultVO, ValidationMessage, withoutUpstreamIds } from '@app/mj-protocol';
 import { channelOrder } from './channel-order';
 import { relayConfig } from './config/relay.config';
 import { invalid, parentMissing, parentNotReady, RelayRejection } from './relay.errors';
@@ -38,6 +39,7 @@ export class RelayService {
     private readonly notify: NotifyTokens,
     private readonly publicUrl: PublicUrl,
     @Inject(relayConfig.KEY) private readonly config: ConfigType<typeof relayConfig>,
+    private readonly media: MediaUrls,
   ) {}
 
   async submit(auth: AuthUser, route: SubmitRoute, body: unknown, context: RelayContext): Promise<unknown> {
@@ -66,20 +68,35 @@ export class RelayService {
     const { channel, answer } = attempt;
     if (ACCEPTED.has(answer.code) && (typeof answer.result === 'string' || Array.isArray(answer.result))) {
       const upload = plan.route === 'upload-discord-images';
+      // An upload has no upstream task: it is kept under an id of ours, which its images are served by.
+      const mjId = upload ? `upload-${id}` : String(answer.result);
+      const imageUrls = upload ? (answer.result as unknown as unknown[]).filter((url): url is string => typeof url === 'string') : [];
       await this.tasks.recordAccepted(id, held, {
         channelId: channel.id,
-        mjId: upload ? '' : String(answer.result),
+        mjId,
         submitCode: answer.code,
         status: upload ? 'SUCCESS' : answer.code === ReturnCode.EXISTED ? 'MODAL' : 'NOT_START',
         progress: upload ? '100%' : '',
         properties: answer.properties ?? {},
-        imageUrls: upload ? (answer.result as unknown as string[]) : [],
+        imageUrls,
         finishTime: upload ? Date.now() : 0,
       });
+      if (upload) return { ...this.whiteLabel(answer), result: this.uploadLinks(id, mjId, imageUrls, context.baseUrl) };
     } else {
       await this.tasks.recordRefused(id, channel.id, answer.code, answer.description || `upstream code ${answer.code}`);
     }
-    return answer;
+    return this.whiteLabel(answer);
+  }
+
+  /** The upstream's answer as the client sees it: the gateway stands where the upstream would, so its ids stay here. */
+  private whiteLabel(answer: SubmitResultVO): SubmitResultVO {
+    return answer.properties ? { ...answer, properties: withoutUpstreamIds(answer.properties) } : answer;
+  }
+
+  /** The gateway's links to an upload's images (`/mj/image/upload-<id>/<n>`), in the upstream's order. */
+  private uploadLinks(id: number, mjId: string, imageUrls: string[], baseUrl: string): string[] {
+    const task = { id, mjId, status: 'SUCCESS', action: 'UPLOAD', progress: '100%', imageUrl: '', imageUrls, videoUrl: '', videoUrls: [] };
+    return this.media.links(task, this.media.base(baseUrl)).imageUrls;
   }
 
   /** Follow-ups resolve against the caller's own tasks only; someone else's id is "not found". */

@@ -1,6 +1,7 @@
 import { HttpStatus } from '@nestjs/common';
 import { ReturnCode, ValidationMessage } from '@app/mj-protocol';
 import type { TaskAction } from '@app/mj-protocol';
+import { MAX_UPLOAD_IMAGES } from '@app/proxy';
 import { actionOfCustomId } from './custom-id';
 import { invalid, RelayRejection } from './relay.errors';
 
@@ -88,6 +89,12 @@ function checkImageFields(body: Body, fields: string[], limit: number): void {
   }
 }
 
+/** A numeric task id as the string it was; a fraction or an id past 2^53 cannot be one. */
+export function taskIdText(id: number): string {
+  if (!Number.isSafeInteger(id) || id < 0) throw invalid(ValidationMessage.TASK_ID_EMPTY, 'taskId must be a task id (a string, or an integer number)');
+  return String(id);
+}
+
 function withMode(prompt: string, mode?: SpeedMode): string {
   if (!mode || !prompt || MODE_FLAG.test(prompt)) return prompt;
   return `${prompt} --${mode}`;
@@ -123,6 +130,8 @@ export function planSubmit(route: SubmitRoute, input: unknown, options: PlanOpti
     throw invalid('请求体错误', 'The body must be a JSON object');
   }
   const body: Body = { ...(input as Body) };
+  // Web clients send the task id as a number (JSON.parse of a numeric id); upstreams and our rows hold strings.
+  if (typeof body.taskId === 'number') body.taskId = taskIdText(body.taskId);
   if (!options.allowNotifyHook) delete body.notifyHook;
   if (!options.allowAccountFilter) delete body.accountFilter;
   const state = optionalString(body, 'state') ?? '';
@@ -199,6 +208,7 @@ export function planSubmit(route: SubmitRoute, input: unknown, options: PlanOpti
     case 'upload-discord-images': {
       const images = imageList(body, 'base64Array', limit);
       if (!images.length) throw invalid(ValidationMessage.BASE64_EMPTY, 'base64Array must hold at least one image');
+      if (images.length > MAX_UPLOAD_IMAGES) throw invalid(ValidationMessage.BASE64_LIST, `base64Array may hold at most ${MAX_UPLOAD_IMAGES} images`);
       return plan({ upstreamPath: '/mj/submit/upload-discord-images', action: 'UPLOAD' });
     }
     case 'swap-face': {

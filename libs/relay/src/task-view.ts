@@ -1,4 +1,4 @@
-import type { Task as ProtocolTask, TaskAction, TaskStatus } from '@app/mj-protocol';
+import { publicProperties, type Task as ProtocolTask, type TaskAction, type TaskStatus } from '@app/mj-protocol';
 import type { Task } from '@app/mj';
 import type { MediaLinks } from '@app/proxy';
 
@@ -7,8 +7,9 @@ const storedLinks = (task: Task): MediaLinks => ({
 });
 
 /**
- * A stored task in the protocol's shape (fetch, list-by-condition): string id, epoch ms, null where empty. `media`:
- * the gateway's signed links (the stored upstream URLs when not given).
+ * A stored task in the protocol's shape (fetch, list-by-condition): string id, epoch ms, null where empty (also the
+ * media lists: a client draws `[]` as an empty grid), properties without the upstream's ids. `media`: the gateway's
+ * signed links (the stored upstream URLs when not given).
  */
 export function toProtocolTask(task: Task, media: MediaLinks = storedLinks(task)): ProtocolTask {
   const queued = task.status === 'NOT_START' && !task.progress;
@@ -26,10 +27,10 @@ export function toProtocolTask(task: Task, media: MediaLinks = storedLinks(task)
     imageUrl: media.imageUrl || null,
     progress: queued ? null : task.progress,
     failReason: task.failReason || null,
-    properties: task.properties ?? {},
+    properties: publicProperties(task.properties, task.promptEn || task.prompt),
     buttons: task.buttons ?? [],
-    imageUrls: media.imageUrls.map((url) => ({ url })),
+    imageUrls: media.imageUrls.length ? media.imageUrls.map((url) => ({ url })) : null,
     videoUrl: media.videoUrl || null,
-    videoUrls: media.videoUrls.map((url) => ({ url })),
+    videoUrls: media.videoUrls.length ? media.videoUrls.map((url) => ({ url })) : null,
   };
 }

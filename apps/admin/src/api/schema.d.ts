@@ -1101,6 +1101,31 @@ export interface components {
              * @example 50000
              */
             quota: number;
+            /**
+             * @description As new-api: the submit result the upstream answered (1 submitted, 21 modal, 22 queued; 0 none or refused)
+             * @example 1
+             */
+            code: number;
+            /**
+             * @description The upstream's description of the task; "" when none
+             * @example 提交成功
+             */
+            description: string;
+            /**
+             * @description The `state` the client submitted with the task; "" when none
+             * @example
+             */
+            state: string;
+            /**
+             * @description As new-api: a JSON array (as a string) of the task's buttons, "[]" when none
+             * @example [{"customId":"MJ::JOB::upsample::1::3dbbd469-36af-4a0f-8f02-df6c579e7011","emoji":"","label":"U1","type":2,"style":2}]
+             */
+            buttons: string;
+            /**
+             * @description As new-api: a JSON object (as a string) of the task's properties, without the upstream's account, channel and message ids (admins see them as stored)
+             * @example {"finalPrompt":"a red fox in snow","finalZhPrompt":"","botType":"MID_JOURNEY"}
+             */
+            properties: string;
         };
         TaskPageDto: {
             items: components["schemas"]["TaskDto"][];
@@ -1183,6 +1208,31 @@ export interface components {
              * @example 50000
              */
             quota: number;
+            /**
+             * @description As new-api: the submit result the upstream answered (1 submitted, 21 modal, 22 queued; 0 none or refused)
+             * @example 1
+             */
+            code: number;
+            /**
+             * @description The upstream's description of the task; "" when none
+             * @example 提交成功
+             */
+            description: string;
+            /**
+             * @description The `state` the client submitted with the task; "" when none
+             * @example
+             */
+            state: string;
+            /**
+             * @description As new-api: a JSON array (as a string) of the task's buttons, "[]" when none
+             * @example [{"customId":"MJ::JOB::upsample::1::3dbbd469-36af-4a0f-8f02-df6c579e7011","emoji":"","label":"U1","type":2,"style":2}]
+             */
+            buttons: string;
+            /**
+             * @description As new-api: a JSON object (as a string) of the task's properties, without the upstream's account, channel and message ids (admins see them as stored)
+             * @example {"finalPrompt":"a red fox in snow","finalZhPrompt":"","botType":"MID_JOURNEY"}
+             */
+            properties: string;
             /** @example 2 */
             user_id: number;
             /** @example 1 */
@@ -1355,9 +1405,8 @@ export interface components {
              */
             result: Record<string, never> | null;
             /**
-             * @example {
-             *       "discordInstanceId": "1118138338562560102"
-             *     }
+             * @description The upstream's, without its account, channel and message ids
+             * @example {}
              */
             properties: Record<string, never>;
         };
@@ -1375,9 +1424,8 @@ export interface components {
              */
             result: Record<string, never> | null;
             /**
-             * @example {
-             *       "discordInstanceId": "1118138338562560102"
-             *     }
+             * @description The upstream's, without its account, channel and message ids
+             * @example {}
              */
             properties: Record<string, never>;
             /** @example false */
@@ -1395,8 +1443,11 @@ export interface components {
             notifyHook?: string;
             /** @enum {string} */
             botType?: "MID_JOURNEY" | "NIJI_JOURNEY";
-            /** @example 1712345678901234 */
-            taskId: string;
+            /**
+             * @description A string or a number
+             * @example 1712345678901234
+             */
+            taskId: string | number;
             /** @enum {string} */
             action: "UPSCALE" | "VARIATION" | "REROLL";
             /**
@@ -1431,8 +1482,11 @@ export interface components {
             notifyHook?: string;
             /** @enum {string} */
             botType?: "MID_JOURNEY" | "NIJI_JOURNEY";
-            /** @example 1712345678901234 */
-            taskId: string;
+            /**
+             * @description A string or a number
+             * @example 1712345678901234
+             */
+            taskId: string | number;
             /**
              * @description One of the task's buttons
              * @example MJ::JOB::upsample::1::3dbbd469-36af-4a0f-8f02-df6c579e7011
@@ -1450,10 +1504,10 @@ export interface components {
             /** @enum {string} */
             botType?: "MID_JOURNEY" | "NIJI_JOURNEY";
             /**
-             * @description The MODAL task an action answered with code 21
+             * @description The MODAL task an action answered with code 21 (a string or a number)
              * @example 1712345690000999
              */
-            taskId: string;
+            taskId: string | number;
             /** @example a red fox in snow --zoom 1.5 */
             prompt?: string;
             /** @description Vary (Region) mask as a data URL */
@@ -1518,8 +1572,8 @@ export interface components {
             motion?: "low" | "high";
             /** @description Start image: URL or data URL */
             image?: string;
-            /** @description A finished task to animate or extend */
-            taskId?: string;
+            /** @description A finished task to animate or extend (a string or a number) */
+            taskId?: string | number;
         };
         EditsDto: {
             /**
@@ -1584,23 +1638,31 @@ export interface components {
             /** @example 100% */
             progress: string | null;
             failReason: string | null;
+            /**
+             * @description finalPrompt and finalZhPrompt are always strings; the upstream's account, channel and message ids are left out
+             * @example {
+             *       "finalPrompt": "a red fox in snow",
+             *       "finalZhPrompt": ""
+             *     }
+             */
             properties: {
                 [key: string]: unknown;
             };
             buttons: components["schemas"]["ButtonDto"][];
-            /** @description The four single images of a grid, when known */
-            imageUrls: components["schemas"]["MediaDto"][];
+            /** @description The four single images of a grid, when known; null when none */
+            imageUrls: components["schemas"]["MediaDto"][] | null;
             videoUrl: string | null;
-            videoUrls: components["schemas"]["MediaDto"][];
+            /** @description null when none */
+            videoUrls: components["schemas"]["MediaDto"][] | null;
         };
         ListByConditionDto: {
             /**
-             * @description At most RELAY_MAX_IDS (500) ids; unknown ids are left out
+             * @description At most RELAY_MAX_IDS (500) ids, strings or numbers; unknown ids are left out
              * @example [
              *       "1712345678901234"
              *     ]
              */
-            ids: string[];
+            ids: (string | number)[];
         };
         ImageSeedDto: {
             /** @example 1 */
@@ -2536,13 +2598,15 @@ export interface operations {
                 p?: number;
                 /** @description Values above 100 are capped at 100 */
                 page_size?: number;
-                /** @description Exact upstream task id */
+                /** @description Exact task id. Empty, `NaN`, `null` or `undefined` (what a cleared form control sends) means no filter. */
                 mj_id?: string;
-                /** @description Tasks submitted at or after this time. Unix seconds; a value >= 10^12 is read as milliseconds */
+                /** @description Tasks submitted at or after this time. Unix seconds; a value >= 10^12 is read as milliseconds. Empty, `NaN`, `null` or `undefined` (what a cleared form control sends) means no filter. */
                 start_timestamp?: number;
-                /** @description Tasks submitted at or before this time. Unix seconds; a value >= 10^12 is read as milliseconds */
+                /** @description Tasks submitted at or before this time. Unix seconds; a value >= 10^12 is read as milliseconds. Empty, `NaN`, `null` or `undefined` (what a cleared form control sends) means no filter. */
                 end_timestamp?: number;
+                /** @description Empty, `NaN`, `null` or `undefined` (what a cleared form control sends) means no filter. */
                 status?: "NOT_START" | "SUBMITTED" | "MODAL" | "IN_PROGRESS" | "SUCCESS" | "FAILURE" | "CANCEL";
+                /** @description Empty, `NaN`, `null` or `undefined` (what a cleared form control sends) means no filter. */
                 action?: "IMAGINE" | "UPSCALE" | "VARIATION" | "REROLL" | "DESCRIBE" | "BLEND" | "SHORTEN" | "ZOOM" | "CUSTOM_ZOOM" | "PAN" | "INPAINT" | "HIGH_VARIATION" | "LOW_VARIATION" | "UPSCALE_HD" | "MODAL" | "SWAP_FACE" | "SWAP_VIDEO_FACE" | "UPLOAD" | "VIDEO" | "VIDEO_EXTEND" | "EDIT" | "RETEXTURE" | "PIC_READER" | "OUTPAINT" | "SHOW" | "ACTION";
             };
             header?: never;
@@ -2592,17 +2656,19 @@ export interface operations {
                 p?: number;
                 /** @description Values above 100 are capped at 100 */
                 page_size?: number;
-                /** @description Exact upstream task id */
+                /** @description Exact task id. Empty, `NaN`, `null` or `undefined` (what a cleared form control sends) means no filter. */
                 mj_id?: string;
-                /** @description Tasks submitted at or after this time. Unix seconds; a value >= 10^12 is read as milliseconds */
+                /** @description Tasks submitted at or after this time. Unix seconds; a value >= 10^12 is read as milliseconds. Empty, `NaN`, `null` or `undefined` (what a cleared form control sends) means no filter. */
                 start_timestamp?: number;
-                /** @description Tasks submitted at or before this time. Unix seconds; a value >= 10^12 is read as milliseconds */
+                /** @description Tasks submitted at or before this time. Unix seconds; a value >= 10^12 is read as milliseconds. Empty, `NaN`, `null` or `undefined` (what a cleared form control sends) means no filter. */
                 end_timestamp?: number;
+                /** @description Empty, `NaN`, `null` or `undefined` (what a cleared form control sends) means no filter. */
                 status?: "NOT_START" | "SUBMITTED" | "MODAL" | "IN_PROGRESS" | "SUCCESS" | "FAILURE" | "CANCEL";
+                /** @description Empty, `NaN`, `null` or `undefined` (what a cleared form control sends) means no filter. */
                 action?: "IMAGINE" | "UPSCALE" | "VARIATION" | "REROLL" | "DESCRIBE" | "BLEND" | "SHORTEN" | "ZOOM" | "CUSTOM_ZOOM" | "PAN" | "INPAINT" | "HIGH_VARIATION" | "LOW_VARIATION" | "UPSCALE_HD" | "MODAL" | "SWAP_FACE" | "SWAP_VIDEO_FACE" | "UPLOAD" | "VIDEO" | "VIDEO_EXTEND" | "EDIT" | "RETEXTURE" | "PIC_READER" | "OUTPAINT" | "SHOW" | "ACTION";
-                /** @description Channel id (a numeric string is accepted) */
+                /** @description Channel id (a numeric string is accepted). Empty, `NaN`, `null` or `undefined` (what a cleared form control sends) means no filter. */
                 channel_id?: number;
-                /** @description Owner's user id */
+                /** @description Owner's user id. Empty, `NaN`, `null` or `undefined` (what a cleared form control sends) means no filter. */
                 user_id?: number;
             };
             header?: never;
@@ -2822,7 +2888,7 @@ export interface operations {
             path: {
                 /** @description Upstream task id (`mj_id`) */
                 id: string;
-                /** @description Which single image of the grid: 1 top-left, 2 top-right, 3 bottom-left, 4 bottom-right */
+                /** @description Which single image of the grid (1 top-left, 2 top-right, 3 bottom-left, 4 bottom-right), or of an upload */
                 n: number;
             };
             cookie?: never;

@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min } from 'class-validator';
 import { readEnv } from './env';
 
 export class AppEnv {
@@ -33,6 +33,20 @@ export class AppEnv {
   @Min(1)
   @Max(200)
   BODY_LIMIT_MB: number = 40;
+
+  /** Browser origins allowed to call `/api/*`, `/mj/*` (and the speed prefixes) directly: a comma-separated list, or `*`. */
+  @IsOptional()
+  @Matches(/^\s*(\*|https?:\/\/[^\s,/]+(\s*,\s*https?:\/\/[^\s,/]+)*)\s*$/, {
+    message: 'CORS_ORIGINS must be * or a comma-separated list of origins such as https://app.example.com',
+  })
+  CORS_ORIGINS?: string;
+}
+
+/** The allowed origins of `CORS_ORIGINS`: `*`, a list (without trailing slashes), or none (CORS off). */
+export function corsOrigins(env: Pick<AppEnv, 'CORS_ORIGINS'>): '*' | string[] {
+  const value = env.CORS_ORIGINS?.trim() ?? '';
+  if (value === '*') return '*';
+  return value ? value.split(',').map((origin) => origin.trim().replace(/\/+$/, '')) : [];
 }
 
 export type AppConfig = AppEnv;

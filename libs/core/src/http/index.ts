@@ -8,3 +8,4 @@ export * from './page.query';
 export * from './authenticated.decorator';
 export * from './public-url';
 export * from './page.dto';
+export * from './cors';

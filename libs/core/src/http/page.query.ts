@@ -8,6 +8,16 @@ export const MAX_PAGE_SIZE = 100;
 export const toInteger = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d{1,16}$/.test(value.trim()) ? Number(value.trim()) : value;
 
+/** What a cleared form control sends for a filter: consoles send every filter, these when it is unused. */
+const CLEARED = new Set(['', 'nan', 'null', 'undefined']);
+
+/** A filter present but empty (or `NaN`, `null`, `undefined`) is no filter; any other value is kept for validation. */
+export const toFilter = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && CLEARED.has(value.trim().toLowerCase()) ? undefined : value;
+
+/** An optional integer filter: cleared means absent, digits become a number, anything else fails by name. */
+export const toIntegerFilter = ({ value }: { value: unknown }) => toInteger({ value: toFilter({ value }) });
+
 /**
  * `p` and `page_size` as every list of the dashboard API takes them. @IsInt comes last: decorators apply bottom-up, so
  * the type is checked first and `p=x` is told it must be an integer, not that it is too large.

@@ -1,9 +1,9 @@
 import { PageOf } from '@app/core';
 import { ApiProperty } from '@nestjs/swagger';
-import { TASK_STATUSES } from '@app/mj-protocol';
+import { publicProperties, TASK_STATUSES } from '@app/mj-protocol';
 import type { TaskRow } from '../task.repository';
 
-/** A task in the caller's own list: exactly the seed's fields, never null. */
+/** A task in the caller's own list: the seed's fields and new-api's extras, never null. */
 export class TaskDto {
   @ApiProperty({ example: 1, description: 'Row id' })
   id: number;
@@ -58,6 +58,27 @@ export class TaskDto {
 
   @ApiProperty({ example: 50000, description: 'Quota charged for this task and not refunded' })
   quota: number;
+
+  @ApiProperty({ example: 1, description: 'As new-api: the submit result the upstream answered (1 submitted, 21 modal, 22 queued; 0 none or refused)' })
+  code: number;
+
+  @ApiProperty({ example: '提交成功', description: 'The upstream\'s description of the task; "" when none' })
+  description: string;
+
+  @ApiProperty({ example: '', description: 'The `state` the client submitted with the task; "" when none' })
+  state: string;
+
+  @ApiProperty({
+    example: '[{"customId":"MJ::JOB::upsample::1::3dbbd469-36af-4a0f-8f02-df6c579e7011","emoji":"","label":"U1","type":2,"style":2}]',
+    description: 'As new-api: a JSON array (as a string) of the task\'s buttons, "[]" when none',
+  })
+  buttons: string;
+
+  @ApiProperty({
+    example: '{"finalPrompt":"a red fox in snow","finalZhPrompt":"","botType":"MID_JOURNEY"}',
+    description: 'As new-api: a JSON object (as a string) of the task\'s properties, without the upstream\'s account, channel and message ids (admins see them as stored)',
+  })
+  properties: string;
 }
 
 /** A task in the admin list: the same fields plus owner and channel. */
@@ -88,7 +109,7 @@ const storedLinks = (row: TaskRow): TaskMediaLinks => ({ imageUrl: row.image_url
 
 const jsonList = (urls: string[]) => (urls.length ? JSON.stringify(urls) : '[]');
 
-export function toTaskDto(row: TaskRow, media: TaskMediaLinks = storedLinks(row)): TaskDto {
+export function toTaskDto(row: TaskRow, media: TaskMediaLinks = storedLinks(row), rawProperties = false): TaskDto {
   return {
     id: row.id,
     mj_id: row.mj_id,
@@ -106,12 +127,17 @@ export function toTaskDto(row: TaskRow, media: TaskMediaLinks = storedLinks(row)
     finish_time: row.finish_time,
     fail_reason: row.fail_reason,
     quota: row.quota,
+    code: row.code ?? 0,
+    description: row.description ?? '',
+    state: row.state ?? '',
+    buttons: row.buttons?.length ? JSON.stringify(row.buttons) : '[]',
+    properties: JSON.stringify(rawProperties ? row.properties ?? {} : publicProperties(row.properties, row.prompt_en || row.prompt)),
   };
 }
 
 export function toAdminTaskDto(row: TaskRow, media?: TaskMediaLinks): AdminTaskDto {
   // Two fields added to the item rather than a spread copy: a list page builds and serialises twenty of these.
-  const item = toTaskDto(row, media) as AdminTaskDto;
+  const item = toTaskDto(row, media, true) as AdminTaskDto;
   item.user_id = row.user_id;
   item.channel_id = row.channel_id;
   return item;

@@ -5,6 +5,8 @@ import { toInteger } from '@app/core';
 import { THUMBNAIL_MAX_WIDTH, THUMBNAIL_MIN_WIDTH, THUMBNAIL_WIDTHS } from '../thumbnails';
 
 export const MAX_VIDEOS = 16;
+/** Single images of a task: the four of a grid, or up to this many uploaded images (upload-discord-images). */
+export const MAX_IMAGES = 16;
 
 export class MediaParams {
   @ApiProperty({ description: 'Upstream task id (`mj_id`)', example: '1712345678901234' })
@@ -14,11 +16,14 @@ export class MediaParams {
 }
 
 export class SingleImageParams extends MediaParams {
-  @ApiProperty({ type: 'integer', description: 'Which single image of the grid: 1 top-left, 2 top-right, 3 bottom-left, 4 bottom-right', minimum: 1, maximum: 4 })
+  @ApiProperty({
+    type: 'integer', minimum: 1, maximum: MAX_IMAGES,
+    description: 'Which single image of the grid (1 top-left, 2 top-right, 3 bottom-left, 4 bottom-right), or of an upload',
+  })
   @Transform(toInteger)
-  @IsInt({ message: 'n must be an integer from 1 to 4' })
-  @Min(1, { message: 'n must be an integer from 1 to 4' })
-  @Max(4, { message: 'n must be an integer from 1 to 4' })
+  @IsInt({ message: `n must be an integer from 1 to ${MAX_IMAGES}` })
+  @Min(1, { message: `n must be an integer from 1 to ${MAX_IMAGES}` })
+  @Max(MAX_IMAGES, { message: `n must be an integer from 1 to ${MAX_IMAGES}` })
   n: number;
 }
 

@@ -12,7 +12,7 @@ export class SubmitResultDto {
   @ApiProperty({ example: '1712345678901234', nullable: true, description: 'The task id (upload-discord-images: an array of URLs)' })
   result: string | null;
 
-  @ApiProperty({ example: { discordInstanceId: '1118138338562560102' } })
+  @ApiProperty({ example: {}, description: 'The upstream\'s, without its account, channel and message ids' })
   properties: Record<string, unknown>;
 }
 
@@ -44,8 +44,8 @@ export class ImagineDto extends BaseSubmitDto {
 }
 
 export class ChangeDto extends BaseSubmitDto {
-  @ApiProperty({ example: '1712345678901234' })
-  taskId: string;
+  @ApiProperty({ oneOf: [{ type: 'string' }, { type: 'integer' }], example: '1712345678901234', description: 'A string or a number' })
+  taskId: string | number;
 
   @ApiProperty({ enum: ['UPSCALE', 'VARIATION', 'REROLL'] })
   action: string;
@@ -60,16 +60,16 @@ export class SimpleChangeDto extends BaseSubmitDto {
 }
 
 export class ActionDto extends BaseSubmitDto {
-  @ApiProperty({ example: '1712345678901234' })
-  taskId: string;
+  @ApiProperty({ oneOf: [{ type: 'string' }, { type: 'integer' }], example: '1712345678901234', description: 'A string or a number' })
+  taskId: string | number;
 
   @ApiProperty({ example: 'MJ::JOB::upsample::1::3dbbd469-36af-4a0f-8f02-df6c579e7011', description: 'One of the task\'s buttons' })
   customId: string;
 }
 
 export class ModalDto extends BaseSubmitDto {
-  @ApiProperty({ example: '1712345690000999', description: 'The MODAL task an action answered with code 21' })
-  taskId: string;
+  @ApiProperty({ oneOf: [{ type: 'string' }, { type: 'integer' }], example: '1712345690000999', description: 'The MODAL task an action answered with code 21 (a string or a number)' })
+  taskId: string | number;
 
   @ApiPropertyOptional({ example: 'a red fox in snow --zoom 1.5' })
   prompt?: string;
@@ -109,8 +109,8 @@ export class VideoDto extends BaseSubmitDto {
   @ApiPropertyOptional({ description: 'Start image: URL or data URL' })
   image?: string;
 
-  @ApiPropertyOptional({ description: 'A finished task to animate or extend' })
-  taskId?: string;
+  @ApiPropertyOptional({ oneOf: [{ type: 'string' }, { type: 'integer' }], description: 'A finished task to animate or extend (a string or a number)' })
+  taskId?: string | number;
 }
 
 export class EditsDto extends BaseSubmitDto {
@@ -135,8 +135,11 @@ export class SwapFaceDto {
 }
 
 export class ListByConditionDto {
-  @ApiProperty({ type: [String], example: ['1712345678901234'], description: 'At most RELAY_MAX_IDS (500) ids; unknown ids are left out' })
-  ids: string[];
+  @ApiProperty({
+    type: 'array', items: { oneOf: [{ type: 'string' }, { type: 'integer' }] }, example: ['1712345678901234'],
+    description: 'At most RELAY_MAX_IDS (500) ids, strings or numbers; unknown ids are left out',
+  })
+  ids: (string | number)[];
 }
 
 export class ButtonDto {
@@ -201,20 +204,23 @@ export class ProtocolTaskDto {
   @ApiProperty({ nullable: true, type: String })
   failReason: string | null;
 
-  @ApiProperty({ type: 'object', additionalProperties: true })
+  @ApiProperty({
+    type: 'object', additionalProperties: true, example: { finalPrompt: 'a red fox in snow', finalZhPrompt: '' },
+    description: 'finalPrompt and finalZhPrompt are always strings; the upstream\'s account, channel and message ids are left out',
+  })
   properties: Record<string, unknown>;
 
   @ApiProperty({ type: [ButtonDto] })
   buttons: ButtonDto[];
 
-  @ApiProperty({ type: [MediaDto], description: 'The four single images of a grid, when known' })
-  imageUrls: MediaDto[];
+  @ApiProperty({ type: [MediaDto], nullable: true, description: 'The four single images of a grid, when known; null when none' })
+  imageUrls: MediaDto[] | null;
 
   @ApiProperty({ nullable: true, type: String })
   videoUrl: string | null;
 
-  @ApiProperty({ type: [MediaDto] })
-  videoUrls: MediaDto[];
+  @ApiProperty({ type: [MediaDto], nullable: true, description: 'null when none' })
+  videoUrls: MediaDto[] | null;
 }
 
 export class ImageSeedDto {
