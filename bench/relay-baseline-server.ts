@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
-import { Pool } from 'pg';
+import { escapeLiteral, Pool, QueryResult } from 'pg';
 import { Agent, request } from 'undici';
 
 /**
  * The yardstick for the relay's submit path: node:http, a pg Pool and undici doing the gateway's statements for
- * `POST /mj/submit/imagine` — the key lookup, the task insert and its hold in one transaction, the upstream call, the
+ * `POST /mj/submit/imagine` — the key lookup, the task insert and its hold in one round trip, the upstream call, the
  * outcome recorded with its capture (one statement) — with no framework, validation beyond the prompt, logging or events.
  * `node relay-baseline-server.js --port P --database-url U --upstream URL --secret S --channel-id N --pool N`
  */
@@ -27,9 +27,12 @@ const IMAGINE_PRICE = 50_000;
 
 const KEY = `SELECT k.id, k.user_id, u.status, k.expires_at FROM api_keys k JOIN users u ON u.id = k.user_id
   WHERE k.key_hash = $1 AND k.deleted_at IS NULL AND u.deleted_at IS NULL`;
-const INSERT = `INSERT INTO tasks (user_id, api_key_id, channel_id, parent_id, action, prompt, prompt_en, state, submit_time,
-  deadline_at, next_poll_at, updated_at) VALUES ($1, $2, $3, 0, 'IMAGINE', $4, $4, '', $5, $6, $5, $5) RETURNING id`;
-const HOLD = `SELECT quota_hold($1::int, $2::int, $3::int, 'IMAGINE', $4::bigint, 'IMAGINE submitted') AS held`;
+/** The task and its hold in one round trip: two statements in one simple query (one implicit transaction). */
+const create = (userId: number, keyId: number, prompt: string, now: number) => `
+  INSERT INTO tasks (user_id, api_key_id, channel_id, parent_id, action, prompt, prompt_en, state, submit_time, deadline_at,
+    next_poll_at, updated_at) VALUES (${userId}, ${keyId}, ${channelId}, 0, 'IMAGINE', ${escapeLiteral(prompt)}, ${escapeLiteral(prompt)}, '',
+    ${now}, ${now + 600_000}, ${now}, ${now}) RETURNING id;
+  SELECT quota_hold(${userId}, ${keyId}, currval(pg_get_serial_sequence('tasks', 'id'))::int, 'IMAGINE', ${IMAGINE_PRICE}, 'IMAGINE submitted') AS held`;
 const ACCEPT = `WITH accepted AS (
     UPDATE tasks SET mj_id = $1, channel_id = $2, submit_code = $3, status = 'NOT_START', properties = $4::jsonb,
       quota = quota + $5, updated_at = $6 WHERE id = $7 AND status = 'NOT_START'
@@ -55,20 +58,8 @@ async function submit(req: IncomingMessage, res: ServerResponse): Promise<void> 
   const [owner] = (await pool.query({ name: 'key', text: KEY, values: [createHash('sha256').update(key).digest('hex')] })).rows;
   if (!owner || owner.status !== 'enabled') return send(res, 401, { code: 4, description: 'unknown key' });
   const now = Date.now();
-  const client = await pool.connect();
-  let task: { id: number; held: string };
-  try {
-    await client.query('BEGIN');
-    const [row] = (await client.query({ name: 'insert', text: INSERT, values: [owner.user_id, owner.id, channelId, body.prompt, now, now + 600_000] })).rows;
-    const [hold] = (await client.query({ name: 'hold', text: HOLD, values: [owner.user_id, owner.id, row.id, IMAGINE_PRICE] })).rows;
-    await client.query('COMMIT');
-    task = { id: row.id, held: hold.held };
-  } catch (error) {
-    await client.query('ROLLBACK');
-    throw error;
-  } finally {
-    client.release();
-  }
+  const [inserted, hold] = (await pool.query(create(owner.user_id, owner.id, body.prompt, now))) as unknown as QueryResult[];
+  const task = { id: inserted.rows[0].id as number, held: hold.rows[0].held as string };
   const upstream = await request(`${args.upstream}/mj/submit/imagine`, {
     method: 'POST',
     dispatcher: agent,

@@ -122,7 +122,7 @@ export const relaySuite: BenchSuite = {
       const markdown = [
         machineMarkdown(machine),
         `- Load: autocannon, ${context.connections} connections, ${context.durationSeconds} s per run, ${context.rounds} round(s) alternating which goes first; every answer was HTTP 200`,
-        '- Gateway: `POST /mj/submit/imagine` with an sk- key: key check, validation, channel choice, the task row and its hold in one transaction, ' +
+        '- Gateway: `POST /mj/submit/imagine` with an sk- key: key check, validation, channel choice, the task row and its hold in one round trip (two statements, one implicit transaction), ' +
           'the upstream call, the outcome and its capture in a second, the task event (polling off). Baseline: `bench/relay-baseline-server.ts`, ' +
           'node:http + pg + undici doing the same statements with nothing around them. Simulator: the same body sent straight to the ' +
           'midjourney-proxy simulator (no database). "Many users" rotates the requests over the users\' keys.',

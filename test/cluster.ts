@@ -1,13 +1,36 @@
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const ROOT = join(__dirname, '..');
 
-/** Compiles the server into dist/ (what `npm start` runs), once per test file that spawns gateways. */
+/**
+ * Compiles the server into dist/ (what `npm start` runs) once per Jest run, whichever test file asks first: files
+ * running side by side must not rewrite dist/ while another one's processes load it. A lock directory serialises the
+ * askers; a marker names the run that built it (`MJ_TEST_RUN`, set by the global setup).
+ */
 export function buildServer(): void {
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'pipe' });
+  const run = process.env.MJ_TEST_RUN ?? `${process.pid}`;
+  const lock = join(ROOT, 'dist.build-lock');
+  const marker = join(ROOT, 'dist', '.test-run');
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`${lock} held for two minutes: remove it if no test run is building`);
+      execFileSync('sleep', ['0.2']);
+    }
+  }
+  try {
+    if (existsSync(marker) && readFileSync(marker, 'utf8') === run) return;
+    execFileSync('npm', ['run', 'build', '--silent'], { cwd: ROOT, stdio: 'pipe' });
+    writeFileSync(marker, run);
+  } finally {
+    rmdirSync(lock);
+  }
 }
 
 export interface GatewayProcess {

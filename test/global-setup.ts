@@ -9,6 +9,8 @@ import { migrate, prepareTemplate } from './database';
  * also run on it (PGlite cannot start inside a test's sandbox, so it lives here, in Jest's main process).
  */
 export default async function globalSetup(): Promise<void> {
+  // Names this run for buildServer (test/cluster.ts): dist/ is built once per run, by the first file that needs it.
+  process.env.MJ_TEST_RUN = `${process.pid}-${Date.now()}`;
   await prepareTemplate();
   const embedded = await startEmbeddedPostgres(mkdtempSync(join(tmpdir(), 'mj-pglite-')), 20);
   await migrate(embedded.url);

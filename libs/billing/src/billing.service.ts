@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { ConflictError, NotFoundError, Sql, type SqlRunner } from '@app/core';
+import { type BatchStatement, ConflictError, NotFoundError, Sql, type SqlRunner } from '@app/core';
 import { ApiKeyQuotaExceededError, InsufficientQuotaError } from './billing.errors';
 import { defaultPrice } from './prices';
 
@@ -63,8 +63,19 @@ export class BillingService {
     }
   }
 
+  /**
+   * The hold as a statement for `Sql.batch`, after the statement that creates the task (`taskId`: the SQL expression
+   * for its id): one round trip for both. A refusal fails the batch: pass its error through `refusalOf`.
+   */
+  holdStatement(taskId: string, hold: Omit<Hold, 'taskId'>): BatchStatement {
+    return {
+      sql: `SELECT quota_hold(?::int, ?::int, ${taskId}, ?::text, ?::bigint, ?::text) AS amount`,
+      params: [hold.userId, hold.apiKeyId ?? 0, hold.action, defaultPrice(hold.action), hold.reason],
+    };
+  }
+
   /** The 402 a refused hold means, or the error itself. */
-  private refusalOf(error: unknown): unknown {
+  refusalOf(error: unknown): unknown {
     const { code, detail } = (error ?? {}) as { code?: string; detail?: string };
     const [needed, balance] = String(detail ?? '').split(',').map(Number);
     if (code === 'QH001') return new InsufficientQuotaError(needed, balance);

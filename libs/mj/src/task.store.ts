@@ -154,22 +154,29 @@ export class TaskStore implements TaskMediaSource {
   ) {}
 
   /**
-   * Records a task and holds its price, together (billing's refusal rolls the insert back and surfaces as its 402
-   * error). Answers the task's id and the amount held. Two statements, not one: the insert's counter triggers must take
-   * their locks before the hold takes the balance's, the order of every transaction that writes tasks, then moves quota.
+   * Records a task and holds its price, together, in one round trip (billing's refusal undoes the insert and surfaces
+   * as its 402 error). Answers the task's id and the amount held. The insert ends (its counter triggers take their
+   * locks) before the hold takes the balance's: the order of every transaction that writes tasks, then moves quota.
    */
   async createHeld(draft: TaskDraft): Promise<{ id: number; held: number }> {
-    return this.sql.transaction(async (tx) => {
-      const [row] = await tx.query<{ id: number }>(
-        `INSERT INTO tasks (user_id, api_key_id, channel_id, parent_id, action, prompt, prompt_en, state, submit_time,
-           deadline_at, next_poll_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-        [draft.userId, draft.apiKeyId, draft.channelId, draft.parentId, draft.action, draft.prompt, draft.promptEn, draft.state,
-          draft.submitTime, draft.deadlineAt, draft.nextPollAt, draft.submitTime],
-      );
-      const held = await this.billing.hold(tx, { userId: draft.userId, apiKeyId: draft.apiKeyId, taskId: row.id, action: draft.action, reason: draft.holdReason });
-      return { id: row.id, held };
+    const hold = this.billing.holdStatement(`currval(pg_get_serial_sequence('tasks', 'id'))::int`, {
+      userId: draft.userId, apiKeyId: draft.apiKeyId, action: draft.action, reason: draft.holdReason,
     });
+    try {
+      const [[task], [held]] = await this.sql.batch([
+        {
+          sql: `INSERT INTO tasks (user_id, api_key_id, channel_id, parent_id, action, prompt, prompt_en, state, submit_time,
+                  deadline_at, next_poll_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+          params: [draft.userId, draft.apiKeyId, draft.channelId, draft.parentId, draft.action, draft.prompt, draft.promptEn,
+            draft.state, draft.submitTime, draft.deadlineAt, draft.nextPollAt, draft.submitTime],
+        },
+        hold,
+      ]);
+      return { id: Number(task.id), held: Number(held.amount) };
+    } catch (error) {
+      throw this.billing.refusalOf(error);
+    }
   }
 
   /**

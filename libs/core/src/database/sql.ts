@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { createHash } from 'node:crypto';
+import { escapeLiteral } from 'pg';
 
 /** Runs one statement with `?` placeholders and answers its rows. */
 export interface SqlRunner {
@@ -30,7 +31,25 @@ function statementOf(sql: string): Statement {
 }
 
 interface PgConnection {
-  query(config: { text: string; name?: string; values: unknown[] } | string): Promise<{ rows: unknown[] }>;
+  query(config: { text: string; name?: string; values: unknown[] } | string): Promise<{ rows: unknown[] } | { rows: unknown[] }[]>;
+}
+
+/** One statement of a batch: SQL with `?` placeholders, and its values (numbers, strings, booleans, null). */
+export interface BatchStatement {
+  sql: string;
+  params: unknown[];
+}
+
+/** A value written into SQL text: only the kinds that have one exact literal. */
+function literal(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
+    return String(value);
+  }
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'string') return escapeLiteral(value);
+  throw new Error(`no SQL literal for a ${typeof value}`);
 }
 
 interface Pool {
@@ -63,6 +82,27 @@ export class Sql implements SqlRunner {
     }
   }
 
+  /**
+   * Several statements as one implicit transaction in one round trip (the simple protocol: values are written into the
+   * text as literals, escaped by pg). Each statement ends before the next begins, its triggers included, so the lock
+   * order is the statements' order; an error in any undoes them all. Answers each statement's rows.
+   */
+  async batch(statements: BatchStatement[]): Promise<Record<string, unknown>[][]> {
+    const text = statements
+      .map(({ sql, params }) => {
+        let i = 0;
+        return sql.replace(/\?/g, () => literal(params[i++]));
+      })
+      .join(';\n');
+    const connection = await this.client.acquireConnection();
+    try {
+      const results = await connection.query(text);
+      return (Array.isArray(results) ? results : [results]).map((result) => result.rows as Record<string, unknown>[]);
+    } finally {
+      await this.client.releaseConnection(connection);
+    }
+  }
+
   /** `work` in one transaction: committed when it resolves, rolled back when it throws. */
   async transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T> {
     const connection = await this.client.acquireConnection();
@@ -86,7 +126,7 @@ export class Sql implements SqlRunner {
 
 async function run<T>(connection: PgConnection, sql: string, params: unknown[]): Promise<T[]> {
   const { text, name } = statementOf(sql);
-  return (await connection.query({ name, text, values: params })).rows as T[];
+  return ((await connection.query({ name, text, values: params })) as { rows: unknown[] }).rows as T[];
 }
 
 /** A runner over an ORM transaction's own connection, for code that already holds one (never a second connection). */
