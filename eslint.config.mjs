@@ -24,27 +24,92 @@ const APPS = { api: 'apps/api/src', simulator: 'apps/mj-simulator/src' };
 const LIBRARIES = Object.keys(MAY_IMPORT).filter((name) => !(name in APPS));
 
 const DEEP = { group: ['@app/*/**'], message: 'Import a library by its public index: @app/<name>.' };
-const RELATIVE = { group: ['**/libs/**', '**/apps/**', '**/mj-simulator/**'], message: 'Import another library or app by its package path (@app/<name>), never by a relative path.' };
+const RELATIVE = {
+  group: ['**/libs/**', '**/apps/**', '**/mj-simulator/**'],
+  message: 'Import another library or app by its package path (@app/<name>), never by a relative path.',
+};
 
 const architecture = Object.entries(MAY_IMPORT).map(([name, allowed]) => ({
   files: name in APPS ? [`${APPS[name]}/**/*.ts`] : [`libs/${name}/**/*.ts`],
   rules: {
-    'no-restricted-imports': ['error', {
-      paths: LIBRARIES.filter((other) => !allowed.includes(other)).map((other) => ({
-        name: `@app/${other}`,
-        message: other === name ? 'Inside a library, import its own files by relative path.' : `${name} may not depend on ${other} (see ARCHITECTURE.md and eslint.config.mjs).`,
-      })),
-      patterns: [DEEP, RELATIVE],
-    }],
+    'no-restricted-imports': [
+      'error',
+      {
+        paths: LIBRARIES.filter((other) => !allowed.includes(other)).map((other) => ({
+          name: `@app/${other}`,
+          message:
+            other === name
+              ? 'Inside a library, import its own files by relative path.'
+              : `${name} may not depend on ${other} (see ARCHITECTURE.md and eslint.config.mjs).`,
+        })),
+        patterns: [DEEP, RELATIVE],
+      },
+    ],
   },
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'apps/admin/dist/**', 'apps/admin/src/api/schema.d.ts', 'coverage/**', 'data/**', 'test-results/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'apps/admin/dist/**',
+      'apps/admin/src/api/schema.d.ts',
+      'coverage/**',
+      'data/**',
+      'test-results/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', __dirname: 'readonly', require: 'readonly', module: 'writable', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', URL: 'readonly', fetch: 'readonly', AbortController: 'readonly', AbortSignal: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', structuredClone: 'readonly', performance: 'readonly', setImmediate: 'readonly', queueMicrotask: 'readonly', window: 'readonly', document: 'readonly', navigator: 'readonly', localStorage: 'readonly', sessionStorage: 'readonly', EventSource: 'readonly', Response: 'readonly', Request: 'readonly', Headers: 'readonly', FormData: 'readonly', Blob: 'readonly', File: 'readonly', FileReader: 'readonly', Image: 'readonly', HTMLElement: 'readonly', HTMLInputElement: 'readonly', HTMLImageElement: 'readonly', HTMLVideoElement: 'readonly', MouseEvent: 'readonly', KeyboardEvent: 'readonly', Event: 'readonly', MessageEvent: 'readonly', crypto: 'readonly' } },
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        __dirname: 'readonly',
+        require: 'readonly',
+        module: 'writable',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        URL: 'readonly',
+        fetch: 'readonly',
+        AbortController: 'readonly',
+        AbortSignal: 'readonly',
+        TextEncoder: 'readonly',
+        TextDecoder: 'readonly',
+        structuredClone: 'readonly',
+        performance: 'readonly',
+        setImmediate: 'readonly',
+        queueMicrotask: 'readonly',
+        window: 'readonly',
+        document: 'readonly',
+        navigator: 'readonly',
+        localStorage: 'readonly',
+        sessionStorage: 'readonly',
+        EventSource: 'readonly',
+        Response: 'readonly',
+        Request: 'readonly',
+        Headers: 'readonly',
+        FormData: 'readonly',
+        Blob: 'readonly',
+        File: 'readonly',
+        FileReader: 'readonly',
+        Image: 'readonly',
+        HTMLElement: 'readonly',
+        HTMLInputElement: 'readonly',
+        HTMLImageElement: 'readonly',
+        HTMLVideoElement: 'readonly',
+        MouseEvent: 'readonly',
+        KeyboardEvent: 'readonly',
+        Event: 'readonly',
+        MessageEvent: 'readonly',
+        crypto: 'readonly',
+      },
+    },
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],

@@ -41,11 +41,26 @@ interface Row {
 // The fields of libs/mj/src/dto/task.dto.ts, with the stored media URLs where the gateway signs its own links.
 function toItem(row: Row, admin: boolean) {
   const item = {
-    id: row.id, mj_id: row.mj_id, action: row.action, prompt: row.prompt, prompt_en: row.prompt_en,
-    status: row.status, progress: row.progress, image_url: row.image_url, image_urls: '[]', video_url: row.video_url,
-    video_urls: JSON.stringify(row.video_urls ?? []), submit_time: row.submit_time, start_time: row.start_time,
-    finish_time: row.finish_time, fail_reason: row.fail_reason, quota: row.quota, code: row.code,
-    description: row.description, state: row.state, buttons: JSON.stringify(row.buttons ?? []),
+    id: row.id,
+    mj_id: row.mj_id,
+    action: row.action,
+    prompt: row.prompt,
+    prompt_en: row.prompt_en,
+    status: row.status,
+    progress: row.progress,
+    image_url: row.image_url,
+    image_urls: '[]',
+    video_url: row.video_url,
+    video_urls: JSON.stringify(row.video_urls ?? []),
+    submit_time: row.submit_time,
+    start_time: row.start_time,
+    finish_time: row.finish_time,
+    fail_reason: row.fail_reason,
+    quota: row.quota,
+    code: row.code,
+    description: row.description,
+    state: row.state,
+    buttons: JSON.stringify(row.buttons ?? []),
     properties: JSON.stringify(row.properties ?? {}),
   };
   return admin ? { ...item, user_id: row.user_id, channel_id: row.channel_id } : item;

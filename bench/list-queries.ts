@@ -71,8 +71,13 @@ function rangeCountQuery(filter: ListFilter, counters: { table: string; scope: L
   if (firstDay !== undefined && lastDay !== undefined && firstDay > lastDay) return null;
   const owner = where(counters.scope);
   const values = [...owner.values];
-  const days = [firstDay === undefined ? '' : `day >= $${values.push(firstDay)}`, lastDay === undefined ? '' : `day <= $${values.push(lastDay)}`];
-  const terms = [`SELECT coalesce(sum(n), 0) FROM ${counters.table}_day ${owner.sql ? `${owner.sql} AND` : 'WHERE'} ${days.filter(Boolean).join(' AND ')}`];
+  const days = [
+    firstDay === undefined ? '' : `day >= $${values.push(firstDay)}`,
+    lastDay === undefined ? '' : `day <= $${values.push(lastDay)}`,
+  ];
+  const terms = [
+    `SELECT coalesce(sum(n), 0) FROM ${counters.table}_day ${owner.sql ? `${owner.sql} AND` : 'WHERE'} ${days.filter(Boolean).join(' AND ')}`,
+  ];
   const edge = (range: ListFilter) => {
     const count = countRows({ ...counters.scope, ...range }, values.length);
     terms.push(count.text);

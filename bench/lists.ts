@@ -86,7 +86,11 @@ interface ListAnswer {
 }
 
 /** Both servers must list the same tasks: a benchmark of error pages or of different work is worthless. */
-async function checkSameAnswer(key: string, gateway: LoadTarget, baseline: LoadTarget): Promise<{ gatewayBytes: number; baselineBytes: number }> {
+async function checkSameAnswer(
+  key: string,
+  gateway: LoadTarget,
+  baseline: LoadTarget,
+): Promise<{ gatewayBytes: number; baselineBytes: number }> {
   const [g, b] = await Promise.all([gateway, baseline].map((t) => fetch(t.url, { headers: t.headers })));
   const [gText, bText] = await Promise.all([g.text(), b.text()]);
   if (g.status !== 200 || b.status !== 200) throw new Error(`(${key}) answered ${g.status} / ${b.status}: ${gText.slice(0, 300)}`);
@@ -96,7 +100,9 @@ async function checkSameAnswer(key: string, gateway: LoadTarget, baseline: LoadT
   };
   if ((JSON.parse(gText) as ListAnswer).data.items.length === 0) throw new Error(`(${key}) the page is empty: it would measure nothing`);
   if (summary(gText) !== summary(bText)) {
-    throw new Error(`(${key}) the baseline lists other tasks than the gateway: bench/list-queries.ts is out of step with task.repository.ts`);
+    throw new Error(
+      `(${key}) the baseline lists other tasks than the gateway: bench/list-queries.ts is out of step with task.repository.ts`,
+    );
   }
   return { gatewayBytes: Buffer.byteLength(gText), baselineBytes: Buffer.byteLength(bText) };
 }
@@ -118,9 +124,20 @@ export const listsSuite: BenchSuite = {
         name: 'gateway',
         script: join(__dirname, '..', 'apps', 'api', 'src', 'main.js'),
         env: {
-          PATH: process.env.PATH, NODE_ENV: 'production', ALLOW_INSECURE_HTTP: 'true', NODE_OPTIONS, JWT_SECRET: 'bench-secret-0123456789abcdef0123456789abcdef',
-          DATABASE_URL: url, PORT: String(gatewayPort), DB_POOL_MAX: String(POOL_SIZE), DATA_DIR: workDir,
-          ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'warn', DEMO: '0', POLLING_ENABLED: 'false',
+          PATH: process.env.PATH,
+          NODE_ENV: 'production',
+          ALLOW_INSECURE_HTTP: 'true',
+          NODE_OPTIONS,
+          JWT_SECRET: 'bench-secret-0123456789abcdef0123456789abcdef',
+          DATABASE_URL: url,
+          PORT: String(gatewayPort),
+          DB_POOL_MAX: String(POOL_SIZE),
+          DATA_DIR: workDir,
+          ADMIN_USERNAME: ADMIN.username,
+          ADMIN_PASSWORD: ADMIN.password,
+          LOG_LEVEL: 'warn',
+          DEMO: '0',
+          POLLING_ENABLED: 'false',
         },
         port: gatewayPort,
         readyPath: '/api/health',
@@ -153,13 +170,17 @@ export const listsSuite: BenchSuite = {
         { key: 'b', title: 'admin list, unfiltered', route: 'all', query: 'p=1&page_size=20' },
         { key: 'c', title: 'admin list, channel_id=3', route: 'all', query: 'p=1&page_size=20&channel_id=3' },
         {
-          key: 'd', title: 'admin list, one day 30 days back', route: 'all',
+          key: 'd',
+          title: 'admin list, one day 30 days back',
+          route: 'all',
           query: `p=1&page_size=20&start_timestamp=${dayStart}&end_timestamp=${dayStart + DAY_S - 1}`,
         },
         { key: 'e', title: 'admin list, page 1,000', route: 'all', query: 'p=1000&page_size=20' },
         { key: 'f', title: 'user list by a rare action (user1, SHORTEN)', route: 'self', query: 'p=1&page_size=20&action=SHORTEN' },
         {
-          key: 'g', title: 'admin list, the last 30 days', route: 'all',
+          key: 'g',
+          title: 'admin list, the last 30 days',
+          route: 'all',
           query: `p=1&page_size=20&start_timestamp=${Math.floor(Number(user1.newest) / 1000) - 30 * DAY_S}`,
         },
       ];
@@ -226,9 +247,17 @@ function report(context: BenchContext, machine: string, seeded: string, measured
   const ratio = (m: Measured) => m.gateway.requestsPerSecond / m.baseline.requestsPerSecond;
   const rows = measured.map((m) => [
     `(${m.scenario.key}) ${m.scenario.title}`,
-    formatNumber(m.gateway.requestsPerSecond), ms(m.gateway.p50Ms), ms(m.gateway.p99Ms), cpu(m.gateway.cpuMsPerRequest),
-    formatNumber(m.baseline.requestsPerSecond), ms(m.baseline.p50Ms), ms(m.baseline.p99Ms), cpu(m.baseline.cpuMsPerRequest),
-    `**${ratio(m).toFixed(2)}×**`, m.sqlMs.toFixed(2), `${formatNumber(m.bytes.gatewayBytes)} / ${formatNumber(m.bytes.baselineBytes)}`,
+    formatNumber(m.gateway.requestsPerSecond),
+    ms(m.gateway.p50Ms),
+    ms(m.gateway.p99Ms),
+    cpu(m.gateway.cpuMsPerRequest),
+    formatNumber(m.baseline.requestsPerSecond),
+    ms(m.baseline.p50Ms),
+    ms(m.baseline.p99Ms),
+    cpu(m.baseline.cpuMsPerRequest),
+    `**${ratio(m).toFixed(2)}×**`,
+    m.sqlMs.toFixed(2),
+    `${formatNumber(m.bytes.gatewayBytes)} / ${formatNumber(m.bytes.baselineBytes)}`,
   ]);
   const requests = measured.reduce((sum, m) => sum + m.gateway.requests + m.baseline.requests, 0);
   const byKey = (key: string) => measured.find((m) => m.scenario.key === key)!;
@@ -244,7 +273,20 @@ function report(context: BenchContext, machine: string, seeded: string, measured
     `- Every one of the ${formatNumber(requests)} responses was 2xx; before each scenario both servers were checked to list the same tasks and total`,
     '',
     markdownTable(
-      ['Scenario', 'Gateway req/s', 'p50 ms', 'p99 ms', 'CPU ms/req', 'Baseline req/s', 'p50 ms', 'p99 ms', 'CPU ms/req', 'Gateway / baseline', 'SQL ms', 'Body bytes'],
+      [
+        'Scenario',
+        'Gateway req/s',
+        'p50 ms',
+        'p99 ms',
+        'CPU ms/req',
+        'Baseline req/s',
+        'p50 ms',
+        'p99 ms',
+        'CPU ms/req',
+        'Gateway / baseline',
+        'SQL ms',
+        'Body bytes',
+      ],
       rows,
     ),
     '',

@@ -66,17 +66,19 @@ export async function runLoad(target: LoadTarget, options: LoadOptions): Promise
   bar.start(`load ${options.durationSeconds} s`, options.durationSeconds);
   const ticker = setInterval(() => bar.advance(), 1000);
   // autocannon answers a thenable without `finally`: adopted into a real promise.
-  const result = await Promise.resolve(autocannon({
-    url: target.url,
-    headers: target.headers,
-    method: target.body === undefined ? 'GET' : 'POST',
-    body: target.body,
-    connections: options.connections,
-    duration: options.durationSeconds,
-    pipelining: 1,
-    timeout: TIMEOUT_SECONDS,
-    requests: target.rotate?.length ? [{ setupRequest: rotating(target.rotate) }] : undefined,
-  })).finally(() => {
+  const result = await Promise.resolve(
+    autocannon({
+      url: target.url,
+      headers: target.headers,
+      method: target.body === undefined ? 'GET' : 'POST',
+      body: target.body,
+      connections: options.connections,
+      duration: options.durationSeconds,
+      pipelining: 1,
+      timeout: TIMEOUT_SECONDS,
+      requests: target.rotate?.length ? [{ setupRequest: rotating(target.rotate) }] : undefined,
+    }),
+  ).finally(() => {
     clearInterval(ticker);
     bar.stop();
   });
@@ -100,7 +102,10 @@ export async function runLoad(target: LoadTarget, options: LoadOptions): Promise
 
 function rotating(sets: Record<string, string>[]) {
   let next = 0;
-  return (request: { headers?: Record<string, string> }) => ({ ...request, headers: { ...request.headers, ...sets[next++ % sets.length] } });
+  return (request: { headers?: Record<string, string> }) => ({
+    ...request,
+    headers: { ...request.headers, ...sets[next++ % sets.length] },
+  });
 }
 
 /** The mean over rounds; one figure per column, as the table shows it. */

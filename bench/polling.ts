@@ -41,9 +41,11 @@ async function countStatements<T>(work: () => Promise<T>): Promise<{ value: T; s
 
 async function runLimited(jobs: (() => Promise<unknown>)[], limit: number): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < jobs.length) await jobs[next++]();
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < jobs.length) await jobs[next++]();
+    }),
+  );
 }
 
 /** 10,000 tasks running on 10 simulators, recorded in the database as the relay would have. */
@@ -51,15 +53,26 @@ async function prepare(url: string, sims: SimulatorHandle[]): Promise<{ ids: num
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows: [user] } = await client.query(`INSERT INTO users (username, password_hash, quota) VALUES ('bench', 'x', 0) RETURNING id`);
+    const {
+      rows: [user],
+    } = await client.query(`INSERT INTO users (username, password_hash, quota) VALUES ('bench', 'x', 0) RETURNING id`);
     const byChannel = new Map<number, string[]>();
     for (const [i, sim] of sims.entries()) {
-      const { rows: [channel] } = await client.query(`INSERT INTO channels (name, base_url) VALUES ($1, $2) RETURNING id`, [`sim ${i}`, sim.url]);
+      const {
+        rows: [channel],
+      } = await client.query(`INSERT INTO channels (name, base_url) VALUES ($1, $2) RETURNING id`, [`sim ${i}`, sim.url]);
       const mjIds: string[] = [];
-      await runLimited(Array.from({ length: TASKS_PER_CHANNEL }, (_, n) => async () => {
-        const res = await request(`${sim.url}/mj/submit/imagine`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ prompt: `bench ${n}` }) });
-        mjIds.push(((await res.body.json()) as { result: string }).result);
-      }), 32);
+      await runLimited(
+        Array.from({ length: TASKS_PER_CHANNEL }, (_, n) => async () => {
+          const res = await request(`${sim.url}/mj/submit/imagine`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ prompt: `bench ${n}` }),
+          });
+          mjIds.push(((await res.body.json()) as { result: string }).result);
+        }),
+        32,
+      );
       byChannel.set(channel.id, mjIds);
       await client.query(
         `INSERT INTO tasks (user_id, channel_id, mj_id, action, status, progress, submit_time, deadline_at)
@@ -116,9 +129,16 @@ export const pollingSuite: BenchSuite = {
       Array.from({ length: CHANNELS }, () => startSimulator({ port: 0, taskMs: 3_600_000, coreSize: 5_000, queueSize: 5_000 })),
     );
     Object.assign(process.env, {
-      DATABASE_URL: url, DATA_DIR: mkdtempSync(join(tmpdir(), 'mj-bench-polling-')), LOG_LEVEL: 'silent', DEMO: '0',
-      POLLING_ENABLED: 'false', MEDIA_ARCHIVE_ENABLED: 'false', POLL_CLAIM_LIMIT: '20000', POLL_CONCURRENCY: String(CONCURRENCY),
-      POLL_BATCH_SIZE: String(BATCH), JWT_SECRET: 'bench-secret-bench-secret-bench-secret-123',
+      DATABASE_URL: url,
+      DATA_DIR: mkdtempSync(join(tmpdir(), 'mj-bench-polling-')),
+      LOG_LEVEL: 'silent',
+      DEMO: '0',
+      POLLING_ENABLED: 'false',
+      MEDIA_ARCHIVE_ENABLED: 'false',
+      POLL_CLAIM_LIMIT: '20000',
+      POLL_CONCURRENCY: String(CONCURRENCY),
+      POLL_BATCH_SIZE: String(BATCH),
+      JWT_SECRET: 'bench-secret-bench-secret-bench-secret-123',
     });
     const app = await NestFactory.createApplicationContext(AppModule, { logger: false });
     try {
@@ -138,9 +158,19 @@ export const pollingSuite: BenchSuite = {
         const update = await bulkUpdate(url, ids);
         const floor = upstream + update;
         ratios.push(report.durationMs / floor);
-        rows.push([String(round), formatNumber(report.claimed), formatNumber(report.changed), formatNumber(report.durationMs),
-          formatNumber(statements), formatNumber(upstream), formatNumber(update), `**${(report.durationMs / floor).toFixed(2)}×**`]);
-        context.log(`  round ${round}: pass ${report.durationMs} ms (${statements} statements), upstream ${upstream.toFixed(0)} ms + update ${update.toFixed(0)} ms`);
+        rows.push([
+          String(round),
+          formatNumber(report.claimed),
+          formatNumber(report.changed),
+          formatNumber(report.durationMs),
+          formatNumber(statements),
+          formatNumber(upstream),
+          formatNumber(update),
+          `**${(report.durationMs / floor).toFixed(2)}×**`,
+        ]);
+        context.log(
+          `  round ${round}: pass ${report.durationMs} ms (${statements} statements), upstream ${upstream.toFixed(0)} ms + update ${update.toFixed(0)} ms`,
+        );
       }
       const ratio = median(ratios);
       const machine = await describeMachine(context.serverUrl);
@@ -152,7 +182,10 @@ export const pollingSuite: BenchSuite = {
         '',
         markdownTable(['Round', 'Claimed', 'Changed', 'Pass ms', 'Statements', 'Upstream ms', 'Bulk UPDATE ms', 'Pass / floor'], rows),
       ].join('\n');
-      return { markdown, targets: [{ description: `pass time ≤ 3× (upstream answers + one bulk UPDATE): median ${ratio.toFixed(2)}×`, met: ratio <= 3 }] };
+      return {
+        markdown,
+        targets: [{ description: `pass time ≤ 3× (upstream answers + one bulk UPDATE): median ${ratio.toFixed(2)}×`, met: ratio <= 3 }],
+      };
     } finally {
       await app.close();
       await Promise.all(sims.map((sim) => sim.close()));

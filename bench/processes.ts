@@ -49,7 +49,9 @@ export async function startServer(options: {
 }): Promise<RunningServer> {
   const log = createWriteStream(options.logFile);
   // BENCH_PROFILE_DIR=dir writes a V8 CPU profile of each server (open it in Chrome's DevTools) when it stops.
-  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`, `--cpu-prof-name=${options.name}-${Date.now()}.cpuprofile`] : [];
+  const profile = process.env.BENCH_PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`, `--cpu-prof-name=${options.name}-${Date.now()}.cpuprofile`]
+    : [];
   const child = spawn(process.execPath, [...profile, options.script, ...(options.args ?? [])], {
     env: options.env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -66,7 +68,10 @@ export async function startServer(options: {
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   while (Date.now() < deadline) {
     if (child.exitCode !== null) break;
-    const ok = await fetch(baseUrl + options.readyPath).then((r) => r.ok, () => false);
+    const ok = await fetch(baseUrl + options.readyPath).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return { name: options.name, baseUrl, pid: child.pid!, stop };
     await sleep(200);
   }

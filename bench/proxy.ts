@@ -21,7 +21,10 @@ const ADMIN = { username: 'admin', password: 'bench-admin-password' };
 
 /** The yardsticks, run as `node proxy.js --baseline static --file F --port P` or `--baseline pass-through --target U --port P`. */
 function serveBaseline(argv: string[]): void {
-  const { values } = parseArgs({ args: argv, options: { baseline: { type: 'string' }, file: { type: 'string' }, target: { type: 'string' }, port: { type: 'string' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { baseline: { type: 'string' }, file: { type: 'string' }, target: { type: 'string' }, port: { type: 'string' } },
+  });
   const size = values.file ? statSync(values.file).size : 0;
   const server = createServer((req, res) => {
     if (req.url === '/health') return res.end('ok');
@@ -31,7 +34,10 @@ function serveBaseline(argv: string[]): void {
       return;
     }
     get(values.target!, (upstream) => {
-      res.writeHead(upstream.statusCode ?? 502, { 'content-type': upstream.headers['content-type'] ?? '', 'content-length': upstream.headers['content-length'] ?? '' });
+      res.writeHead(upstream.statusCode ?? 502, {
+        'content-type': upstream.headers['content-type'] ?? '',
+        'content-length': upstream.headers['content-length'] ?? '',
+      });
       upstream.pipe(res);
     }).on('error', () => res.destroy());
   });
@@ -73,7 +79,9 @@ async function wrk(url: string, pid: number, connections: number, seconds: numbe
     mbPerSecond: scaled(stdout, /Transfer\/sec:\s+([\d.]+)(\w+)/),
     p50Ms: scaled(stdout, /50%\s+([\d.]+)(\w+)/),
     p99Ms: scaled(stdout, /99%\s+([\d.]+)(\w+)/),
-    failures: Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0) + (socketErrors ? socketErrors.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0),
+    failures:
+      Number(/Non-2xx or 3xx responses: (\d+)/.exec(stdout)?.[1] ?? 0) +
+      (socketErrors ? socketErrors.slice(1).reduce((sum, n) => sum + Number(n), 0) : 0),
     cpuMsPerRequest: (cpuMs(pid) - cpuBefore) / Math.max(1, requests),
   };
 }
@@ -127,8 +135,11 @@ async function medianTtfb(url: string): Promise<number> {
 /** Tasks straight in the database, with the sim's blobs as results; the stored ones go through the copy queue. */
 async function seedTasks(db: Client, sim: string): Promise<void> {
   const insert = (mjId: string, imageUrl: string) =>
-    db.query(`INSERT INTO tasks (user_id, channel_id, mj_id, action, status, progress, image_url, submit_time, finish_time)
-      VALUES (1, 1, $1, 'UPSCALE', 'SUCCESS', '100%', $2, $3, $3)`, [mjId, imageUrl, Date.now()]);
+    db.query(
+      `INSERT INTO tasks (user_id, channel_id, mj_id, action, status, progress, image_url, submit_time, finish_time)
+      VALUES (1, 1, $1, 'UPSCALE', 'SUCCESS', '100%', $2, $3, $3)`,
+      [mjId, imageUrl, Date.now()],
+    );
   await insert('1000000000000001', '');
   await insert('1000000000000002', `${sim}/sim/blob/${SMALL}.png`);
   await insert('1000000000000003', '');
@@ -145,7 +156,11 @@ async function seedTasks(db: Client, sim: string): Promise<void> {
 }
 
 async function signedLinks(gateway: RunningServer): Promise<Map<string, string>> {
-  const login = await fetch(`${gateway.baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(ADMIN) });
+  const login = await fetch(`${gateway.baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(ADMIN),
+  });
   const token = ((await login.json()) as { data: { access_token: string } }).data.access_token;
   const list = await fetch(`${gateway.baseUrl}/api/mj/?page_size=10`, { headers: { authorization: `Bearer ${token}` } });
   const items = ((await list.json()) as { data: { items: { mj_id: string; image_url: string }[] } }).data.items;
@@ -169,7 +184,8 @@ interface Pair {
 async function measure(pair: Pair, context: BenchContext): Promise<void> {
   for (const who of ['gateway', 'baseline'] as const) {
     const probe = await fetchDropping(pair[who].url);
-    if (probe.status !== 200 || probe.bytes < SMALL * 0.95) throw new Error(`${pair.title}: the ${who} answered ${probe.status} with ${probe.bytes} bytes`);
+    if (probe.status !== 200 || probe.bytes < SMALL * 0.95)
+      throw new Error(`${pair.title}: the ${who} answered ${probe.status} with ${probe.bytes} bytes`);
     await wrk(pair[who].url, pair[who].pid, context.connections, WARMUP_SECONDS);
   }
   for (let round = 0; round < context.rounds; round++) {
@@ -196,25 +212,66 @@ export const proxySuite: BenchSuite = {
     const start = async (name: string, script: string, env: NodeJS.ProcessEnv, readyPath: string, args: string[] = []) => {
       const port = await freePort();
       const logFile = join(workDir, `${name}.log`);
-      const server = await startServer({ name, script, args: [...args, '--port', String(port)], env: { PATH: process.env.PATH, SIM_PORT: String(port), PORT: String(port), ...env }, port, readyPath, logFile });
+      const server = await startServer({
+        name,
+        script,
+        args: [...args, '--port', String(port)],
+        env: { PATH: process.env.PATH, SIM_PORT: String(port), PORT: String(port), ...env },
+        port,
+        readyPath,
+        logFile,
+      });
       servers.push(server);
       return server;
     };
     try {
-      const sim = await start('simulator', join(__dirname, '..', 'apps', 'mj-simulator', 'src', 'main.js'), { SIM_HOST: '127.0.0.1' }, '/sim/health');
-      const gateway = await start('gateway', join(__dirname, '..', 'apps', 'api', 'src', 'main.js'), {
-        NODE_ENV: 'production', ALLOW_INSECURE_HTTP: 'true', JWT_SECRET: 'bench-secret-0123456789abcdef0123456789abcdef', DATABASE_URL: url, DATA_DIR: workDir,
-        ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password, LOG_LEVEL: 'warn', DEMO: '0', POLLING_ENABLED: 'false',
-        MEDIA_FETCH_ALLOWLIST: sim.baseUrl.slice('http://'.length), MEDIA_ARCHIVE_INTERVAL_MS: '200',
-      }, '/api/health');
+      const sim = await start(
+        'simulator',
+        join(__dirname, '..', 'apps', 'mj-simulator', 'src', 'main.js'),
+        { SIM_HOST: '127.0.0.1' },
+        '/sim/health',
+      );
+      const gateway = await start(
+        'gateway',
+        join(__dirname, '..', 'apps', 'api', 'src', 'main.js'),
+        {
+          NODE_ENV: 'production',
+          ALLOW_INSECURE_HTTP: 'true',
+          JWT_SECRET: 'bench-secret-0123456789abcdef0123456789abcdef',
+          DATABASE_URL: url,
+          DATA_DIR: workDir,
+          ADMIN_USERNAME: ADMIN.username,
+          ADMIN_PASSWORD: ADMIN.password,
+          LOG_LEVEL: 'warn',
+          DEMO: '0',
+          POLLING_ENABLED: 'false',
+          MEDIA_FETCH_ALLOWLIST: sim.baseUrl.slice('http://'.length),
+          MEDIA_ARCHIVE_INTERVAL_MS: '200',
+        },
+        '/api/health',
+      );
       await db.connect();
       await seedTasks(db, sim.baseUrl);
       const links = await signedLinks(gateway);
-      const { rows } = await db.query<{ store_key: string }>(`SELECT store_key FROM media_objects m JOIN tasks t ON t.id = m.task_id WHERE t.mj_id = '1000000000000001'`);
+      const { rows } = await db.query<{ store_key: string }>(
+        `SELECT store_key FROM media_objects m JOIN tasks t ON t.id = m.task_id WHERE t.mj_id = '1000000000000001'`,
+      );
       const script = join(__dirname, 'proxy.js');
-      const staticServer = await start('static', script, {}, '/health', ['--baseline', 'static', '--file', join(workDir, 'media', rows[0].store_key)]);
-      const passThrough = await start('pass-through', script, {}, '/health', ['--baseline', 'pass-through', '--target', `${sim.baseUrl}/sim/blob/${SMALL}.png`]);
-      context.log(`Gateway pid ${gateway.pid}, simulator ${sim.baseUrl}, static ${staticServer.baseUrl}, pass-through ${passThrough.baseUrl}`);
+      const staticServer = await start('static', script, {}, '/health', [
+        '--baseline',
+        'static',
+        '--file',
+        join(workDir, 'media', rows[0].store_key),
+      ]);
+      const passThrough = await start('pass-through', script, {}, '/health', [
+        '--baseline',
+        'pass-through',
+        '--target',
+        `${sim.baseUrl}/sim/blob/${SMALL}.png`,
+      ]);
+      context.log(
+        `Gateway pid ${gateway.pid}, simulator ${sim.baseUrl}, static ${staticServer.baseUrl}, pass-through ${passThrough.baseUrl}`,
+      );
 
       const pair = (title: string, mjId: string, baseline: RunningServer): Pair => ({
         title,
@@ -229,13 +286,17 @@ export const proxySuite: BenchSuite = {
       ];
       for (const measured of pairs) {
         await measure(measured, context);
-        context.log(`${measured.title}: gateway ${formatNumber(rate(measured, 'gateway'))} req/s, baseline ${formatNumber(rate(measured, 'baseline'))} req/s`);
+        context.log(
+          `${measured.title}: gateway ${formatNumber(rate(measured, 'gateway'))} req/s, baseline ${formatNumber(rate(measured, 'baseline'))} req/s`,
+        );
       }
       const rss = {
         store: await rssDuring(gateway.pid, links.get('1000000000000003')!),
         upstream: await rssDuring(gateway.pid, links.get('1000000000000004')!),
       };
-      context.log(`RSS growth during ${STREAMS} × 20 MB: store +${rss.store.growthMb.toFixed(0)} MB, upstream +${rss.upstream.growthMb.toFixed(0)} MB`);
+      context.log(
+        `RSS growth during ${STREAMS} × 20 MB: store +${rss.store.growthMb.toFixed(0)} MB, upstream +${rss.upstream.growthMb.toFixed(0)} MB`,
+      );
       failed = false;
       return report(context, machineMarkdown(machine), pairs, rss);
     } finally {
@@ -251,14 +312,22 @@ export const proxySuite: BenchSuite = {
 const rate = (pair: Pair, who: 'gateway' | 'baseline') => median(pair.runs[who], (r) => r.requestsPerSecond);
 const cpu = (pair: Pair, who: 'gateway' | 'baseline') => median(pair.runs[who], (r) => r.cpuMsPerRequest);
 
-function report(context: BenchContext, machine: string, pairs: Pair[], rss: Record<'store' | 'upstream', { growthMb: number; beforeMb: number }>): SuiteResult {
+function report(
+  context: BenchContext,
+  machine: string,
+  pairs: Pair[],
+  rss: Record<'store' | 'upstream', { growthMb: number; beforeMb: number }>,
+): SuiteResult {
   const ms = (value: number) => formatNumber(value, value < 10 ? 2 : 0);
   const ratio = (pair: Pair) => rate(pair, 'gateway') / rate(pair, 'baseline');
   const rows = pairs.map((pair) => [
     pair.title,
     ...(['gateway', 'baseline'] as const).flatMap((who) => [
-      formatNumber(rate(pair, who)), formatNumber(median(pair.runs[who], (r) => r.mbPerSecond)), ms(median(pair.runs[who], (r) => r.p50Ms)),
-      ms(median(pair.runs[who], (r) => r.p99Ms)), ms(cpu(pair, who)),
+      formatNumber(rate(pair, who)),
+      formatNumber(median(pair.runs[who], (r) => r.mbPerSecond)),
+      ms(median(pair.runs[who], (r) => r.p50Ms)),
+      ms(median(pair.runs[who], (r) => r.p99Ms)),
+      ms(cpu(pair, who)),
     ]),
     `${ratio(pair).toFixed(2)}×`,
     `${(cpu(pair, 'baseline') / cpu(pair, 'gateway')).toFixed(2)}×`,
@@ -276,7 +345,22 @@ function report(context: BenchContext, machine: string, pairs: Pair[], rss: Reco
     `- Time to first byte: median of ${TTFB_SAMPLES} sequential requests, gateway / baseline (+ overhead)`,
     '',
     markdownTable(
-      ['Scenario', 'Gateway req/s', 'MB/s', 'p50 ms', 'p99 ms', 'CPU ms/req', 'Baseline req/s', 'MB/s', 'p50 ms', 'p99 ms', 'CPU ms/req', 'Gateway / baseline', 'CPU efficiency', 'TTFB ms'],
+      [
+        'Scenario',
+        'Gateway req/s',
+        'MB/s',
+        'p50 ms',
+        'p99 ms',
+        'CPU ms/req',
+        'Baseline req/s',
+        'MB/s',
+        'p50 ms',
+        'p99 ms',
+        'CPU ms/req',
+        'Gateway / baseline',
+        'CPU efficiency',
+        'TTFB ms',
+      ],
       rows,
     ),
     '',
@@ -287,7 +371,10 @@ function report(context: BenchContext, machine: string, pairs: Pair[], rss: Reco
   return {
     markdown,
     targets: [
-      ...pairs.map((pair) => ({ description: `${pair.title} at ≥ 0.8× the baseline: ${ratio(pair).toFixed(2)}×`, met: ratio(pair) >= 0.8 })),
+      ...pairs.map((pair) => ({
+        description: `${pair.title} at ≥ 0.8× the baseline: ${ratio(pair).toFixed(2)}×`,
+        met: ratio(pair) >= 0.8,
+      })),
       ...(['store', 'upstream'] as const).map((from) => ({
         description: `RSS during ${STREAMS} concurrent 20 MB streams (${from}) < +100 MB: +${rss[from].growthMb.toFixed(0)} MB`,
         met: rss[from].growthMb < 100,

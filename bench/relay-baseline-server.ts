@@ -67,7 +67,19 @@ async function submit(req: IncomingMessage, res: ServerResponse): Promise<void> 
     body: JSON.stringify({ prompt: body.prompt, state: body.state }),
   });
   const answer = (await upstream.body.json()) as { code: number; result: string; properties?: unknown };
-  await pool.query({ name: 'accept', text: ACCEPT, values: [String(answer.result), channelId, answer.code, JSON.stringify(answer.properties ?? {}), Number(task.held), Date.now(), task.id] });
+  await pool.query({
+    name: 'accept',
+    text: ACCEPT,
+    values: [
+      String(answer.result),
+      channelId,
+      answer.code,
+      JSON.stringify(answer.properties ?? {}),
+      Number(task.held),
+      Date.now(),
+      task.id,
+    ],
+  });
   send(res, 200, answer);
 }
 

@@ -29,7 +29,8 @@ const USERS = 50;
 /** The channel, and `count` users with quota for every submit the run can make, each with an sk- key. */
 async function prepare(gateway: RunningServer, simulatorUrl: string, count: number): Promise<{ channelId: number; keys: string[] }> {
   const admin = (await call(gateway.baseUrl, '/api/auth/login', null, ADMIN)).data.access_token;
-  const channel = (await call(gateway.baseUrl, '/api/channels', admin, { name: 'bench simulator', base_url: simulatorUrl, secret: SECRET })).data;
+  const channel = (await call(gateway.baseUrl, '/api/channels', admin, { name: 'bench simulator', base_url: simulatorUrl, secret: SECRET }))
+    .data;
   const keys: string[] = [];
   for (let i = 0; i < count; i++) {
     const username = `bench${i}`;
@@ -53,7 +54,14 @@ export const relaySuite: BenchSuite = {
     const simulator = await startServer({
       name: 'simulator',
       script: 'dist/apps/mj-simulator/src/main.js',
-      env: { ...process.env, SIM_PORT: String(simPort), SIM_SECRET: SECRET, SIM_TASK_MS: '3600000', SIM_CORE_SIZE: '1000000', SIM_QUEUE_SIZE: '1000000' },
+      env: {
+        ...process.env,
+        SIM_PORT: String(simPort),
+        SIM_SECRET: SECRET,
+        SIM_TASK_MS: '3600000',
+        SIM_CORE_SIZE: '1000000',
+        SIM_QUEUE_SIZE: '1000000',
+      },
       port: simPort,
       readyPath: '/sim/health',
       logFile: join(logs, 'simulator.log'),
@@ -62,9 +70,21 @@ export const relaySuite: BenchSuite = {
       name: 'gateway',
       script: 'dist/apps/api/src/main.js',
       env: {
-        ...process.env, NODE_ENV: 'production', ALLOW_INSECURE_HTTP: 'true', PORT: String(gatewayPort), DATABASE_URL: url,
-        JWT_SECRET: 'bench-secret-bench-secret-bench-secret-123', ADMIN_USERNAME: ADMIN.username, ADMIN_PASSWORD: ADMIN.password,
-        LOG_LEVEL: 'warn', DEMO: '0', POLLING_ENABLED: 'false', MEDIA_ARCHIVE_ENABLED: 'false', LOGIN_RATE_LIMIT: '1000', LOGIN_ADDRESS_RATE_LIMIT: '1000', DB_POOL_MAX: '10',
+        ...process.env,
+        NODE_ENV: 'production',
+        ALLOW_INSECURE_HTTP: 'true',
+        PORT: String(gatewayPort),
+        DATABASE_URL: url,
+        JWT_SECRET: 'bench-secret-bench-secret-bench-secret-123',
+        ADMIN_USERNAME: ADMIN.username,
+        ADMIN_PASSWORD: ADMIN.password,
+        LOG_LEVEL: 'warn',
+        DEMO: '0',
+        POLLING_ENABLED: 'false',
+        MEDIA_ARCHIVE_ENABLED: 'false',
+        LOGIN_RATE_LIMIT: '1000',
+        LOGIN_ADDRESS_RATE_LIMIT: '1000',
+        DB_POOL_MAX: '10',
       },
       port: gatewayPort,
       readyPath: '/api/health',
@@ -76,7 +96,20 @@ export const relaySuite: BenchSuite = {
       baseline = await startServer({
         name: 'baseline',
         script: 'dist/bench/relay-baseline-server.js',
-        args: ['--port', String(baselinePort), '--database-url', url, '--upstream', simulator.baseUrl, '--secret', SECRET, '--channel-id', String(channelId), '--pool', '10'],
+        args: [
+          '--port',
+          String(baselinePort),
+          '--database-url',
+          url,
+          '--upstream',
+          simulator.baseUrl,
+          '--secret',
+          SECRET,
+          '--channel-id',
+          String(channelId),
+          '--pool',
+          '10',
+        ],
         env: { PATH: process.env.PATH },
         port: baselinePort,
         readyPath: '/health',
@@ -104,7 +137,9 @@ export const relaySuite: BenchSuite = {
             const result = await runLoad(target(name, scenario.many), load);
             if (result.failures) throw new Error(`${name}: ${result.failures} failed answers (${result.statusCodes})`);
             runs.get(name)!.push(result);
-            context.log(`  ${scenario.key} ${name}: ${formatNumber(result.requestsPerSecond)} submits/s, ${formatNumber(result.cpuMsPerRequest, 2)} CPU ms, p99 ${result.p99Ms} ms`);
+            context.log(
+              `  ${scenario.key} ${name}: ${formatNumber(result.requestsPerSecond)} submits/s, ${formatNumber(result.cpuMsPerRequest, 2)} CPU ms, p99 ${result.p99Ms} ms`,
+            );
           }
         }
         for (const [name, list] of runs) results.set(`${scenario.key}/${name}`, meanLoad(list));
@@ -114,8 +149,15 @@ export const relaySuite: BenchSuite = {
       const rows = scenarios.flatMap((scenario) =>
         scenario.servers.map((name) => {
           const r = get(`${scenario.key}/${name}`);
-          return [scenario.title, name, formatNumber(r.requestsPerSecond), formatNumber(r.p50Ms), formatNumber(r.p99Ms), formatNumber(r.cpuMsPerRequest, 2),
-            name === 'gateway' ? `**${ratio(scenario.key).toFixed(2)}×**` : ''];
+          return [
+            scenario.title,
+            name,
+            formatNumber(r.requestsPerSecond),
+            formatNumber(r.p50Ms),
+            formatNumber(r.p99Ms),
+            formatNumber(r.cpuMsPerRequest, 2),
+            name === 'gateway' ? `**${ratio(scenario.key).toFixed(2)}×**` : '',
+          ];
         }),
       );
       const machine = await describeMachine(context.serverUrl);
@@ -133,8 +175,14 @@ export const relaySuite: BenchSuite = {
       return {
         markdown,
         targets: scenarios.flatMap((scenario) => [
-          { description: `${scenario.title}: gateway ≥ 0.5× the baseline's submits/s: ${ratio(scenario.key).toFixed(2)}×`, met: ratio(scenario.key) >= 0.5 },
-          { description: `${scenario.title}: ≤ 3 ms CPU per submit: ${formatNumber(cpu(scenario.key), 2)} ms`, met: cpu(scenario.key) <= 3 },
+          {
+            description: `${scenario.title}: gateway ≥ 0.5× the baseline's submits/s: ${ratio(scenario.key).toFixed(2)}×`,
+            met: ratio(scenario.key) >= 0.5,
+          },
+          {
+            description: `${scenario.title}: ≤ 3 ms CPU per submit: ${formatNumber(cpu(scenario.key), 2)} ms`,
+            met: cpu(scenario.key) <= 3,
+          },
         ]),
       };
     } finally {

@@ -46,12 +46,25 @@ async function listUsers(users: UsersService): Promise<void> {
   for (let p = 1; ; p++) {
     const page = await users.list({ p, page_size: 100 });
     for (const u of page.items) {
-      rows.push([String(u.id), u.username, u.role, u.status, String(u.quota), new Date(u.created_at * 1000).toISOString().slice(0, 16).replace('T', ' ')]);
+      rows.push([
+        String(u.id),
+        u.username,
+        u.role,
+        u.status,
+        String(u.quota),
+        new Date(u.created_at * 1000).toISOString().slice(0, 16).replace('T', ' '),
+      ]);
     }
     if (p * 100 >= page.total) break;
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd());
+  for (const row of rows)
+    console.log(
+      row
+        .map((cell, i) => cell.padEnd(widths[i]))
+        .join('  ')
+        .trimEnd(),
+    );
 }
 
 async function main(): Promise<void> {

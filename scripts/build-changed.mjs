@@ -27,7 +27,15 @@ const targets = {
     build: () => ['npm', ['run', 'build', '--silent'], root],
   },
   console: {
-    inputs: ['apps/admin/src', 'apps/admin/index.html', 'apps/admin/public', 'apps/admin/vite.config.ts', 'apps/admin/package.json', 'openapi.json', 'package-lock.json'],
+    inputs: [
+      'apps/admin/src',
+      'apps/admin/index.html',
+      'apps/admin/public',
+      'apps/admin/vite.config.ts',
+      'apps/admin/package.json',
+      'openapi.json',
+      'package-lock.json',
+    ],
     output: 'apps/admin/dist',
     check: 'apps/admin/dist/index.html',
     // Vite alone: the console's type-check is CI's (npm run build:admin), not every start's.

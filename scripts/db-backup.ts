@@ -34,7 +34,8 @@ async function main(): Promise<void> {
     if (!out) throw new ScriptError('--out needs a file name');
   }
   const env = readEnv(DatabaseEnv);
-  if (env.DATABASE_URL) throw new ScriptError('DATABASE_URL is set: back up PostgreSQL with pg_dump; db:backup is for the embedded database');
+  if (env.DATABASE_URL)
+    throw new ScriptError('DATABASE_URL is set: back up PostgreSQL with pg_dump; db:backup is for the embedded database');
   if (!existsSync(join(env.DATA_DIR, 'pglite', 'PG_VERSION'))) {
     throw new ScriptError(`there is no embedded database in ${resolve(env.DATA_DIR, 'pglite')} (DATA_DIR)`);
   }
@@ -62,14 +63,19 @@ async function main(): Promise<void> {
     const copy = await PGlite.create({ dataDir: scratch, loadDataDir: new Blob([archive]) });
     const after = await counts(copy);
     await copy.close();
-    if (JSON.stringify(after) !== JSON.stringify(before)) throw new Error(`the backup does not hold the same rows: ${JSON.stringify(after)}`);
+    if (JSON.stringify(after) !== JSON.stringify(before))
+      throw new Error(`the backup does not hold the same rows: ${JSON.stringify(after)}`);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
   bar.advance();
   bar.stop();
   console.log(`Backup: ${file} (${(archive.length / 1048576).toFixed(1)} MB), checked: it opens with the same rows`);
-  console.log(`  ${Object.entries(before).map(([table, n]) => `${table} ${n.toLocaleString('en')}`).join(', ')}`);
+  console.log(
+    `  ${Object.entries(before)
+      .map(([table, n]) => `${table} ${n.toLocaleString('en')}`)
+      .join(', ')}`,
+  );
   console.log('Media files are not in it: they stay in DATA_DIR/media (copy that folder too).');
 }
 

@@ -20,7 +20,8 @@ function parseArgs(argv: string[]): string {
     to = inline ?? argv[++i];
   }
   if (!to) throw new ScriptError(`--to is required\n${USAGE}`);
-  if (!/^postgres(ql)?:\/\//.test(to)) throw new ScriptError(`--to must be a postgres:// or postgresql:// URL, got "${to.replace(/:[^:@/]*@/, ':***@')}"`);
+  if (!/^postgres(ql)?:\/\//.test(to))
+    throw new ScriptError(`--to must be a postgres:// or postgresql:// URL, got "${to.replace(/:[^:@/]*@/, ':***@')}"`);
   return to;
 }
 
@@ -61,12 +62,16 @@ async function main(): Promise<void> {
     const width = Math.max(...Object.keys({ ...report.rows, ...report.derived }).map((t) => t.length));
     console.log('\nRows copied:');
     for (const [table, n] of Object.entries(report.rows)) console.log(`  ${table.padEnd(width)}  ${n.toLocaleString('en')}`);
-    console.log('Rebuilt by the target\'s triggers, compared with the embedded database:');
+    console.log("Rebuilt by the target's triggers, compared with the embedded database:");
     for (const [table, { rows, equal }] of Object.entries(report.derived)) {
-      console.log(`  ${table.padEnd(width)}  ${rows.toLocaleString('en')} rows, ${equal ? 'equal' : 'DIFFERENT: the new counts come from the copied rows'}`);
+      console.log(
+        `  ${table.padEnd(width)}  ${rows.toLocaleString('en')} rows, ${equal ? 'equal' : 'DIFFERENT: the new counts come from the copied rows'}`,
+      );
     }
     const { users, total, ledgerEntries } = report.balances;
-    console.log(`Balances: ${users} users, ${BigInt(total).toLocaleString('en')} quota in all, ${ledgerEntries.toLocaleString('en')} ledger entries: checked equal, user by user`);
+    console.log(
+      `Balances: ${users} users, ${BigInt(total).toLocaleString('en')} quota in all, ${ledgerEntries.toLocaleString('en')} ledger entries: checked equal, user by user`,
+    );
     console.log(`Sequences: ${report.sequences} set to the embedded database's positions`);
     console.log(`\nDone. Start the gateway on PostgreSQL with the same DATA_DIR (its media files and secrets):`);
     console.log(`  DATABASE_URL='${to.replace(/:[^:@/]*@/, ':***@')}' DATA_DIR=${env.DATA_DIR} npm start`);

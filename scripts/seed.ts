@@ -27,7 +27,11 @@ async function main(): Promise<void> {
         `Tasks: ids ${tasks.firstId}..${tasks.lastId}, submitted ${new Date(tasks.fromMs).toISOString()} .. ${new Date(tasks.toMs).toISOString()}`,
       );
     }
-    console.log(`Tasks by status (whole table): ${Object.entries(report.statusCounts).map(([s, n]) => `${s} ${n}`).join(', ')}`);
+    console.log(
+      `Tasks by status (whole table): ${Object.entries(report.statusCounts)
+        .map(([s, n]) => `${s} ${n}`)
+        .join(', ')}`,
+    );
     console.log(
       `Done in ${seconds.total.toFixed(1)} s: migrations ${seconds.migrations.toFixed(1)} s, users and channels ${seconds.accounts.toFixed(1)} s, ` +
         `tasks ${seconds.tasks.toFixed(1)} s (${Math.round(perSecond).toLocaleString('en')}/s), vacuum analyze ${seconds.vacuum.toFixed(1)} s`,

@@ -64,14 +64,24 @@ describe('npm run admin (the admin CLI)', () => {
       const table = lines(list.stdout);
       expect(table[0].split(/\s+/)).toEqual(['id', 'username', 'role', 'status', 'balance', 'created']);
       const rows = table.slice(1).map((line) => line.split(/\s+/).slice(1, 5));
-      expect(rows).toEqual(expect.arrayContaining([['admin', 'admin', 'enabled', '0'], ['carol', 'admin', 'enabled', '0'], ['dora', 'user', 'enabled', '1234']]));
+      expect(rows).toEqual(
+        expect.arrayContaining([
+          ['admin', 'admin', 'enabled', '0'],
+          ['carol', 'admin', 'enabled', '0'],
+          ['dora', 'user', 'enabled', '1234'],
+        ]),
+      );
     });
 
     it('refuses in one line: a taken name, an unknown user, a short password, an unknown command', async () => {
       for (const [args, input, message] of [
         [['create-admin', 'carol'], '', /^admin: username "carol" is taken: npm run admin -- reset-password carol$/],
         [['reset-password', 'nobody'], '', /^admin: no user "nobody"/],
-        [['reset-password', 'admin', '--password-stdin'], 'short\n', /^admin: the password from stdin must be at least 8 characters, got 5$/],
+        [
+          ['reset-password', 'admin', '--password-stdin'],
+          'short\n',
+          /^admin: the password from stdin must be at least 8 characters, got 5$/,
+        ],
       ] as const) {
         const run = await admin([...args], input);
         expect(run.code).toBe(1);
@@ -102,7 +112,9 @@ describe('npm run admin (the admin CLI)', () => {
 
         const busy = await admin(['list-users']);
         expect(busy.code).toBe(1);
-        expect(lines(busy.stderr)).toEqual([expect.stringMatching(/^admin: The embedded database in .+ is in use by process \d+ \(a running gateway\?\): stop it first$/)]);
+        expect(lines(busy.stderr)).toEqual([
+          expect.stringMatching(/^admin: The embedded database in .+ is in use by process \d+ \(a running gateway\?\): stop it first$/),
+        ]);
       } finally {
         await gateway.stop();
       }

@@ -20,7 +20,12 @@ export interface TestApp {
   em(): EntityManager;
   login(username: string, password: string): Promise<string>;
   adminToken(): Promise<string>;
-  createUser(user: { username: string; password?: string; role?: 'user' | 'admin'; quota?: number }): Promise<{ id: number; token: string }>;
+  createUser(user: {
+    username: string;
+    password?: string;
+    role?: 'user' | 'admin';
+    quota?: number;
+  }): Promise<{ id: number; token: string }>;
   sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
   close(): Promise<void>;
 }

@@ -76,7 +76,9 @@ describe('auth and users (/api/auth, /api/user, /api/users)', () => {
     const updated = await as(admin).patch(`/api/users/${id}`).send({ role: 'admin', quota: 400 }).expect(200);
     expect(updated.body.data).toMatchObject({ role: 'admin', quota: 400 });
     const ledger = await t.sql<{ kind: string; amount: string; balance_after: string }>(
-      'SELECT kind, amount, balance_after FROM ledger_entries WHERE user_id = ? ORDER BY id', [id]);
+      'SELECT kind, amount, balance_after FROM ledger_entries WHERE user_id = ? ORDER BY id',
+      [id],
+    );
     expect(ledger.map((e) => [e.kind, Number(e.amount), Number(e.balance_after)])).toEqual([
       ['adjustment', 1000, 1000],
       ['adjustment', -600, 400],
@@ -90,7 +92,7 @@ describe('auth and users (/api/auth, /api/user, /api/users)', () => {
     await as(admin).get(`/api/users/${id}`).expect(404);
   });
 
-  it('rejects a disabled user\'s token on the very next request, and accepts it again once re-enabled', async () => {
+  it("rejects a disabled user's token on the very next request, and accepts it again once re-enabled", async () => {
     const dave = await t.createUser({ username: 'dave' });
     await as(dave.token).get('/api/mj/self').expect(200);
     await as(admin).patch(`/api/users/${dave.id}`).send({ status: 'disabled' }).expect(200);
@@ -101,7 +103,7 @@ describe('auth and users (/api/auth, /api/user, /api/users)', () => {
     await as(dave.token).get('/api/mj/self').expect(200);
   });
 
-  it('rejects a deleted user\'s token, and old tokens after a password change', async () => {
+  it("rejects a deleted user's token, and old tokens after a password change", async () => {
     const erin = await t.createUser({ username: 'erin' });
     await as(admin).patch(`/api/users/${erin.id}`).send({ password: 'another-password' }).expect(200);
     const revoked = await as(erin.token).get('/api/user/self').expect(401);
@@ -126,7 +128,10 @@ describe('auth and users (/api/auth, /api/user, /api/users)', () => {
     expect(attempts.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
     expect(attempts.slice(5)).toEqual([429, 429]);
     const throttled = await t.http.post('/api/auth/login').send({ username: 'mallory', password: 'guess' });
-    expect(throttled.body).toEqual({ success: false, message: expect.stringMatching(/^Too many login attempts for this username; try again in \d+ s$/) });
+    expect(throttled.body).toEqual({
+      success: false,
+      message: expect.stringMatching(/^Too many login attempts for this username; try again in \d+ s$/),
+    });
     expect(Number(throttled.headers['retry-after'])).toBeGreaterThan(0);
     // Another username from the same address is not locked out (the address has its own, larger limit).
     await t.http.post('/api/auth/login').send(ADMIN).expect(200);

@@ -16,7 +16,9 @@ describe('clients: the calls real midjourney-proxy clients make', () => {
 
   beforeAll(async () => {
     sim = await startMediaSimulator({ taskMs: 500 });
-    t = await createTestApp({ env: { POLL_INTERVAL_MS: '100', POLL_MAX_BACKOFF_MS: '300', MEDIA_FETCH_ALLOWLIST: `127.0.0.1:${sim.port}` } });
+    t = await createTestApp({
+      env: { POLL_INTERVAL_MS: '100', POLL_MAX_BACKOFF_MS: '300', MEDIA_FETCH_ALLOWLIST: `127.0.0.1:${sim.port}` },
+    });
     channelId = await registerChannel(t, sim);
     alice = await t.createUser({ username: 'alice', quota: 10_000_000 });
     key = await createApiKey(t, alice.token);
@@ -45,8 +47,13 @@ describe('clients: the calls real midjourney-proxy clients make', () => {
 
   it('Dooy/chatgpt-web-midjourney-proxy src/api/mjapi.ts: imagine, poll fetch, list-by-condition with numeric ids, U1', async () => {
     // subTask: the body as aiDrawInputItem.vue builds it.
-    const submit = await dooy('/mj/submit/imagine', { base64Array: [], notifyHook: '', prompt: 'a red fox in snow', state: '', botType: 'MID_JOURNEY' })
-      .expect(200);
+    const submit = await dooy('/mj/submit/imagine', {
+      base64Array: [],
+      notifyHook: '',
+      prompt: 'a red fox in snow',
+      state: '',
+      botType: 'MID_JOURNEY',
+    }).expect(200);
     expect(submit.body.code).toBe(1);
     const id = submit.body.result as string;
 
@@ -91,8 +98,13 @@ describe('clients: the calls real midjourney-proxy clients make', () => {
     expect(url).toMatch(new RegExp(`^${t.url.replace(/\./g, '\\.')}/mj/image/`));
     const image = await t.http.get(url.replace(/^http:\/\/[^/]+/, '')).expect(200);
     expect(image.headers['content-type']).toBe('image/png');
-    const imagine = await dooy('/mj/submit/imagine', { base64Array: [], notifyHook: '', prompt: `${url} a cat`, state: '', botType: 'MID_JOURNEY' })
-      .expect(200);
+    const imagine = await dooy('/mj/submit/imagine', {
+      base64Array: [],
+      notifyHook: '',
+      prompt: `${url} a cat`,
+      state: '',
+      botType: 'MID_JOURNEY',
+    }).expect(200);
     expect(imagine.body.code).toBe(1);
   });
 
@@ -101,19 +113,34 @@ describe('clients: the calls real midjourney-proxy clients make', () => {
     const submitted = (await dooy('/mj/submit/imagine', { prompt: 'for the log' }).expect(200)).body.result as string;
     const now = Date.now();
     // The user's page and the admin's, exactly as the hook builds their URLs.
-    const self = await t.http.get(`/api/mj/self/?p=1&page_size=10&mj_id=&start_timestamp=${now - 3_600_000}&end_timestamp=${now + 60_000}`)
-      .set('Authorization', `Bearer ${alice.token}`).expect(200);
-    const cleared = await t.http.get('/api/mj/self/?p=1&page_size=10&mj_id=&start_timestamp=NaN&end_timestamp=NaN')
-      .set('Authorization', `Bearer ${alice.token}`).expect(200);
-    const all = await t.http.get('/api/mj/?p=1&page_size=10&channel_id=&mj_id=&start_timestamp=NaN&end_timestamp=NaN')
-      .set('Authorization', `Bearer ${admin}`).expect(200);
+    const self = await t.http
+      .get(`/api/mj/self/?p=1&page_size=10&mj_id=&start_timestamp=${now - 3_600_000}&end_timestamp=${now + 60_000}`)
+      .set('Authorization', `Bearer ${alice.token}`)
+      .expect(200);
+    const cleared = await t.http
+      .get('/api/mj/self/?p=1&page_size=10&mj_id=&start_timestamp=NaN&end_timestamp=NaN')
+      .set('Authorization', `Bearer ${alice.token}`)
+      .expect(200);
+    const all = await t.http
+      .get('/api/mj/?p=1&page_size=10&channel_id=&mj_id=&start_timestamp=NaN&end_timestamp=NaN')
+      .set('Authorization', `Bearer ${admin}`)
+      .expect(200);
     for (const res of [self, cleared, all]) {
       expect(res.body.success).toBe(true);
       const item = res.body.data.items.find((i: { mj_id: string }) => i.mj_id === submitted);
       // MjLogsColumnDefs.jsx: these fields, `progress` through .replace, `code` for the submit-result column.
-      expect(item).toMatchObject({ id: expect.any(Number), action: 'IMAGINE', status: expect.any(String), image_url: expect.any(String),
-        prompt: 'for the log', prompt_en: expect.any(String), fail_reason: expect.any(String), submit_time: expect.any(Number),
-        finish_time: expect.any(Number), code: 1 });
+      expect(item).toMatchObject({
+        id: expect.any(Number),
+        action: 'IMAGINE',
+        status: expect.any(String),
+        image_url: expect.any(String),
+        prompt: 'for the log',
+        prompt_en: expect.any(String),
+        fail_reason: expect.any(String),
+        submit_time: expect.any(Number),
+        finish_time: expect.any(Number),
+        code: 1,
+      });
       expect(typeof item.progress.replace).toBe('function');
     }
     expect(all.body.data.items.find((i: { mj_id: string }) => i.mj_id === submitted).channel_id).toBe(channelId);
@@ -121,7 +148,10 @@ describe('clients: the calls real midjourney-proxy clients make', () => {
 
   it('QuantumNous/new-api relay/mjproxy_handler.go + dto/midjourney.go: submit, poll list-by-condition with string ids, read the task', async () => {
     // Forwarded as the client sent it, minus notifyHook; decoded as {code int, description string, result string, properties}.
-    const submit = await t.http.post('/mj-fast/mj/submit/imagine').set('mj-api-secret', key).send({ prompt: 'a lighthouse at dusk', state: '' })
+    const submit = await t.http
+      .post('/mj-fast/mj/submit/imagine')
+      .set('mj-api-secret', key)
+      .send({ prompt: 'a lighthouse at dusk', state: '' })
       .expect(200);
     expect(submit.body).toMatchObject({ code: 1, description: expect.any(String), result: expect.any(String) });
     expect(typeof submit.body.properties).toBe('object');
@@ -129,7 +159,11 @@ describe('clients: the calls real midjourney-proxy clients make', () => {
     const answers: unknown[] = [submit.body];
     // service/midjourney.go: polls with string ids until "100%" or a final status.
     const done = await until(async () => {
-      const res = await t.http.post('/mj/task/list-by-condition').set('mj-api-secret', key).send({ ids: [id] }).expect(200);
+      const res = await t.http
+        .post('/mj/task/list-by-condition')
+        .set('mj-api-secret', key)
+        .send({ ids: [id] })
+        .expect(200);
       answers.push(res.body);
       const [task] = res.body;
       return task && (task.progress === '100%' || ['SUCCESS', 'FAILURE'].includes(task.status)) && task;

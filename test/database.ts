@@ -12,8 +12,7 @@ export const serverUrl = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres
  * with the checkout, so two checkouts testing at once on one server never drop each other's template.
  */
 const checkout = createHash('sha256').update(__dirname).digest('hex').slice(0, 8);
-export const templateName =
-  `mj_template_${migrationsList.length}_${migrationsList.at(-1)!.name.slice(9, 23)}_${checkout}`.toLowerCase();
+export const templateName = `mj_template_${migrationsList.length}_${migrationsList.at(-1)!.name.slice(9, 23)}_${checkout}`.toLowerCase();
 
 export function databaseUrl(name: string, base = serverUrl): string {
   const url = new URL(base);

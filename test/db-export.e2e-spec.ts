@@ -33,7 +33,8 @@ async function login(url: string, username: string, password: string): Promise<s
 async function look(url: string): Promise<Seen> {
   const admin = await login(url, 'admin', ADMIN_PASSWORD);
   const alice = await login(url, ALICE.username, ALICE.password);
-  const get = async (path: string, token: string) => (await request(url).get(path).set('Authorization', `Bearer ${token}`).expect(200)).body.data;
+  const get = async (path: string, token: string) =>
+    (await request(url).get(path).set('Authorization', `Bearer ${token}`).expect(200)).body.data;
   const byStatus: Record<string, number> = {};
   for (const status of ['NOT_START', 'SUBMITTED', 'MODAL', 'IN_PROGRESS', 'FAILURE', 'SUCCESS', 'CANCEL']) {
     byStatus[status] = (await get(`/api/mj/?status=${status}&page_size=1`, admin)).total;
@@ -50,11 +51,21 @@ async function look(url: string): Promise<Seen> {
 }
 
 const mediaFiles = (dir: string): string[] =>
-  existsSync(dir) ? readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name) : [];
+  existsSync(dir)
+    ? readdirSync(dir, { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile())
+        .map((e) => e.name)
+    : [];
 
 describe('npm run db:export: from the embedded database to PostgreSQL', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'mj-export-'));
-  const gatewayEnv = { DATA_DIR: dataDir, ADMIN_PASSWORD, POLL_INTERVAL_MS: '100', POLL_MAX_BACKOFF_MS: '300', MEDIA_ARCHIVE_INTERVAL_MS: '200' };
+  const gatewayEnv = {
+    DATA_DIR: dataDir,
+    ADMIN_PASSWORD,
+    POLL_INTERVAL_MS: '100',
+    POLL_MAX_BACKOFF_MS: '300',
+    MEDIA_ARCHIVE_INTERVAL_MS: '200',
+  };
   let sim: SimulatorHandle;
   let target: TestDatabase;
   let before: Seen;
@@ -77,10 +88,18 @@ describe('npm run db:export: from the embedded database to PostgreSQL', () => {
       await asAdmin('/api/channels', { name: 'simulator', base_url: sim.url, priority: 10 }).expect(201);
       await asAdmin('/api/users', { ...ALICE, quota: 2_000_000 }).expect(201);
       const alice = await login(gateway.url, ALICE.username, ALICE.password);
-      key = (await request(gateway.url).post('/api/tokens').set('Authorization', `Bearer ${alice}`).send({ name: 'cli' }).expect(201)).body.data.key;
-      const submit = await request(gateway.url).post('/mj/submit/imagine').set('mj-api-secret', key).send({ prompt: 'a harbour in fog' }).expect(200);
+      key = (await request(gateway.url).post('/api/tokens').set('Authorization', `Bearer ${alice}`).send({ name: 'cli' }).expect(201)).body
+        .data.key;
+      const submit = await request(gateway.url)
+        .post('/mj/submit/imagine')
+        .set('mj-api-secret', key)
+        .send({ prompt: 'a harbour in fog' })
+        .expect(200);
       taskId = submit.body.result;
-      await until(async () => (await request(gateway.url).get(`/mj/task/${taskId}/fetch`).set('mj-api-secret', key)).body.status === 'SUCCESS', 30000);
+      await until(
+        async () => (await request(gateway.url).get(`/mj/task/${taskId}/fetch`).set('mj-api-secret', key)).body.status === 'SUCCESS',
+        30000,
+      );
       await until(async () => mediaFiles(join(dataDir, 'media')).length > 0, 30000);
       before = await look(gateway.url);
     } finally {
@@ -109,7 +128,9 @@ describe('npm run db:export: from the embedded database to PostgreSQL', () => {
       await client.end();
       const run = await runScript('scripts/db-export.js', ['--to', filled.url], { DATA_DIR: dataDir });
       expect(run.code).toBe(1);
-      expect(lines(run.stderr)).toEqual(['db:export: the target database is not empty (users: 1 rows): the export copies into an empty database only']);
+      expect(lines(run.stderr)).toEqual([
+        'db:export: the target database is not empty (users: 1 rows): the export copies into an empty database only',
+      ]);
     } finally {
       await filled.drop();
     }
@@ -121,7 +142,10 @@ describe('npm run db:export: from the embedded database to PostgreSQL', () => {
     const run = await runScript('scripts/db-export.js', ['--to', target.url], { DATA_DIR: dataDir });
     expect(run.code).toBe(0);
     const rows = Object.fromEntries(
-      lines(run.stdout).map((line) => /^ {2}(\w+)\s+([\d,]+)$/.exec(line)).filter(Boolean).map((m) => [m![1], Number(m![2].replace(/,/g, ''))]),
+      lines(run.stdout)
+        .map((line) => /^ {2}(\w+)\s+([\d,]+)$/.exec(line))
+        .filter(Boolean)
+        .map((m) => [m![1], Number(m![2].replace(/,/g, ''))]),
     );
     expect(rows).toMatchObject({ users: 5, tasks: 401, channels: 3, api_keys: 1, media_archive: 1 });
     expect(rows.ledger_entries).toBeGreaterThanOrEqual(3);
@@ -146,7 +170,11 @@ describe('npm run db:export: from the embedded database to PostgreSQL', () => {
       // A seeded user logs in; new rows take fresh ids after the copied ones.
       await login(gateway.url, 'user1', 'password123');
       const admin = await login(gateway.url, 'admin', ADMIN_PASSWORD);
-      await request(gateway.url).post('/api/users').set('Authorization', `Bearer ${admin}`).send({ username: 'newcomer', password: 'newcomer-pass-1' }).expect(201);
+      await request(gateway.url)
+        .post('/api/users')
+        .set('Authorization', `Bearer ${admin}`)
+        .send({ username: 'newcomer', password: 'newcomer-pass-1' })
+        .expect(201);
     } finally {
       await gateway.stop();
     }

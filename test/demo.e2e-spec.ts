@@ -11,10 +11,15 @@ describe('the demo upstream of npm start', () => {
   afterAll(() => t.close());
 
   it('registers "Demo simulator" on a fresh install, and a midjourney-proxy client flow works on it', async () => {
-    const channels = await t.http.get('/api/channels').set('Authorization', `Bearer ${await t.adminToken()}`).expect(200);
+    const channels = await t.http
+      .get('/api/channels')
+      .set('Authorization', `Bearer ${await t.adminToken()}`)
+      .expect(200);
     expect(channels.body.data.items.map((c: { name: string }) => c.name)).toEqual(['Demo simulator']);
-    const test = await t.http.post(`/api/channels/${channels.body.data.items[0].id}/test`)
-      .set('Authorization', `Bearer ${await t.adminToken()}`).expect(200);
+    const test = await t.http
+      .post(`/api/channels/${channels.body.data.items[0].id}/test`)
+      .set('Authorization', `Bearer ${await t.adminToken()}`)
+      .expect(200);
     expect(test.body.data).toMatchObject({ reachable: true, authorized: true });
 
     const user = await t.createUser({ username: 'newcomer', quota: 1_000_000 });

@@ -25,15 +25,16 @@ describe('relay follow-ups, failover and concurrent billing', () => {
 
   const relay = (path: string, apiKey = key) => t.http.post(path).set('Authorization', `Bearer ${apiKey}`);
   const fetchTask = async (mjId: string) => (await t.http.get(`/mj/task/${mjId}/fetch`).set('mj-api-secret', key)).body;
-  const succeeded = (mjId: string) => until(async () => {
-    const task = await fetchTask(mjId);
-    return task.status === 'SUCCESS' && task;
-  }, 15000);
+  const succeeded = (mjId: string) =>
+    until(async () => {
+      const task = await fetchTask(mjId);
+      return task.status === 'SUCCESS' && task;
+    }, 15000);
   const setPriority = (channel: TestChannel, priority: number) =>
     t.http.patch(`/api/channels/${channel.id}`).set('Authorization', `Bearer ${admin}`).send({ priority }).expect(200);
   const balance = async () => Number((await t.sql<{ quota: string }>('SELECT quota FROM users WHERE id = ?', [alice.id]))[0].quota);
 
-  it('sends every follow-up to the origin task\'s channel with that channel\'s own secret', async () => {
+  it("sends every follow-up to the origin task's channel with that channel's own secret", async () => {
     const grid = (await relay('/mj/submit/imagine').send({ prompt: 'a red fox' }).expect(200)).body.result;
     expect(alpha.sim.tasks.has(grid)).toBe(true);
     const task = await succeeded(grid);
@@ -46,13 +47,20 @@ describe('relay follow-ups, failover and concurrent billing', () => {
     const action = await relay('/mj/submit/action').send({ taskId: grid, customId: u1 }).expect(200);
     expect(action.body.code).toBe(1);
     const change = await relay('/mj/submit/change').send({ taskId: grid, action: 'VARIATION', index: 2 }).expect(200);
-    const simple = await relay('/mj/submit/simple-change').send({ content: `${grid} U3` }).expect(200);
+    const simple = await relay('/mj/submit/simple-change')
+      .send({ content: `${grid} U3` })
+      .expect(200);
     const seed = await t.http.get(`/mj/task/${grid}/image-seed`).set('mj-api-secret', key).expect(200);
     expect(seed.body.code).toBe(1);
 
     for (const id of [action.body.result, change.body.result, simple.body.result]) expect(alpha.sim.tasks.has(id)).toBe(true);
     const routes = alpha.sim.stats().routes;
-    for (const route of ['POST /mj/submit/action', 'POST /mj/submit/change', 'POST /mj/submit/simple-change', 'GET /mj/task/{id}/image-seed']) {
+    for (const route of [
+      'POST /mj/submit/action',
+      'POST /mj/submit/change',
+      'POST /mj/submit/simple-change',
+      'GET /mj/task/{id}/image-seed',
+    ]) {
       expect([route, routes[route]?.lastSecret]).toEqual([route, 'alpha-secret']);
     }
     expect(beta.sim.stats().total - before).toBe(0);
@@ -64,20 +72,23 @@ describe('relay follow-ups, failover and concurrent billing', () => {
     expect(beta.sim.stats().routes['POST /mj/submit/imagine'].lastSecret).toBe('beta-secret');
   });
 
-  it('refuses a follow-up on an unfinished task, or on someone else\'s task', async () => {
+  it("refuses a follow-up on an unfinished task, or on someone else's task", async () => {
     const running = (await relay('/mj/submit/imagine').send({ prompt: 'still running --sim-hang' }).expect(200)).body.result;
     const res = await relay('/mj/submit/change').send({ taskId: running, action: 'UPSCALE', index: 1 }).expect(400);
     expect(res.body).toMatchObject({ code: 4, description: '关联任务状态错误' });
     const bob = await t.createUser({ username: 'bob', quota: 1_000_000 });
     const bobKey = await createApiKey(t, bob.token);
-    const other = await relay('/mj/submit/simple-change', bobKey).send({ content: `${running} U1` }).expect(404);
+    const other = await relay('/mj/submit/simple-change', bobKey)
+      .send({ content: `${running} U1` })
+      .expect(404);
     expect(other.body.code).toBe(3);
   });
 
   it('runs the modal flow: custom zoom waits in MODAL, the confirm continues it and is what is charged', async () => {
     const grid = (await relay('/mj/submit/imagine').send({ prompt: 'a lighthouse' }).expect(200)).body.result;
     const gridTask = await succeeded(grid);
-    const upscale = (await relay('/mj/submit/action').send({ taskId: grid, customId: gridTask.buttons[0].customId }).expect(200)).body.result;
+    const upscale = (await relay('/mj/submit/action').send({ taskId: grid, customId: gridTask.buttons[0].customId }).expect(200)).body
+      .result;
     const upscaled = await succeeded(upscale);
     const zoom = upscaled.buttons.find((b: { customId: string }) => b.customId.startsWith('MJ::CustomZoom')).customId;
     const before = await balance();
@@ -96,8 +107,11 @@ describe('relay follow-ups, failover and concurrent billing', () => {
   });
 
   it('fails over to the next channel on a transport error and on code 3, charging once', async () => {
-    const dead = await t.http.post('/api/channels').set('Authorization', `Bearer ${admin}`)
-      .send({ name: 'dead', base_url: 'http://127.0.0.1:9', priority: 100 }).expect(201);
+    const dead = await t.http
+      .post('/api/channels')
+      .set('Authorization', `Bearer ${admin}`)
+      .send({ name: 'dead', base_url: 'http://127.0.0.1:9', priority: 100 })
+      .expect(201);
     await setPriority(alpha, 50);
     alpha.sim.setModes(['no-account']);
     try {

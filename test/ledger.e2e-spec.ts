@@ -40,7 +40,11 @@ describe('the ledger (/api/ledger, /api/ledger/self)', () => {
     await submit(aliceKey, 'a cat');
     await submit(aliceKey, 'a banned cat --sim-banned');
     await submit(bobKey, 'a dog');
-    await t.http.post(`/api/users/${bob.id}/quota`).set('Authorization', `Bearer ${admin}`).send({ amount: 70_000, reason: 'invoice 7' }).expect(200);
+    await t.http
+      .post(`/api/users/${bob.id}/quota`)
+      .set('Authorization', `Bearer ${admin}`)
+      .send({ amount: 70_000, reason: 'invoice 7' })
+      .expect(200);
     aliceTask = (await t.sql<{ id: number }>('SELECT id FROM tasks WHERE mj_id = ?', [first.body.result]))[0].id;
   });
 
@@ -54,7 +58,7 @@ describe('the ledger (/api/ledger, /api/ledger/self)', () => {
   const kinds = (items: Entry[]) => items.map((e) => [e.kind, e.amount]);
 
   describe('GET /api/ledger (admin)', () => {
-    it('lists every user\'s movements, newest first, with exactly the documented fields', async () => {
+    it("lists every user's movements, newest first, with exactly the documented fields", async () => {
       const res = await asAdmin().expect(200);
       expect(res.body).toMatchObject({ success: true, message: '' });
       expect(res.body.data).toMatchObject({ total: 11, page: 1, page_size: 20 });
@@ -62,15 +66,33 @@ describe('the ledger (/api/ledger, /api/ledger/self)', () => {
       expect(items).toHaveLength(11);
       expect(items.map((e) => e.id)).toEqual([...items.map((e) => e.id)].sort((a, b) => b - a));
       expect(new Set(items.map((e) => e.user_id))).toEqual(new Set([alice.id, bob.id]));
-      expect(Object.keys(items[0]).sort()).toEqual(['actor_id', 'amount', 'balance_after', 'created_at', 'id', 'kind', 'reason', 'task_id', 'user_id']);
-      expect(items[0]).toMatchObject({ user_id: bob.id, kind: 'adjustment', amount: 70_000, balance_after: 520_000, reason: 'invoice 7', actor_id: adminId, task_id: 0 });
+      expect(Object.keys(items[0]).sort()).toEqual([
+        'actor_id',
+        'amount',
+        'balance_after',
+        'created_at',
+        'id',
+        'kind',
+        'reason',
+        'task_id',
+        'user_id',
+      ]);
+      expect(items[0]).toMatchObject({
+        user_id: bob.id,
+        kind: 'adjustment',
+        amount: 70_000,
+        balance_after: 520_000,
+        reason: 'invoice 7',
+        actor_id: adminId,
+        task_id: 0,
+      });
       for (const entry of items) {
         expect(entry.created_at).toBeGreaterThanOrEqual(started - 1);
         expect(entry.created_at).toBeLessThanOrEqual(Math.floor(Date.now() / 1000) + 1);
       }
     });
 
-    it('shows each user\'s movements adding up to the balance the user sees', async () => {
+    it("shows each user's movements adding up to the balance the user sees", async () => {
       for (const user of [alice, bob]) {
         const items: Entry[] = (await asAdmin(`?user_id=${user.id}`).expect(200)).body.data.items;
         let running = 0;
@@ -87,16 +109,28 @@ describe('the ledger (/api/ledger, /api/ledger/self)', () => {
       const alices = await asAdmin(`?user_id=${alice.id}`).expect(200);
       expect(alices.body.data.total).toBe(7);
       expect(kinds(alices.body.data.items)).toEqual([
-        ['release', 50_000], ['hold', -50_000], ['capture', 0], ['hold', -50_000], ['capture', 0], ['hold', -50_000], ['adjustment', 1_000_000],
+        ['release', 50_000],
+        ['hold', -50_000],
+        ['capture', 0],
+        ['hold', -50_000],
+        ['capture', 0],
+        ['hold', -50_000],
+        ['adjustment', 1_000_000],
       ]);
       const task = await asAdmin(`?task_id=${aliceTask}`).expect(200);
-      expect(task.body.data.items.map((e: Entry) => [e.task_id, e.kind])).toEqual([[aliceTask, 'capture'], [aliceTask, 'hold']]);
+      expect(task.body.data.items.map((e: Entry) => [e.task_id, e.kind])).toEqual([
+        [aliceTask, 'capture'],
+        [aliceTask, 'hold'],
+      ]);
       const holds = await asAdmin('?kind=hold').expect(200);
       expect(holds.body.data.total).toBe(4);
       expect(holds.body.data.items.every((e: Entry) => e.kind === 'hold' && e.amount === -50_000)).toBe(true);
       const bobsHolds = await asAdmin(`?kind=hold&user_id=${bob.id}`).expect(200);
       expect(bobsHolds.body.data).toMatchObject({ total: 1, items: [{ user_id: bob.id, kind: 'hold', reason: 'IMAGINE submitted' }] });
-      expect((await asAdmin(`?user_id=${alice.id}&task_id=${aliceTask}&kind=refund`).expect(200)).body.data).toMatchObject({ total: 0, items: [] });
+      expect((await asAdmin(`?user_id=${alice.id}&task_id=${aliceTask}&kind=refund`).expect(200)).body.data).toMatchObject({
+        total: 0,
+        items: [],
+      });
       expect((await asAdmin('?user_id=999999').expect(200)).body.data).toMatchObject({ total: 0, items: [] });
     });
 
@@ -139,17 +173,22 @@ describe('the ledger (/api/ledger, /api/ledger/self)', () => {
   });
 
   describe('GET /api/ledger/self', () => {
-    it('lists only the caller\'s movements, newest first', async () => {
+    it("lists only the caller's movements, newest first", async () => {
       const res = await mine(alice.token).expect(200);
       expect(res.body.data).toMatchObject({ total: 7, page: 1, page_size: 20 });
       expect(res.body.data.items.every((e: Entry) => e.user_id === alice.id)).toBe(true);
       expect(kinds(res.body.data.items)).toEqual(kinds((await asAdmin(`?user_id=${alice.id}`)).body.data.items));
       const bobs = await mine(bob.token).expect(200);
       expect(bobs.body.data.total).toBe(4);
-      expect(kinds(bobs.body.data.items)).toEqual([['adjustment', 70_000], ['capture', 0], ['hold', -50_000], ['adjustment', 500_000]]);
+      expect(kinds(bobs.body.data.items)).toEqual([
+        ['adjustment', 70_000],
+        ['capture', 0],
+        ['hold', -50_000],
+        ['adjustment', 500_000],
+      ]);
     });
 
-    it('never shows another user\'s movements, whatever the query asks for', async () => {
+    it("never shows another user's movements, whatever the query asks for", async () => {
       for (const query of [`?user_id=${bob.id}`, `?task_id=${aliceTask}`, `?user_id=${bob.id}&kind=adjustment`]) {
         const res = await mine(bob.token, query).expect(200);
         expect([query, res.body.data.total]).toEqual([query, 4]);

@@ -10,9 +10,15 @@ describe('login limits: per address across usernames, per username across addres
     t.http.post('/api/auth/login').set('X-Forwarded-For', from).send({ username, password });
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { TRUST_PROXY: 'true', LOGIN_RATE_LIMIT: '10', LOGIN_ADDRESS_RATE_LIMIT: '10', LOGIN_RATE_WINDOW_S: '60' } });
+    t = await createTestApp({
+      env: { TRUST_PROXY: 'true', LOGIN_RATE_LIMIT: '10', LOGIN_ADDRESS_RATE_LIMIT: '10', LOGIN_RATE_WINDOW_S: '60' },
+    });
     // Created without logging in as her: every attempt at 'alice' below is the test's.
-    await t.http.post('/api/users').set('Authorization', `Bearer ${await t.adminToken()}`).send({ username: 'alice', password: 'alice-password-123' }).expect(201);
+    await t.http
+      .post('/api/users')
+      .set('Authorization', `Bearer ${await t.adminToken()}`)
+      .send({ username: 'alice', password: 'alice-password-123' })
+      .expect(201);
   });
 
   afterAll(() => t.close());
@@ -28,7 +34,10 @@ describe('login limits: per address across usernames, per username across addres
     expect(statuses.slice(10).every((s) => s === 429)).toBe(true);
     const refused = await login(address(), 'ALICE');
     expect(refused.status).toBe(429);
-    expect(refused.body).toEqual({ success: false, message: expect.stringMatching(/^Too many login attempts for this username; try again in \d+ s$/) });
+    expect(refused.body).toEqual({
+      success: false,
+      message: expect.stringMatching(/^Too many login attempts for this username; try again in \d+ s$/),
+    });
     expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     // Even the right password waits: the account is locked for the window, not the user's existing tokens.
     expect((await login(address(), 'alice', 'alice-password-123')).status).toBe(429);
@@ -44,7 +53,10 @@ describe('login limits: per address across usernames, per username across addres
     expect(refused.body.message).toMatch(/^Too many login attempts from this address; try again in \d+ s$/);
     expect(Number(refused.headers['retry-after'])).toBeGreaterThanOrEqual(1);
     // Another address logs in as usual.
-    expect((await t.http.post('/api/auth/login').set('X-Forwarded-For', address()).send({ username: 'admin', password: 'admin-password-123' })).status).toBe(200);
+    expect(
+      (await t.http.post('/api/auth/login').set('X-Forwarded-For', address()).send({ username: 'admin', password: 'admin-password-123' }))
+        .status,
+    ).toBe(200);
   });
 
   it('keeps /api/health fast while 60 wrong logins are checked at once', async () => {

@@ -11,7 +11,10 @@ export function startMediaSimulator(options: SimulatorOptions = {}): Promise<Sim
 
 /** Registers a running simulator as a channel through the admin API, ahead of any other (a demo upstream, say). */
 export async function registerChannel(t: TestApp, sim: SimulatorHandle, name = 'media sim'): Promise<number> {
-  const res = await t.http.post('/api/channels').set('Authorization', `Bearer ${await t.adminToken()}`).send({ name, base_url: sim.url, priority: 100 });
+  const res = await t.http
+    .post('/api/channels')
+    .set('Authorization', `Bearer ${await t.adminToken()}`)
+    .send({ name, base_url: sim.url, priority: 100 });
   if (res.status !== 201) throw new Error(`channel: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body.data.id;
 }
@@ -44,8 +47,18 @@ export async function setResult(
     `UPDATE tasks SET status = ?, progress = ?, image_url = ?, image_urls = ?::jsonb, video_url = ?, video_urls = ?::jsonb,
        finish_time = ?, next_poll_at = ?, updated_at = ?
      WHERE id = ? RETURNING id, user_id, channel_id, mj_id, action, status, progress`,
-    [status, progress, fields.imageUrl ?? '', JSON.stringify(fields.imageUrls ?? []), fields.videoUrl ?? '',
-      JSON.stringify(fields.videoUrls ?? []), status === 'SUCCESS' ? Date.now() : 0, Date.now() + 3_600_000, Date.now(), taskId],
+    [
+      status,
+      progress,
+      fields.imageUrl ?? '',
+      JSON.stringify(fields.imageUrls ?? []),
+      fields.videoUrl ?? '',
+      JSON.stringify(fields.videoUrls ?? []),
+      status === 'SUCCESS' ? Date.now() : 0,
+      Date.now() + 3_600_000,
+      Date.now(),
+      taskId,
+    ],
   );
   t.app.get(TaskEvents).publish([{ ...row, at: Date.now() }]);
 }
@@ -53,7 +66,9 @@ export async function setResult(
 /** Waits until the media store holds the task's result (or gave up on it). */
 export const stored = (t: TestApp, taskId: number, state = 'done', timeoutMs = 15000) =>
   until(async () => {
-    const rows = await t.sql<{ state: string; last_error: string }>('SELECT state, last_error FROM media_archive WHERE task_id = ?', [taskId]);
+    const rows = await t.sql<{ state: string; last_error: string }>('SELECT state, last_error FROM media_archive WHERE task_id = ?', [
+      taskId,
+    ]);
     return rows[0]?.state === state && rows[0];
   }, timeoutMs);
 
@@ -75,7 +90,14 @@ export function download(url: string, headers: Record<string, string> = {}, keep
         length += chunk.length;
         if (length <= keepBytes) chunks.push(chunk);
       });
-      res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: length <= keepBytes ? Buffer.concat(chunks) : Buffer.alloc(0), length }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode!,
+          headers: res.headers,
+          body: length <= keepBytes ? Buffer.concat(chunks) : Buffer.alloc(0),
+          length,
+        }),
+      );
       res.on('error', reject);
     });
     req.on('error', reject);
@@ -95,8 +117,18 @@ export async function insertTask(
   const [row] = await t.sql<{ id: number }>(
     `INSERT INTO tasks (user_id, channel_id, mj_id, action, status, progress, image_url, submit_time, next_poll_at, deadline_at)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-    [seed.userId, seed.channelId, mjId, seed.action ?? 'IMAGINE', seed.status ?? 'SUCCESS', seed.progress ?? '100%', seed.imageUrl ?? '',
-      Date.now(), Date.now() + 3_600_000, Date.now() + 3_600_000],
+    [
+      seed.userId,
+      seed.channelId,
+      mjId,
+      seed.action ?? 'IMAGINE',
+      seed.status ?? 'SUCCESS',
+      seed.progress ?? '100%',
+      seed.imageUrl ?? '',
+      Date.now(),
+      Date.now() + 3_600_000,
+      Date.now() + 3_600_000,
+    ],
   );
   return { id: row.id, mjId };
 }

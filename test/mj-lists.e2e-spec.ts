@@ -22,8 +22,23 @@ describe.each([
     bob = await t.createUser({ username: 'bob' });
     await insertTasks(t, [
       { userId: alice.id, channelId: 1, mjId: '1000000000000001', submitTime: (base + 10) * 1000, action: 'IMAGINE' },
-      { userId: alice.id, channelId: 2, mjId: '1000000000000002', submitTime: (base + 20) * 1000, action: 'UPSCALE', status: 'FAILURE', progress: '' },
-      { userId: alice.id, channelId: 1, mjId: '1000000000000003', submitTime: (base + 30) * 1000 + 500, status: 'IN_PROGRESS', progress: '46%' },
+      {
+        userId: alice.id,
+        channelId: 2,
+        mjId: '1000000000000002',
+        submitTime: (base + 20) * 1000,
+        action: 'UPSCALE',
+        status: 'FAILURE',
+        progress: '',
+      },
+      {
+        userId: alice.id,
+        channelId: 1,
+        mjId: '1000000000000003',
+        submitTime: (base + 30) * 1000 + 500,
+        status: 'IN_PROGRESS',
+        progress: '46%',
+      },
       { userId: bob.id, channelId: 2, mjId: '2000000000000001', submitTime: (base + 15) * 1000 },
       { userId: bob.id, channelId: 3, mjId: '2000000000000002', submitTime: (base + 25) * 1000, action: 'VIDEO' },
     ]);
@@ -34,7 +49,7 @@ describe.each([
   const mine = (token: string, query = '') => t.http.get(`/api/mj/self${query}`).set('Authorization', `Bearer ${token}`);
   const all = (query = '') => t.http.get(`/api/mj/${query}`).set('Authorization', `Bearer ${admin}`);
 
-  it('lists only the caller\'s tasks, newest first, with exactly the seed\'s fields', async () => {
+  it("lists only the caller's tasks, newest first, with exactly the seed's fields", async () => {
     const res = await mine(alice.token).expect(200);
     expect(res.body.success).toBe(true);
     expect(res.body.message).toBe('');
@@ -46,19 +61,47 @@ describe.each([
     ]);
     const item = res.body.data.items[0];
     expect(Object.keys(item).sort()).toEqual(
-      ['action', 'fail_reason', 'finish_time', 'id', 'image_url', 'mj_id', 'progress', 'prompt', 'prompt_en',
-        'quota', 'start_time', 'status', 'submit_time', 'video_url', 'video_urls',
+      [
+        'action',
+        'fail_reason',
+        'finish_time',
+        'id',
+        'image_url',
+        'mj_id',
+        'progress',
+        'prompt',
+        'prompt_en',
+        'quota',
+        'start_time',
+        'status',
+        'submit_time',
+        'video_url',
+        'video_urls',
         // Documented extras: the four single images of a grid, as a JSON array string like video_urls; new-api's
         // submit result and task details.
-        'image_urls', 'code', 'description', 'state', 'buttons', 'properties'].sort(),
+        'image_urls',
+        'code',
+        'description',
+        'state',
+        'buttons',
+        'properties',
+      ].sort(),
     );
-    expect(item).toMatchObject({ status: 'IN_PROGRESS', progress: '46%', submit_time: base + 30, start_time: 0,
-      finish_time: 0, video_urls: '[]', fail_reason: '', quota: 50000 });
+    expect(item).toMatchObject({
+      status: 'IN_PROGRESS',
+      progress: '46%',
+      submit_time: base + 30,
+      start_time: 0,
+      finish_time: 0,
+      video_urls: '[]',
+      fail_reason: '',
+      quota: 50000,
+    });
     expect(typeof item.id).toBe('number');
     for (const value of Object.values(item)) expect(value).not.toBeNull();
   });
 
-  it('never shows another user\'s task, not even by its mj_id', async () => {
+  it("never shows another user's task, not even by its mj_id", async () => {
     const res = await mine(alice.token, '?mj_id=2000000000000001').expect(200);
     expect(res.body.data).toMatchObject({ items: [], total: 0 });
     const own = await mine(bob.token, '?mj_id=2000000000000001').expect(200);
@@ -106,8 +149,11 @@ describe.each([
 
   // new-api's console (web/src/hooks/mj-logs/useMjLogsData.js) sends every filter, empty when unused, NaN when cleared.
   it('reads a filter sent empty, or as a cleared form control sends it, as no filter', async () => {
-    for (const query of ['?p=1&page_size=10&mj_id=&start_timestamp=&end_timestamp=', '?mj_id=&start_timestamp=NaN&end_timestamp=NaN',
-      '?start_timestamp=null&end_timestamp=undefined&status=&action=']) {
+    for (const query of [
+      '?p=1&page_size=10&mj_id=&start_timestamp=&end_timestamp=',
+      '?mj_id=&start_timestamp=NaN&end_timestamp=NaN',
+      '?start_timestamp=null&end_timestamp=undefined&status=&action=',
+    ]) {
       const res = await mine(alice.token, query).expect(200);
       expect([query, res.body.data.total]).toEqual([query, 3]);
     }
@@ -130,13 +176,26 @@ describe.each([
     expect(res.body.message).toContain(message);
   });
 
-  it('carries new-api\'s code, description, state, buttons and properties, without the upstream\'s ids for users', async () => {
+  it("carries new-api's code, description, state, buttons and properties, without the upstream's ids for users", async () => {
     const [id] = await insertTasks(t, [{ userId: alice.id, mjId: '1000000000000077', submitTime: (base + 5) * 1000 }]);
     const buttons = [{ customId: 'MJ::JOB::upsample::1::abc', emoji: '', label: 'U1', type: 2, style: 2 }];
     await t.sql(
       `UPDATE tasks SET submit_code = 22, description = 'queued', state = 'u42', buttons = ?::jsonb, properties = ?::jsonb WHERE id = ?`,
-      [JSON.stringify(buttons), JSON.stringify({ discordInstanceId: '1118138338562560102', discordChannelId: '99', messageId: '77',
-        progressMessageId: '78', nonce: '5', messageHash: 'abc', finalPrompt: 'a fox', botType: 'MID_JOURNEY', flags: 0 }), id],
+      [
+        JSON.stringify(buttons),
+        JSON.stringify({
+          discordInstanceId: '1118138338562560102',
+          discordChannelId: '99',
+          messageId: '77',
+          progressMessageId: '78',
+          nonce: '5',
+          messageHash: 'abc',
+          finalPrompt: 'a fox',
+          botType: 'MID_JOURNEY',
+          flags: 0,
+        }),
+        id,
+      ],
     );
     const res = await mine(alice.token, '?mj_id=1000000000000077').expect(200);
     const item = res.body.data.items[0];

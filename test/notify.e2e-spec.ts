@@ -11,8 +11,11 @@ describe('notify receiver (/notify/mj/:channelId/:token)', () => {
     // Polling off: whatever changes here arrives through callbacks alone.
     t = await createTestApp({ env: { POLLING_ENABLED: 'false', RELAY_ALLOW_NOTIFY_HOOK: 'false' } });
     channel = await addSimulatorChannel(t, { taskMs: 600, coreSize: 20 });
-    await t.http.patch(`/api/channels/${channel.id}`).set('Authorization', `Bearer ${await t.adminToken()}`)
-      .send({ notify_enabled: true }).expect(200);
+    await t.http
+      .patch(`/api/channels/${channel.id}`)
+      .set('Authorization', `Bearer ${await t.adminToken()}`)
+      .send({ notify_enabled: true })
+      .expect(200);
     const alice = await t.createUser({ username: 'alice', quota: 1_000_000 });
     key = await createApiKey(t, alice.token);
   });
@@ -23,11 +26,22 @@ describe('notify receiver (/notify/mj/:channelId/:token)', () => {
   });
 
   const submit = async (prompt: string, body: Record<string, unknown> = {}) =>
-    (await t.http.post('/mj/submit/imagine').set('Authorization', `Bearer ${key}`).send({ prompt, ...body }).expect(200)).body.result as string;
+    (
+      await t.http
+        .post('/mj/submit/imagine')
+        .set('Authorization', `Bearer ${key}`)
+        .send({ prompt, ...body })
+        .expect(200)
+    ).body.result as string;
   const row = async (mjId: string) =>
-    (await t.sql<{ id: number; status: string; progress: string; quota: string }>('SELECT id, status, progress, quota FROM tasks WHERE mj_id = ?', [mjId]))[0];
+    (
+      await t.sql<{ id: number; status: string; progress: string; quota: string }>(
+        'SELECT id, status, progress, quota FROM tasks WHERE mj_id = ?',
+        [mjId],
+      )
+    )[0];
 
-  it('gives the upstream our hook (not the client\'s) and finishes tasks from callbacks alone', async () => {
+  it("gives the upstream our hook (not the client's) and finishes tasks from callbacks alone", async () => {
     const mjId = await submit('a heron', { notifyHook: 'http://client.example/hook' });
     hook = channel.sim.tasks.get(mjId)!.properties.notifyHook as string;
     expect(hook).toMatch(new RegExp(`/notify/mj/${channel.id}/[\\w-]{32}$`));
@@ -42,9 +56,15 @@ describe('notify receiver (/notify/mj/:channelId/:token)', () => {
     const final = { ...channel.sim.tasks.get(mjId)! };
     const duplicate = await t.http.post(path).send(final).expect(200);
     expect(duplicate.body.data).toEqual({ changed: false });
-    const stale = await t.http.post(path).send({ ...final, status: 'IN_PROGRESS', progress: '46%' }).expect(200);
+    const stale = await t.http
+      .post(path)
+      .send({ ...final, status: 'IN_PROGRESS', progress: '46%' })
+      .expect(200);
     expect(stale.body.data).toEqual({ changed: false });
-    const late = await t.http.post(path).send({ ...final, status: 'FAILURE', failReason: 'late failure', progress: '' }).expect(200);
+    const late = await t.http
+      .post(path)
+      .send({ ...final, status: 'FAILURE', failReason: 'late failure', progress: '' })
+      .expect(200);
     expect(late.body.data).toEqual({ changed: false });
     const task = await row(mjId);
     expect(task).toMatchObject({ status: 'SUCCESS', progress: '100%' });
@@ -77,8 +97,14 @@ describe('notify receiver (/notify/mj/:channelId/:token)', () => {
     const path = new URL(hook).pathname;
     const before = await t.sql('SELECT id, status, progress FROM tasks ORDER BY id');
     await t.http.post(path).send({ id: '9999999999999999', status: 'SUCCESS' }).expect(404);
-    await t.http.post(`/notify/mj/${channel.id}/${'x'.repeat(32)}`).send({ id: '1', status: 'SUCCESS' }).expect(403);
-    await t.http.post(path.replace(`/mj/${channel.id}/`, `/mj/${channel.id + 1}/`)).send({ id: '1' }).expect(403);
+    await t.http
+      .post(`/notify/mj/${channel.id}/${'x'.repeat(32)}`)
+      .send({ id: '1', status: 'SUCCESS' })
+      .expect(403);
+    await t.http
+      .post(path.replace(`/mj/${channel.id}/`, `/mj/${channel.id + 1}/`))
+      .send({ id: '1' })
+      .expect(403);
     await t.http.post('/notify/mj/abc/token').send({}).expect(403);
     const bad = await t.http.post(path).send({ status: 'SUCCESS' }).expect(400);
     expect(bad.body.message).toMatch(/string id/);

@@ -6,12 +6,19 @@ import { until } from './upstream';
 
 /** Deterministic randomness, so a failing run can be replayed from the printed seed. */
 function rng(seed: number): () => number {
-  return () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  return () => (seed = (seed * 16807) % 2147483647) / 2147483647;
 }
 
 const OUTCOMES: [string, number][] = [
-  ['', 0.55], ['--sim-fail', 0.1], ['--sim-silent-fail', 0.05], ['--sim-banned-late', 0.05], ['--sim-lost', 0.08],
-  ['--sim-hang', 0.05], ['--sim-banned', 0.05], ['--sim-queue-full', 0.02], ['--sim-dispatch-fail', 0.05],
+  ['', 0.55],
+  ['--sim-fail', 0.1],
+  ['--sim-silent-fail', 0.05],
+  ['--sim-banned-late', 0.05],
+  ['--sim-lost', 0.08],
+  ['--sim-hang', 0.05],
+  ['--sim-banned', 0.05],
+  ['--sim-queue-full', 0.02],
+  ['--sim-dispatch-fail', 0.05],
 ];
 
 describe('three gateway processes on one database, one killed mid-run', () => {
@@ -25,9 +32,18 @@ describe('three gateway processes on one database, one killed mid-run', () => {
     db = await createTestDatabase();
     sim = await startSimulator({ port: 0, taskMs: 2500, coreSize: 5000, queueSize: 5000, secret: 'cluster' });
     const env = {
-      DATABASE_URL: db.url, ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'cluster-admin-pw', JWT_SECRET: 'x'.repeat(40),
-      POLL_INTERVAL_MS: '200', POLL_MAX_BACKOFF_MS: '600', POLL_REQUEST_TIMEOUT_MS: '2000', TASK_DEADLINE_S: '12',
-      POLL_CLAIM_LIMIT: '300', LOGIN_RATE_LIMIT: '1000', LOGIN_ADDRESS_RATE_LIMIT: '1000', DB_POOL_MAX: '8',
+      DATABASE_URL: db.url,
+      ADMIN_USERNAME: 'admin',
+      ADMIN_PASSWORD: 'cluster-admin-pw',
+      JWT_SECRET: 'x'.repeat(40),
+      POLL_INTERVAL_MS: '200',
+      POLL_MAX_BACKOFF_MS: '600',
+      POLL_REQUEST_TIMEOUT_MS: '2000',
+      TASK_DEADLINE_S: '12',
+      POLL_CLAIM_LIMIT: '300',
+      LOGIN_RATE_LIMIT: '1000',
+      LOGIN_ADDRESS_RATE_LIMIT: '1000',
+      DB_POOL_MAX: '8',
     };
     // Started one after the other: the first applies the migrations, the others find them done.
     for (let i = 0; i < 3; i++) gateways.push(await startGatewayProcess(env));
@@ -46,13 +62,20 @@ describe('three gateway processes on one database, one killed mid-run', () => {
     const api = request(gateways[0].url);
     const login = await api.post('/api/auth/login').send({ username: 'admin', password: 'cluster-admin-pw' }).expect(200);
     const admin = login.body.data.access_token;
-    await api.post('/api/channels').set('Authorization', `Bearer ${admin}`).send({ name: 'sim', base_url: sim.url, secret: 'cluster' }).expect(201);
+    await api
+      .post('/api/channels')
+      .set('Authorization', `Bearer ${admin}`)
+      .send({ name: 'sim', base_url: sim.url, secret: 'cluster' })
+      .expect(201);
 
     const users: { id: number; key: string; initial: number }[] = [];
     for (let i = 0; i < 5; i++) {
       const initial = 300 * 50000;
-      const user = await api.post('/api/users').set('Authorization', `Bearer ${admin}`)
-        .send({ username: `user${i}`, password: 'password123', quota: initial }).expect(201);
+      const user = await api
+        .post('/api/users')
+        .set('Authorization', `Bearer ${admin}`)
+        .send({ username: `user${i}`, password: 'password123', quota: initial })
+        .expect(201);
       const token = (await api.post('/api/auth/login').send({ username: `user${i}`, password: 'password123' })).body.data.access_token;
       const key = (await api.post('/api/tokens').set('Authorization', `Bearer ${token}`).send({ name: 'k' }).expect(201)).body.data.key;
       users.push({ id: user.body.data.id, key, initial });
@@ -65,7 +88,10 @@ describe('three gateway processes on one database, one killed mid-run', () => {
       const user = users[i % users.length];
       const live = gateways.filter((g) => !g.child.killed);
       const gateway = live[i % live.length];
-      const res = await request(gateway.url).post('/mj/submit/imagine').set('mj-api-secret', user.key).send({ prompt: `task ${i} ${token}` });
+      const res = await request(gateway.url)
+        .post('/mj/submit/imagine')
+        .set('mj-api-secret', user.key)
+        .send({ prompt: `task ${i} ${token}` });
       expect([200]).toContain(res.status);
       submitted += 1;
     };
@@ -85,15 +111,22 @@ describe('three gateway processes on one database, one killed mid-run', () => {
         await client.end();
       }
     };
-    await until(async () => {
-      const [{ n }] = await sql<{ n: string }>(`SELECT count(*) AS n FROM tasks WHERE status NOT IN ('SUCCESS', 'FAILURE', 'CANCEL')`);
-      return Number(n) === 0;
-    }, 120000, 500);
+    await until(
+      async () => {
+        const [{ n }] = await sql<{ n: string }>(`SELECT count(*) AS n FROM tasks WHERE status NOT IN ('SUCCESS', 'FAILURE', 'CANCEL')`);
+        return Number(n) === 0;
+      },
+      120000,
+      500,
+    );
 
-    const tasks = await sql<{ id: number; user_id: number; status: string; quota: string; prompt: string }>('SELECT id, user_id, status, quota, prompt FROM tasks');
+    const tasks = await sql<{ id: number; user_id: number; status: string; quota: string; prompt: string }>(
+      'SELECT id, user_id, status, quota, prompt FROM tasks',
+    );
     expect(tasks).toHaveLength(1000);
     const returns = await sql<{ task_id: number; n: string }>(
-      `SELECT task_id, count(*) AS n FROM ledger_entries WHERE kind IN ('release', 'refund') GROUP BY task_id`);
+      `SELECT task_id, count(*) AS n FROM ledger_entries WHERE kind IN ('release', 'refund') GROUP BY task_id`,
+    );
     const returned = new Map(returns.map((r) => [r.task_id, Number(r.n)]));
     for (const task of tasks) {
       expect(returned.get(task.id) ?? 0).toBeLessThanOrEqual(1);

@@ -21,7 +21,13 @@ describe('polling: every task reaches its true final state, refunded exactly onc
 
   beforeAll(async () => {
     t = await createTestApp({
-      env: { POLL_INTERVAL_MS: '100', POLL_MAX_BACKOFF_MS: '300', POLL_REQUEST_TIMEOUT_MS: '800', TASK_DEADLINE_S: '4', POLL_LOST_AFTER: '3' },
+      env: {
+        POLL_INTERVAL_MS: '100',
+        POLL_MAX_BACKOFF_MS: '300',
+        POLL_REQUEST_TIMEOUT_MS: '800',
+        TASK_DEADLINE_S: '4',
+        POLL_LOST_AFTER: '3',
+      },
     });
     fast = await addSimulatorChannel(t, { secret: 'fast', taskMs: 700, coreSize: 50, queueSize: 100, priority: 10 });
     alice = await t.createUser({ username: 'alice', quota: 10_000_000 });
@@ -46,8 +52,9 @@ describe('polling: every task reaches its true final state, refunded exactly onc
       return ['SUCCESS', 'FAILURE', 'CANCEL'].includes(r.status) && r;
     }, timeoutMs);
   const ledger = async (taskId: number) =>
-    (await t.sql<{ kind: string; amount: string }>('SELECT kind, amount FROM ledger_entries WHERE task_id = ? ORDER BY id', [taskId]))
-      .map((e) => `${e.kind} ${Number(e.amount)}`);
+    (await t.sql<{ kind: string; amount: string }>('SELECT kind, amount FROM ledger_entries WHERE task_id = ? ORDER BY id', [taskId])).map(
+      (e) => `${e.kind} ${Number(e.amount)}`,
+    );
 
   it('follows a task through its progress steps to SUCCESS, with buttons and image, and keeps the charge', async () => {
     const mjId = await submit('a fox in the snow');
@@ -123,7 +130,10 @@ describe('polling: every task reaches its true final state, refunded exactly onc
     try {
       const mjId = await submit('on a channel about to go');
       expect(doomed.sim.tasks.has(mjId)).toBe(true);
-      await t.http.delete(`/api/channels/${doomed.id}`).set('Authorization', `Bearer ${await t.adminToken()}`).expect(200);
+      await t.http
+        .delete(`/api/channels/${doomed.id}`)
+        .set('Authorization', `Bearer ${await t.adminToken()}`)
+        .expect(200);
       const done = await finished(mjId);
       expect(done).toMatchObject({ status: 'FAILURE', fail_reason: 'The channel of this task was deleted' });
       expect(await ledger(done.id)).toEqual(['hold -50000', 'capture 0', 'refund 50000']);
@@ -137,7 +147,11 @@ describe('polling: every task reaches its true final state, refunded exactly onc
     try {
       const stuck = await submit('on the slow channel');
       slow.sim.setFaults('delay=5000');
-      await t.http.patch(`/api/channels/${slow.id}`).set('Authorization', `Bearer ${await t.adminToken()}`).send({ priority: 0 }).expect(200);
+      await t.http
+        .patch(`/api/channels/${slow.id}`)
+        .set('Authorization', `Bearer ${await t.adminToken()}`)
+        .send({ priority: 0 })
+        .expect(200);
       const quick = await submit('on the fast channel');
       expect((await finished(quick)).status).toBe('SUCCESS');
       expect((await row(stuck)).status).not.toMatch(/SUCCESS|FAILURE/);

@@ -29,22 +29,30 @@ describe('prices (/api/prices)', () => {
 
   const list = async (token = alice.token): Promise<Price[]> =>
     (await t.http.get('/api/prices').set('Authorization', `Bearer ${token}`).expect(200)).body.data.items;
-  const setPrice = (action: string, body: unknown, token = admin) => t.http.put(`/api/prices/${action}`).set('Authorization', `Bearer ${token}`).send(body as object);
+  const setPrice = (action: string, body: unknown, token = admin) =>
+    t.http
+      .put(`/api/prices/${action}`)
+      .set('Authorization', `Bearer ${token}`)
+      .send(body as object);
   const priceOf = async (action: string) => (await list()).find((p) => p.action === action);
-  const balance = async () => (await t.http.get('/api/user/self').set('Authorization', `Bearer ${alice.token}`).expect(200)).body.data.quota as number;
+  const balance = async () =>
+    (await t.http.get('/api/user/self').set('Authorization', `Bearer ${alice.token}`).expect(200)).body.data.quota as number;
   const imagine = (prompt: string) => t.http.post('/mj/submit/imagine').set('mj-api-secret', key).send({ prompt }).expect(200);
-  const myLedger = async () => (await t.http.get('/api/ledger/self').set('Authorization', `Bearer ${alice.token}`).expect(200)).body.data.items;
+  const myLedger = async () =>
+    (await t.http.get('/api/ledger/self').set('Authorization', `Bearer ${alice.token}`).expect(200)).body.data.items;
 
   it('shows every user the default price of each action, sorted by action', async () => {
     const items = await list();
     expect(items.map((p) => p.action)).toEqual([...items.map((p) => p.action)].sort());
-    expect(items).toEqual(expect.arrayContaining([
-      { action: 'IMAGINE', quota: 50_000, custom: false },
-      { action: 'UPSCALE', quota: 25_000, custom: false },
-      { action: 'VIDEO', quota: 400_000, custom: false },
-      { action: 'INPAINT', quota: 0, custom: false },
-      { action: 'MODAL', quota: 50_000, custom: false },
-    ]));
+    expect(items).toEqual(
+      expect.arrayContaining([
+        { action: 'IMAGINE', quota: 50_000, custom: false },
+        { action: 'UPSCALE', quota: 25_000, custom: false },
+        { action: 'VIDEO', quota: 400_000, custom: false },
+        { action: 'INPAINT', quota: 0, custom: false },
+        { action: 'MODAL', quota: 50_000, custom: false },
+      ]),
+    );
     expect(items.every((p) => !p.custom && Number.isInteger(p.quota) && p.quota >= 0)).toBe(true);
     expect(await list(admin)).toEqual(items);
   });

@@ -9,7 +9,9 @@ import { until } from './upstream';
 const PNG_HEAD = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
 
 /** A local HTTP server that counts the connections it accepted and answers with `handle`. */
-async function localServer(handle: (path: string, res: ServerResponse) => void): Promise<{ server: Server; port: number; connections: () => number }> {
+async function localServer(
+  handle: (path: string, res: ServerResponse) => void,
+): Promise<{ server: Server; port: number; connections: () => number }> {
   let connections = 0;
   const server = createServer((req, res) => handle(req.url ?? '/', res));
   server.on('connection', () => (connections += 1));
@@ -149,17 +151,23 @@ describe('media fetching: SSRF guard, size cap, timeouts, upstream errors', () =
     expect(res.complete).toBe(false);
   });
 
-  it('answers HEAD with the headers alone, leaving the upstream\'s body unread', async () => {
+  it("answers HEAD with the headers alone, leaving the upstream's body unread", async () => {
     let upstreamClosed = 0;
     upstream.server.on('request', (_req, res) => res.on('close', () => (upstreamClosed += 1)));
-    const task = await insertTask(t, { userId: alice.id, channelId, status: 'IN_PROGRESS', progress: '50%', imageUrl: `http://127.0.0.1:${upstream.port}/stall` });
+    const task = await insertTask(t, {
+      userId: alice.id,
+      channelId,
+      status: 'IN_PROGRESS',
+      progress: '50%',
+      imageUrl: `http://127.0.0.1:${upstream.port}/stall`,
+    });
     // The upstream sends its headers and 16 of 100,000 bytes, then stalls: reading on would never end.
     const res = await t.http.head(`/mj/image/${task.mjId}`).set('Authorization', `Bearer ${alice.token}`);
     expect([res.status, res.headers['content-type'], res.headers['content-length']]).toEqual([200, 'image/png', '100000']);
     await until(async () => upstreamClosed > 0, 5000);
   });
 
-  it('never passes an upstream\'s error body on, and maps 404/410 to 404', async () => {
+  it("never passes an upstream's error body on, and maps 404/410 to 404", async () => {
     const failed = await serve(`http://127.0.0.1:${upstream.port}/error`);
     expect(failed.status).toBe(502);
     expect(failed.body).toEqual({ success: false, message: 'The upstream answered HTTP 500 for this file' });

@@ -23,7 +23,9 @@ async function cdn(): Promise<{ server: Server; url: string; hits: Map<string, n
     if (!image) {
       // Noise does not compress: the file is about size² × 3 bytes.
       const raw = Buffer.from(Array.from({ length: size * size * 3 }, () => Math.floor(Math.random() * 256)));
-      image = await sharp(raw, { raw: { width: size, height: size, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer();
+      image = await sharp(raw, { raw: { width: size, height: size, channels: 3 } })
+        .png({ compressionLevel: 0 })
+        .toBuffer();
       images.set(path, image);
     }
     res.writeHead(200, { 'content-type': 'image/png', 'content-length': image.length }).end(image);
@@ -43,8 +45,12 @@ describe('media store: copies survive restarts, run once across instances, retry
     const t = await createTestApp({
       databaseUrl: db.url,
       env: {
-        DATA_DIR: dataDir, JWT_SECRET: 'shared-secret-of-the-test-instances-0123456789', MEDIA_FETCH_ALLOWLIST: upstream.url.slice(7),
-        MEDIA_ARCHIVE_INTERVAL_MS: '300', POLLING_ENABLED: 'false', ...env,
+        DATA_DIR: dataDir,
+        JWT_SECRET: 'shared-secret-of-the-test-instances-0123456789',
+        MEDIA_FETCH_ALLOWLIST: upstream.url.slice(7),
+        MEDIA_ARCHIVE_INTERVAL_MS: '300',
+        POLLING_ENABLED: 'false',
+        ...env,
       },
     });
     apps.push(t);
@@ -94,7 +100,9 @@ describe('media store: copies survive restarts, run once across instances, retry
     await setResult(t, task.id, { imageUrl: `${upstream.url}/64/flaky.png` });
     const failed = await until(async () => {
       const [row] = await t.sql<{ state: string; attempts: number; next_attempt_at: string; last_error: string }>(
-        'SELECT state, attempts, next_attempt_at, last_error FROM media_archive WHERE task_id = ?', [task.id]);
+        'SELECT state, attempts, next_attempt_at, last_error FROM media_archive WHERE task_id = ?',
+        [task.id],
+      );
       return row.attempts === 1 && row.last_error !== '' && row;
     });
     expect(failed).toMatchObject({ state: 'pending', last_error: 'The upstream answered HTTP 503 for this file' });
@@ -123,7 +131,10 @@ describe('media store: copies survive restarts, run once across instances, retry
     const usage = await t.sql<{ bytes: string }>('SELECT bytes FROM media_store_usage');
     expect(Number(usage[0].bytes)).toBeLessThanOrEqual(1024 * 1024);
     const before = upstream.hits.get('/500/old.png')!;
-    await t.http.get(`/mj/image/${old.mjId}`).set('Authorization', `Bearer ${await t.adminToken()}`).expect(200);
+    await t.http
+      .get(`/mj/image/${old.mjId}`)
+      .set('Authorization', `Bearer ${await t.adminToken()}`)
+      .expect(200);
     expect(upstream.hits.get('/500/old.png')).toBe(before + 1);
   });
 });

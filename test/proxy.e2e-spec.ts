@@ -47,13 +47,17 @@ describe('media forwarding: signed links, access, store, singles (/mj/image, /mj
   const mine = async (token: string, mjId: string) =>
     (await t.http.get(`/api/mj/self?mj_id=${mjId}`).set('Authorization', `Bearer ${token}`).expect(200)).body.data.items[0];
   const local = (link: string) => link.replace(/^http:\/\/[^/]+/, '');
-  const get = (path: string) => t.http.get(path).buffer(true).parse((res, done) => {
-    const chunks: Buffer[] = [];
-    res.on('data', (c: Buffer) => chunks.push(c));
-    res.on('end', () => done(null, Buffer.concat(chunks)));
-  });
+  const get = (path: string) =>
+    t.http
+      .get(path)
+      .buffer(true)
+      .parse((res, done) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => done(null, Buffer.concat(chunks)));
+      });
 
-  it('lists a finished grid with signed gateway links, never the upstream\'s, and its four singles', async () => {
+  it("lists a finished grid with signed gateway links, never the upstream's, and its four singles", async () => {
     const mjId = await imagine('a lighthouse at dusk');
     const row = await finished(t, mjId);
     expect(row.status).toBe('SUCCESS');
@@ -75,14 +79,24 @@ describe('media forwarding: signed links, access, store, singles (/mj/image, /mj
     expect(fetched.body.imageUrl).toMatch(SIGNED);
     expect(fetched.body.imageUrls.map((u: { url: string }) => u.url)).toEqual(JSON.parse((await mine(alice.token, grid.mjId)).image_urls));
     expect(fetched.body.videoUrl).toBeNull();
-    const listed = await t.http.post('/mj/task/list-by-condition').set('mj-api-secret', aliceKey).send({ ids: [grid.mjId] }).expect(200);
+    const listed = await t.http
+      .post('/mj/task/list-by-condition')
+      .set('mj-api-secret', aliceKey)
+      .send({ ids: [grid.mjId] })
+      .expect(200);
     expect(listed.body[0].imageUrl).toMatch(SIGNED);
   });
 
   it('keeps empty values empty and marks previews with a cache-busting version', async () => {
     const bare = await insertTask(t, { userId: alice.id, channelId, status: 'SUBMITTED', progress: '0%' });
     expect(await mine(alice.token, bare.mjId)).toMatchObject({ image_url: '', image_urls: '[]', video_url: '', video_urls: '[]' });
-    const running = await insertTask(t, { userId: alice.id, channelId, status: 'IN_PROGRESS', progress: '40%', imageUrl: `${sim.url}/sim/images/${grid.mjId}/x_grid_2.png` });
+    const running = await insertTask(t, {
+      userId: alice.id,
+      channelId,
+      status: 'IN_PROGRESS',
+      progress: '40%',
+      imageUrl: `${sim.url}/sim/images/${grid.mjId}/x_grid_2.png`,
+    });
     const preview = await mine(alice.token, running.mjId);
     expect(preview.image_url).toMatch(/\?exp=\d+&sig=[\w-]{22}&v=\w+$/);
     expect(preview.image_urls).toBe('[]');
@@ -93,9 +107,13 @@ describe('media forwarding: signed links, access, store, singles (/mj/image, /mj
     expect(res.headers['cache-control']).toBe('no-store');
   });
 
-  it('builds links from the request\'s host, ignoring X-Forwarded-Host without TRUST_PROXY', async () => {
-    const res = await t.http.get(`/api/mj/self?mj_id=${grid.mjId}`).set('Authorization', `Bearer ${alice.token}`)
-      .set('Host', 'gateway.example.net:8443').set('X-Forwarded-Host', 'evil.example').expect(200);
+  it("builds links from the request's host, ignoring X-Forwarded-Host without TRUST_PROXY", async () => {
+    const res = await t.http
+      .get(`/api/mj/self?mj_id=${grid.mjId}`)
+      .set('Authorization', `Bearer ${alice.token}`)
+      .set('Host', 'gateway.example.net:8443')
+      .set('X-Forwarded-Host', 'evil.example')
+      .expect(200);
     expect(res.body.data.items[0].image_url).toMatch(/^http:\/\/gateway\.example\.net:8443\/mj\/image\//);
   });
 
@@ -152,19 +170,26 @@ describe('media forwarding: signed links, access, store, singles (/mj/image, /mj
     await until(async () => (await t.sql('SELECT 1 FROM media_objects WHERE task_id = ? AND variant = ?', [grid.id, 'w128'])).length);
     const again = await get(`${local(grid.link)}&w=128`).expect(200);
     expect((again.body as Buffer).equals(thumb.body as Buffer)).toBe(true);
-    await t.http.get(`${local(grid.link)}&w=64`).set('If-None-Match', again.headers.etag).expect(304);
+    await t.http
+      .get(`${local(grid.link)}&w=64`)
+      .set('If-None-Match', again.headers.etag)
+      .expect(304);
   });
 
   it('stores the result and its four quarters, and serves them after the upstream deleted its files', async () => {
     await stored(t, grid.id);
-    const upstream = await download((await t.sql<{ image_url: string }>('SELECT image_url FROM tasks WHERE id = ?', [grid.id]))[0].image_url);
+    const upstream = await download(
+      (await t.sql<{ image_url: string }>('SELECT image_url FROM tasks WHERE id = ?', [grid.id]))[0].image_url,
+    );
     const before = await get(local(grid.link)).expect(200);
     expect((before.body as Buffer).equals(upstream.body)).toBe(true);
     sim.deleteMedia(grid.mjId);
     const after = await get(local(grid.link)).expect(200);
     expect((after.body as Buffer).equals(upstream.body)).toBe(true);
     const { width, height } = await sharp(upstream.body).metadata();
-    const quarters = await Promise.all(JSON.parse((await mine(alice.token, grid.mjId)).image_urls).map((link: string) => get(local(link)).expect(200)));
+    const quarters = await Promise.all(
+      JSON.parse((await mine(alice.token, grid.mjId)).image_urls).map((link: string) => get(local(link)).expect(200)),
+    );
     const colours = new Set<string>();
     for (const quarter of quarters) {
       const meta = await sharp(quarter.body as Buffer).metadata();
@@ -175,16 +200,23 @@ describe('media forwarding: signed links, access, store, singles (/mj/image, /mj
     expect(colours.size).toBe(4);
   });
 
-  it('answers upload-discord-images with gateway links that serve the uploaded images, not the upstream\'s URLs', async () => {
-    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 200, g: 10, b: 10 } } }).png().toBuffer();
+  it("answers upload-discord-images with gateway links that serve the uploaded images, not the upstream's URLs", async () => {
+    const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 200, g: 10, b: 10 } } })
+      .png()
+      .toBuffer();
     const dataUrl = `data:image/png;base64,${png.toString('base64')}`;
-    const res = await t.http.post('/mj/submit/upload-discord-images').set('mj-api-secret', aliceKey).send({ base64Array: [dataUrl, dataUrl] })
+    const res = await t.http
+      .post('/mj/submit/upload-discord-images')
+      .set('mj-api-secret', aliceKey)
+      .send({ base64Array: [dataUrl, dataUrl] })
       .expect(200);
     expect(res.body.code).toBe(1);
     expect(res.body.result).toHaveLength(2);
     expect(JSON.stringify(res.body)).not.toContain(`:${sim.port}/`);
     const [row] = await t.sql<{ id: number; mj_id: string; image_urls: string[] }>(
-      `SELECT id, mj_id, image_urls FROM tasks WHERE user_id = ? AND action = 'UPLOAD' ORDER BY id DESC LIMIT 1`, [alice.id]);
+      `SELECT id, mj_id, image_urls FROM tasks WHERE user_id = ? AND action = 'UPLOAD' ORDER BY id DESC LIMIT 1`,
+      [alice.id],
+    );
     for (const [i, link] of (res.body.result as string[]).entries()) {
       expect(link).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/mj/image/${row.mj_id}/${i + 1}\\?exp=\\d+&sig=[\\w-]{22}$`));
       // Anyone holding the link (the upstream reading a prompt, a browser) gets the very image the upstream keeps.
@@ -195,7 +227,7 @@ describe('media forwarding: signed links, access, store, singles (/mj/image, /mj
     }
   });
 
-  it('keeps the upstream\'s own four singles of a v7 grid', async () => {
+  it("keeps the upstream's own four singles of a v7 grid", async () => {
     const mjId = await imagine('a koi pond --sim-v7');
     const row = await finished(t, mjId);
     const links = JSON.parse((await mine(alice.token, mjId)).image_urls) as string[];
@@ -203,7 +235,8 @@ describe('media forwarding: signed links, access, store, singles (/mj/image, /mj
     const directs = await Promise.all([0, 1, 2, 3].map((i) => download(`${sim.url}/sim/images/${mjId}/0_${i}.png`)));
     expect(new Set(directs.map((d) => d.body.toString('base64'))).size).toBe(4);
     const check = async () => {
-      for (const [i, link] of links.entries()) expect(((await get(local(link)).expect(200)).body as Buffer).equals(directs[i].body)).toBe(true);
+      for (const [i, link] of links.entries())
+        expect(((await get(local(link)).expect(200)).body as Buffer).equals(directs[i].body)).toBe(true);
     };
     await check();
     await stored(t, row.id);
@@ -224,7 +257,13 @@ describe('media forwarding: signed links, access, store, singles (/mj/image, /mj
   });
 
   it('answers 404 for a result the upstream deleted before it was stored, and for a single that does not exist', async () => {
-    const task = await insertTask(t, { userId: alice.id, channelId, status: 'IN_PROGRESS', progress: '50%', imageUrl: `${sim.url}/sim/images/${grid.mjId}/gone_grid_1.png` });
+    const task = await insertTask(t, {
+      userId: alice.id,
+      channelId,
+      status: 'IN_PROGRESS',
+      progress: '50%',
+      imageUrl: `${sim.url}/sim/images/${grid.mjId}/gone_grid_1.png`,
+    });
     const res = await t.http.get(`/mj/image/${task.mjId}`).set('Authorization', `Bearer ${alice.token}`).expect(404);
     expect(res.body.message).toBe('The upstream no longer has this file');
     const none = await t.http.get(`/mj/image/${task.mjId}/2`).set('Authorization', `Bearer ${alice.token}`).expect(404);
@@ -241,10 +280,17 @@ describe('media forwarding: signed links, access, store, singles (/mj/image, /mj
     const preview = await insertTask(t, { userId: alice.id, channelId, status: 'IN_PROGRESS', progress: '50%' });
     await setResult(t, preview.id, { status: 'IN_PROGRESS', videoUrl: `${sim.url}/sim/videos/${mjId}.mp4` });
     const previewLink = (await mine(alice.token, preview.mjId)).video_url;
-    await setResult(t, row.id, { imageUrl: `${sim.url}/sim/images/${mjId}/x.png`, videoUrl: `${sim.url}/sim/videos/${mjId}.mp4`, videoUrls: [`${sim.url}/sim/videos/${mjId}_0.mp4`, `${sim.url}/sim/videos/${mjId}_1.mp4`] });
+    await setResult(t, row.id, {
+      imageUrl: `${sim.url}/sim/images/${mjId}/x.png`,
+      videoUrl: `${sim.url}/sim/videos/${mjId}.mp4`,
+      videoUrls: [`${sim.url}/sim/videos/${mjId}_0.mp4`, `${sim.url}/sim/videos/${mjId}_1.mp4`],
+    });
     const item = await mine(alice.token, mjId);
     expect(item.video_url).toMatch(new RegExp(`/mj/video/${mjId}\\?exp=\\d+&sig=`));
-    expect(JSON.parse(item.video_urls)).toEqual([expect.stringMatching(`/mj/video/${mjId}/1\\?`), expect.stringMatching(`/mj/video/${mjId}/2\\?`)]);
+    expect(JSON.parse(item.video_urls)).toEqual([
+      expect.stringMatching(`/mj/video/${mjId}/1\\?`),
+      expect.stringMatching(`/mj/video/${mjId}/2\\?`),
+    ]);
     const check = async (link: string) => {
       const whole = await get(local(link)).expect(200);
       expect(whole.headers).toMatchObject({ 'content-type': 'video/mp4', 'accept-ranges': 'bytes', 'content-length': String(size) });

@@ -12,7 +12,8 @@ export interface ScriptRun {
 /** The environment of this test process without the variables a script reads, plus `env`. */
 export function scriptEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
   const base: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn', NODE_ENV: 'development' };
-  for (const name of ['DATABASE_URL', 'DATA_DIR', 'ADMIN_PASSWORD', 'ADMIN_USERNAME', 'JWT_SECRET', 'PORT', 'LOG_FORMAT']) delete base[name];
+  for (const name of ['DATABASE_URL', 'DATA_DIR', 'ADMIN_PASSWORD', 'ADMIN_USERNAME', 'JWT_SECRET', 'PORT', 'LOG_FORMAT'])
+    delete base[name];
   for (const [name, value] of Object.entries(env)) {
     if (value === undefined) delete base[name];
     else base[name] = value;

@@ -80,7 +80,9 @@ describe('what npm start shows a person', () => {
       try {
         const output = gateway.output();
         expect(output).not.toContain('not-a-real-secret');
-        const banner = lines(output).map((line) => JSON.parse(line)).find((event) => /^Gateway listening on/.test(event.msg));
+        const banner = lines(output)
+          .map((line) => JSON.parse(line))
+          .find((event) => /^Gateway listening on/.test(event.msg));
         expect(banner).toMatchObject({
           docs: `${gateway.url.replace('127.0.0.1', 'localhost')}/api/docs`,
           database: `PostgreSQL at 127.0.0.1:5432/${db.name}`,
@@ -103,8 +105,14 @@ describe('what npm start shows a person', () => {
     it.each([
       [{ JWT_SECRET: 'too-short' }, 'Invalid configuration: JWT_SECRET must be at least 32 characters; got 9 characters (value hidden)'],
       [{ PORT: 'eighty' }, /^Invalid configuration: PORT .+; got "eighty"$/],
-      [{ NODE_ENV: 'production', TRUST_PROXY: 'true' }, 'Invalid configuration: JWT_SECRET is required when NODE_ENV=production; got nothing (it is not set)'],
-      [{ DATABASE_URL: 'mysql://root:hunter2@db/mj' }, 'Invalid configuration: DATABASE_URL must be a postgres:// or postgresql:// URL; got "mysql://root:***@db/mj"'],
+      [
+        { NODE_ENV: 'production', TRUST_PROXY: 'true' },
+        'Invalid configuration: JWT_SECRET is required when NODE_ENV=production; got nothing (it is not set)',
+      ],
+      [
+        { DATABASE_URL: 'mysql://root:hunter2@db/mj' },
+        'Invalid configuration: DATABASE_URL must be a postgres:// or postgresql:// URL; got "mysql://root:***@db/mj"',
+      ],
     ])('%j stops the start with one line and exit code 1', async (env, message) => {
       const run = await start(env);
       expect(run.code).toBe(1);

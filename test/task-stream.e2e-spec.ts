@@ -71,7 +71,7 @@ describe('live task events (/api/mj/events)', () => {
     }
   });
 
-  it('streams each change of the caller\'s own tasks, and every task to an admin', async () => {
+  it("streams each change of the caller's own tasks, and every task to an admin", async () => {
     const alice = await t.createUser({ username: 'alice', quota: 1_000_000 });
     const bob = await t.createUser({ username: 'bob', quota: 1_000_000 });
     const [aliceKey, bobKey] = [await createApiKey(t, alice.token), await createApiKey(t, bob.token)];

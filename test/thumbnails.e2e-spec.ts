@@ -14,7 +14,9 @@ async function cdn(): Promise<{ server: Server; url: string }> {
     let image = images.get(path);
     if (!image) {
       const raw = Buffer.from(Array.from({ length: size * size * 3 }, () => Math.floor(Math.random() * 256)));
-      image = await sharp(raw, { raw: { width: size, height: size, channels: 3 } }).png({ compressionLevel: 0 }).toBuffer();
+      image = await sharp(raw, { raw: { width: size, height: size, channels: 3 } })
+        .png({ compressionLevel: 0 })
+        .toBuffer();
       images.set(path, image);
     }
     res.writeHead(200, { 'content-type': 'image/png', 'content-length': image.length }).end(image);
@@ -77,13 +79,23 @@ describe('thumbnails: a few fixed widths, a per-user limit, and never at the cos
     // Eviction runs right after the copy is marked done.
     await until(async () => Number((await t.sql<{ bytes: string }>('SELECT bytes FROM media_store_usage'))[0].bytes) <= 1024 * 1024, 5000);
     // Every original is still served from the store (the upstream is not asked again).
-    const states = await t.sql<{ state: string }>('SELECT state FROM media_archive WHERE task_id IN (?, ?, ?)', [first.id, second.id, third.id]);
+    const states = await t.sql<{ state: string }>('SELECT state FROM media_archive WHERE task_id IN (?, ?, ?)', [
+      first.id,
+      second.id,
+      third.id,
+    ]);
     expect(states.map((row) => row.state)).toEqual(['done', 'done', 'done']);
   });
 
   it('limits the thumbnails one user has made per window with 429 and Retry-After; other users are not affected', async () => {
     // A running task's preview is resized on every request (previews change, so they are never stored).
-    const preview = await insertTask(t, { userId: bob.id, channelId: 1, status: 'IN_PROGRESS', progress: '50%', imageUrl: `${upstream.url}/64/preview.png` });
+    const preview = await insertTask(t, {
+      userId: bob.id,
+      channelId: 1,
+      status: 'IN_PROGRESS',
+      progress: '50%',
+      imageUrl: `${upstream.url}/64/preview.png`,
+    });
     const statuses: number[] = [];
     for (let i = 0; i < 25; i++) {
       statuses.push((await t.http.get(`/mj/image/${preview.mjId}?w=128`).set('Authorization', `Bearer ${bob.token}`)).status);
@@ -91,11 +103,20 @@ describe('thumbnails: a few fixed widths, a per-user limit, and never at the cos
     expect(statuses.slice(0, 20)).toEqual(Array(20).fill(200));
     expect(statuses.slice(20)).toEqual(Array(5).fill(429));
     const limited = await t.http.get(`/mj/image/${preview.mjId}?w=128`).set('Authorization', `Bearer ${bob.token}`);
-    expect(limited.body).toEqual({ success: false, message: expect.stringMatching(/^Too many thumbnails made for this user; try again in \d+ s$/) });
+    expect(limited.body).toEqual({
+      success: false,
+      message: expect.stringMatching(/^Too many thumbnails made for this user; try again in \d+ s$/),
+    });
     expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
     // The full image is not a thumbnail: still served.
     await t.http.get(`/mj/image/${preview.mjId}`).set('Authorization', `Bearer ${bob.token}`).expect(200);
-    const own = await insertTask(t, { userId: alice.id, channelId: 1, status: 'IN_PROGRESS', progress: '50%', imageUrl: `${upstream.url}/64/own.png` });
+    const own = await insertTask(t, {
+      userId: alice.id,
+      channelId: 1,
+      status: 'IN_PROGRESS',
+      progress: '50%',
+      imageUrl: `${upstream.url}/64/own.png`,
+    });
     await t.http.get(`/mj/image/${own.mjId}?w=128`).set('Authorization', `Bearer ${alice.token}`).expect(200);
   });
 });

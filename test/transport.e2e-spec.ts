@@ -16,8 +16,27 @@ import { until } from './upstream';
 function selfSigned(dir: string, name: string): { cert: string; key: string } {
   const cert = join(dir, `${name}.crt`);
   const key = join(dir, `${name}.key`);
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', key, '-out', cert], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+    ],
+    { stdio: 'ignore' },
+  );
   return { cert, key };
 }
 
@@ -149,7 +168,10 @@ describe('plain HTTP: HSTS only behind a trusting proxy, /metrics behind its tok
           if (!trickle) return;
           socket.write('GET /api/health HTTP/1.1\r\nHost: localhost\r\n');
           let n = 0;
-          const timer = setInterval(() => socket.write(`X-Slow-${(n += 1)}: ${createHash('md5').update(String(n)).digest('hex')}\r\n`), 200);
+          const timer = setInterval(
+            () => socket.write(`X-Slow-${(n += 1)}: ${createHash('md5').update(String(n)).digest('hex')}\r\n`),
+            200,
+          );
           socket.once('close', () => clearInterval(timer));
         });
         socket.on('error', () => undefined);
@@ -178,7 +200,12 @@ describe('production start-up refuses what would expose tokens', () => {
 
   /** Starts the built gateway with `env`; resolves with its exit code and output once it exits or starts listening. */
   const boot = async (env: Record<string, string>): Promise<{ started: boolean; output: string; stop: () => Promise<void> }> => {
-    const base = { NODE_ENV: 'production', DATABASE_URL: db.url, JWT_SECRET: 'production-secret-of-this-test-0123456789', ADMIN_PASSWORD: 'admin-password-123' };
+    const base = {
+      NODE_ENV: 'production',
+      DATABASE_URL: db.url,
+      JWT_SECRET: 'production-secret-of-this-test-0123456789',
+      ADMIN_PASSWORD: 'admin-password-123',
+    };
     try {
       const gateway = await startGatewayProcess({ ...base, ...env });
       return { started: true, output: gateway.output(), stop: gateway.stop };
@@ -211,6 +238,8 @@ describe('production start-up refuses what would expose tokens', () => {
   it('refuses an allowlist entry that names no port', async () => {
     const bare = await boot({ TRUST_PROXY: 'true', MEDIA_FETCH_ALLOWLIST: '127.0.0.1' });
     expect(bare.started).toBe(false);
-    expect(bare.output).toContain('Invalid configuration: MEDIA_FETCH_ALLOWLIST has an invalid entry "127.0.0.1" names no port, so it would open every port');
+    expect(bare.output).toContain(
+      'Invalid configuration: MEDIA_FETCH_ALLOWLIST has an invalid entry "127.0.0.1" names no port, so it would open every port',
+    );
   });
 });

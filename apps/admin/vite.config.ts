@@ -15,7 +15,11 @@ const vendorGroups: { name: string; test: RegExp; priority: number }[] = [
   { name: 'mui-icons', test: /node_modules[\\/]@mui[\\/]icons-material[\\/]/, priority: 50 },
   { name: 'mui', test: /node_modules[\\/](@mui|@emotion|@popperjs|react-transition-group|stylis)[\\/]/, priority: 40 },
   { name: 'ra-core', test: /node_modules[\\/](ra-core|ra-i18n-polyglot|ra-language-english|node-polyglot)[\\/]/, priority: 30 },
-  { name: 'libs', test: /node_modules[\\/](react-router|react-router-dom|@tanstack|react-hook-form|lodash|openapi-fetch|react-dropzone|react-hotkeys-hook|react-error-boundary)[\\/]/, priority: 25 },
+  {
+    name: 'libs',
+    test: /node_modules[\\/](react-router|react-router-dom|@tanstack|react-hook-form|lodash|openapi-fetch|react-dropzone|react-hotkeys-hook|react-error-boundary)[\\/]/,
+    priority: 25,
+  },
   { name: 'ra-ui', test: /node_modules[\\/]ra-ui-materialui[\\/]/, priority: 20 },
   { name: 'vendor', test: /node_modules[\\/]/, priority: 10 },
 ];

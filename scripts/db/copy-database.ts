@@ -35,7 +35,9 @@ async function balances(client: Client): Promise<string> {
 export async function copyDatabase(source: Client, target: Client, bar: Progress): Promise<CopyReport> {
   const [sourceMigrations, targetMigrations] = [await migrationNames(source), await migrationNames(target)];
   if (sourceMigrations.join() !== targetMigrations.join()) {
-    throw new ScriptError(`the two databases are at different migrations (${sourceMigrations.length} here, ${targetMigrations.length} there)`);
+    throw new ScriptError(
+      `the two databases are at different migrations (${sourceMigrations.length} here, ${targetMigrations.length} there)`,
+    );
   }
   const { copied, derived } = await listTables(source);
   const filled = [];
@@ -87,7 +89,7 @@ export async function copyDatabase(source: Client, target: Client, bar: Progress
       derivedReport[table] = { rows: there.length, equal: here.join('\n') === there.join('\n') };
     }
     const [before, after] = [await balances(source), await balances(target)];
-    if (before !== after) throw new Error('the users\' balances or ledgers differ after the copy');
+    if (before !== after) throw new Error("the users' balances or ledgers differ after the copy");
     const users = JSON.parse(after) as { quota: string | number; ledger_rows: string | number }[];
     await target.query('COMMIT');
     return {

@@ -17,7 +17,10 @@ export function runScript(name: string, main: () => Promise<void>): void {
       );
       const debug = process.env.LOG_LEVEL === 'debug' || process.env.LOG_LEVEL === 'trace';
       if (known) console.error(`${name}: ${(known as Error).message}`);
-      else console.error(`${name}: ${debug ? String((error as Error)?.stack ?? error) : error instanceof Error ? error.message : String(error)}`);
+      else
+        console.error(
+          `${name}: ${debug ? String((error as Error)?.stack ?? error) : error instanceof Error ? error.message : String(error)}`,
+        );
       process.exit(1);
     },
   );

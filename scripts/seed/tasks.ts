@@ -1,8 +1,15 @@
 import type { Client } from 'pg';
 import type { Progress } from '../lib/progress';
 import {
-  ACTION_PROFILES, FAIL_REASONS, FINISHED_STATUS_PERCENT, PROMPT_DETAILS, PROMPT_PARAMETERS, PROMPT_STYLES,
-  PROMPT_SUBJECTS, RECENT_STATUS_PERCENT, weightedSlots,
+  ACTION_PROFILES,
+  FAIL_REASONS,
+  FINISHED_STATUS_PERCENT,
+  PROMPT_DETAILS,
+  PROMPT_PARAMETERS,
+  PROMPT_STYLES,
+  PROMPT_SUBJECTS,
+  RECENT_STATUS_PERCENT,
+  weightedSlots,
 } from './vocabulary';
 
 const CHUNK_ROWS = 200_000;
@@ -118,12 +125,7 @@ export function planTimeline(count: number, newestMs: number, nowMs: number) {
 }
 
 /** Appends `count` tasks after the existing ones in one transaction, one set-based INSERT per chunk. */
-export async function seedTasks(
-  client: Client,
-  plan: TaskSeedPlan,
-  log: (line: string) => void,
-  bar?: Progress,
-): Promise<TaskSeedResult> {
+export async function seedTasks(client: Client, plan: TaskSeedPlan, log: (line: string) => void, bar?: Progress): Promise<TaskSeedResult> {
   const nowMs = Date.now();
   await client.query('BEGIN');
   try {
@@ -165,7 +167,8 @@ export async function seedTasks(
       const result = await client.query(bind(INSERT_CHUNK, { ...common, fromG, toG }));
       inserted += result.rowCount ?? 0;
       if (bar) bar.advance(result.rowCount ?? 0);
-      else log(`  tasks ${fromG.toLocaleString('en')}..${toG.toLocaleString('en')} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      else
+        log(`  tasks ${fromG.toLocaleString('en')}..${toG.toLocaleString('en')} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
     }
     bar?.stop();
     const lastId = firstId + plan.count - 1;

@@ -12,7 +12,10 @@ interface LoadedImage {
   complete: boolean;
   naturalWidth: number;
 }
-declare const document: { querySelector(selector: string): (LoadedImage & { textContent: string | null }) | null; querySelectorAll(selector: string): Iterable<LoadedImage> };
+declare const document: {
+  querySelector(selector: string): (LoadedImage & { textContent: string | null }) | null;
+  querySelectorAll(selector: string): Iterable<LoadedImage>;
+};
 declare const window: { __noReload?: boolean };
 
 jest.setTimeout(120_000);
@@ -20,7 +23,8 @@ jest.setTimeout(120_000);
 /** The console opens the live stream only when the contract it was built against has it (see vite.config.ts). */
 const CONSOLE_HAS_EVENTS = process.env.CONSOLE_TASK_EVENTS
   ? process.env.CONSOLE_TASK_EVENTS === '1'
-  : '/api/mj/events/ticket' in (JSON.parse(readFileSync(join(__dirname, '../../openapi.json'), 'utf8')) as { paths: Record<string, unknown> }).paths;
+  : '/api/mj/events/ticket' in
+    (JSON.parse(readFileSync(join(__dirname, '../../openapi.json'), 'utf8')) as { paths: Record<string, unknown> }).paths;
 
 describeBrowser('console (browser)', () => {
   let g: ConsoleGateway;
@@ -74,7 +78,10 @@ describeBrowser('console (browser)', () => {
     // Time range: a window in the future has nothing; one around now has the three again.
     const iso = (offsetMin: number) => new Date(Date.now() + offsetMin * 60_000).toISOString().slice(0, 16);
     await page.getByLabel('Submitted from').fill(iso(60));
-    await page.getByText(/No .* found/).first().waitFor();
+    await page
+      .getByText(/No .* found/)
+      .first()
+      .waitFor();
     expect(await rows.count()).toBe(0);
     await page.getByLabel('Submitted from').fill(iso(-60));
     await page.getByLabel('Submitted until').fill(iso(60));
@@ -109,7 +116,10 @@ describeBrowser('console (browser)', () => {
     await page.locator('input[name="username"]').fill('bad name!');
     await page.locator('input[name="password"]').fill('carol-password-1');
     await page.getByRole('button', { name: 'Save' }).click();
-    await page.locator('.ra-input-username').getByText(/letters, digits/).waitFor();
+    await page
+      .locator('.ra-input-username')
+      .getByText(/letters, digits/)
+      .waitFor();
     await shot('user-create-field-error');
     await page.locator('input[name="username"]').fill('carol');
     await page.getByRole('button', { name: 'Save' }).click();
@@ -187,7 +197,9 @@ describeBrowser('console (browser)', () => {
     const end = Date.now() + 30_000;
     let shotProgress = false;
     while (Date.now() < end) {
-      const value = await page.locator('[data-testid="imagine-task"] [role="progressbar"][aria-label="progress"]').getAttribute('aria-valuenow');
+      const value = await page
+        .locator('[data-testid="imagine-task"] [role="progressbar"][aria-label="progress"]')
+        .getAttribute('aria-valuenow');
       if (value) seen.add(value);
       if (!shotProgress && value && Number(value) > 0 && Number(value) < 100) {
         await shot('imagine-progress');
@@ -223,7 +235,10 @@ describeBrowser('console (browser)', () => {
 
     // A follow-up from the task page submits through the relay and opens the new task.
     const upscaleUrl = page.url();
-    await page.getByTestId('follow-up-buttons').getByRole('button', { name: /Vary \(Subtle\)/i }).click();
+    await page
+      .getByTestId('follow-up-buttons')
+      .getByRole('button', { name: /Vary \(Subtle\)/i })
+      .click();
     await page.waitForURL((url) => url.toString() !== upscaleUrl && url.pathname.endsWith('/show'));
     await page.getByText('English prompt').waitFor();
     await page.locator('[data-status="SUCCESS"]').first().waitFor({ timeout: 30_000 });
@@ -231,7 +246,10 @@ describeBrowser('console (browser)', () => {
     await shot('task-detail-follow-up');
 
     await page.goto('/users');
-    await page.getByText(/not authorized|access denied|unauthorized/i).first().waitFor();
+    await page
+      .getByText(/not authorized|access denied|unauthorized/i)
+      .first()
+      .waitFor();
   });
 
   it('user: API keys (created key shown once), own tasks list', async () => {

@@ -20,7 +20,11 @@ async function imagine(g: ConsoleGateway, key: string, prompt: string): Promise<
 }
 
 async function setPriority(g: ConsoleGateway, channelId: number, priority: number): Promise<void> {
-  await g.http.patch(`/api/channels/${channelId}`).set('Authorization', `Bearer ${await g.adminToken()}`).send({ priority }).expect(200);
+  await g.http
+    .patch(`/api/channels/${channelId}`)
+    .set('Authorization', `Bearer ${await g.adminToken()}`)
+    .send({ priority })
+    .expect(200);
 }
 
 /** Two simulator channels, two users with keys, and finished tasks on each channel (one failed). */
@@ -41,7 +45,10 @@ export async function seedGateway(g: ConsoleGateway): Promise<SeededGateway> {
   await setPriority(g, west.id, 10);
   await imagine(g, bob.key, 'a bowl of ramen, studio lighting, 85mm --ar 4:5');
   await imagine(g, alice.key, 'watercolor map of an imaginary archipelago --sim-v7');
-  const video = await g.http.post('/mj/submit/video').set('Authorization', `Bearer ${bob.key}`).send({ prompt: 'waves rolling onto a beach', image: PNG_DATA_URL, motion: 'low' });
+  const video = await g.http
+    .post('/mj/submit/video')
+    .set('Authorization', `Bearer ${bob.key}`)
+    .send({ prompt: 'waves rolling onto a beach', image: PNG_DATA_URL, motion: 'low' });
   if (video.status !== 200 || ![1, 22].includes(video.body.code)) throw new Error(`video: ${video.status} ${JSON.stringify(video.body)}`);
   await setPriority(g, west.id, 0);
 
@@ -53,10 +60,14 @@ export async function seedGateway(g: ConsoleGateway): Promise<SeededGateway> {
       await g.http.patch(`/api/channels/${channel.id}`).set('Authorization', `Bearer ${admin}`).send({ enabled: false }).expect(200);
     }
   }
-  await until(async () => {
-    const res = await g.http.get('/api/mj').query({ page_size: 100 }).set('Authorization', `Bearer ${admin}`);
-    const items = res.body.data.items as { status: string }[];
-    return items.length === 6 && items.every((task) => ['SUCCESS', 'FAILURE', 'CANCEL'].includes(task.status));
-  }, 30000, 200);
+  await until(
+    async () => {
+      const res = await g.http.get('/api/mj').query({ page_size: 100 }).set('Authorization', `Bearer ${admin}`);
+      const items = res.body.data.items as { status: string }[];
+      return items.length === 6 && items.every((task) => ['SUCCESS', 'FAILURE', 'CANCEL'].includes(task.status));
+    },
+    30000,
+    200,
+  );
   return { east, west, alice, bob, videoId: video.body.result as string };
 }

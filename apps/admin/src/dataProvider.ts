@@ -71,7 +71,11 @@ async function getTask(id: Identifier, meta?: { mj_id?: string }): Promise<Task>
   return task;
 }
 
-async function getList(resource: string, filter: Filter, pagination?: { page: number; perPage: number }): Promise<{ data: RaRecord[]; total: number }> {
+async function getList(
+  resource: string,
+  filter: Filter,
+  pagination?: { page: number; perPage: number },
+): Promise<{ data: RaRecord[]; total: number }> {
   requireRole(resource);
   const page = pageOf(pagination);
   switch (resource) {
@@ -79,7 +83,18 @@ async function getList(resource: string, filter: Filter, pagination?: { page: nu
       return listResult(await listTasks(filter, pagination));
     case 'users':
       return listResult(
-        await unwrap(api.GET('/api/users', { params: { query: { ...page, username: text(filter.q ?? filter.username), role: text(filter.role) as never, status: text(filter.status) as never } } })),
+        await unwrap(
+          api.GET('/api/users', {
+            params: {
+              query: {
+                ...page,
+                username: text(filter.q ?? filter.username),
+                role: text(filter.role) as never,
+                status: text(filter.status) as never,
+              },
+            },
+          }),
+        ),
       );
     case 'channels':
       return listResult(await unwrap(api.GET('/api/channels', { params: { query: page } })));
@@ -88,7 +103,13 @@ async function getList(resource: string, filter: Filter, pagination?: { page: nu
     case 'ledger':
       return listResult(
         session.isAdmin()
-          ? await unwrap(api.GET('/api/ledger', { params: { query: { ...page, user_id: int(filter.user_id), task_id: int(filter.task_id), kind: text(filter.kind) as never } } }))
+          ? await unwrap(
+              api.GET('/api/ledger', {
+                params: {
+                  query: { ...page, user_id: int(filter.user_id), task_id: int(filter.task_id), kind: text(filter.kind) as never },
+                },
+              }),
+            )
           : await unwrap(api.GET('/api/ledger/self', { params: { query: page } })),
       );
     case 'prices': {
@@ -142,9 +163,15 @@ export const dataProvider = {
       case 'users':
         return { data: await unwrap(api.POST('/api/users', { body: data as Schemas['CreateUserDto'] })) } as never;
       case 'channels':
-        return { data: await unwrap(api.POST('/api/channels', { body: changes(data, undefined, ['secret']) as Schemas['CreateChannelDto'] })) } as never;
+        return {
+          data: await unwrap(api.POST('/api/channels', { body: changes(data, undefined, ['secret']) as Schemas['CreateChannelDto'] })),
+        } as never;
       case 'tokens':
-        return { data: await unwrap(api.POST('/api/tokens', { body: changes(data, undefined, ['expires_at', 'quota_limit']) as Schemas['CreateApiKeyDto'] })) } as never;
+        return {
+          data: await unwrap(
+            api.POST('/api/tokens', { body: changes(data, undefined, ['expires_at', 'quota_limit']) as Schemas['CreateApiKeyDto'] }),
+          ),
+        } as never;
       default:
         return notSupported(resource, 'create');
     }
@@ -164,7 +191,9 @@ export const dataProvider = {
         return { data: await unwrap(api.PATCH('/api/channels/{id}', { params: { path }, body })) } as never;
       }
       case 'prices': {
-        const price = await unwrap(api.PUT('/api/prices/{action}', { params: { path: { action: String(id) } }, body: { quota: Number(data.quota) } }));
+        const price = await unwrap(
+          api.PUT('/api/prices/{action}', { params: { path: { action: String(id) } }, body: { quota: Number(data.quota) } }),
+        );
         return { data: { ...price, id: price.action } } as never;
       }
       default:
@@ -199,7 +228,8 @@ export const dataProvider = {
   },
 
   /** Adds to (or takes from) a user's balance through the ledger. */
-  adjustQuota: (userId: Identifier, body: Schemas['AdjustQuotaDto']) => unwrap(api.POST('/api/users/{id}/quota', { params: { path: { id: Number(userId) } }, body })),
+  adjustQuota: (userId: Identifier, body: Schemas['AdjustQuotaDto']) =>
+    unwrap(api.POST('/api/users/{id}/quota', { params: { path: { id: Number(userId) } }, body })),
 
   /** Probes a channel's upstream: reachability, secret, latency. */
   testChannel: (channelId: Identifier) => unwrap(api.POST('/api/channels/{id}/test', { params: { path: { id: Number(channelId) } } })),

@@ -12,7 +12,17 @@ import { demoConfig, DemoUpstream } from './demo';
 
 /** Wires the feature libraries; each owns its routes. */
 @Module({
-  imports: [CoreModule, AuthModule, BillingModule, MjModule, ChannelsModule, RelayModule, PollingModule, ProxyModule, ConfigModule.forFeature(demoConfig)],
+  imports: [
+    CoreModule,
+    AuthModule,
+    BillingModule,
+    MjModule,
+    ChannelsModule,
+    RelayModule,
+    PollingModule,
+    ProxyModule,
+    ConfigModule.forFeature(demoConfig),
+  ],
   providers: [DemoUpstream],
 })
 export class AppModule {}

@@ -37,7 +37,14 @@ export function serveConsole(app: INestApplication, root: string | null = consol
   const index = readFileSync(join(root, 'index.html'));
   const fastify = (app as NestFastifyApplication).getHttpAdapter().getInstance();
   // Hashed file names change with their content: cache them for good. A missing asset is a 404.
-  void fastify.register(fastifyStatic, { root: join(root, 'assets'), prefix: '/assets/', immutable: true, maxAge: '365d', index: false, decorateReply: false });
+  void fastify.register(fastifyStatic, {
+    root: join(root, 'assets'),
+    prefix: '/assets/',
+    immutable: true,
+    maxAge: '365d',
+    index: false,
+    decorateReply: false,
+  });
   // The other files at the root (icons, manifest) are sent from the catch-all below.
   void fastify.register(fastifyStatic, { root, serve: false, index: false, maxAge: '1h' });
   fastify.get('/*', (req: FastifyRequest, reply: FastifyReply) => {

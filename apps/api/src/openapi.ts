@@ -10,7 +10,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .setVersion('0.1.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'A dashboard JWT from /api/auth/login, or an sk-… API key on the relay' })
-    .addApiKey({ type: 'apiKey', in: 'header', name: 'mj-api-secret', description: 'An sk-… API key, as midjourney-proxy clients send it' }, 'mj-api-secret')
+    .addApiKey(
+      { type: 'apiKey', in: 'header', name: 'mj-api-secret', description: 'An sk-… API key, as midjourney-proxy clients send it' },
+      'mj-api-secret',
+    )
     .build();
   return SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controller, method) => method,

@@ -18,7 +18,10 @@ async function main(): Promise<void> {
     `mj-simulator listening on ${simulator.url} (taskMs=${taskMs ?? 8000}, auth=${secret ? 'on' : 'off'}, modes=${modes?.join(',') || 'none'}, faults=${faults || 'none'})`,
   );
   const stop = (): void => {
-    simulator.close().then(() => process.exit(0), () => process.exit(1));
+    simulator.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -50,7 +50,7 @@ describe('AuthGuard (no Nest application)', () => {
     await expect(guard.canActivate(contextFor('open').context)).resolves.toBe(true);
   });
 
-  it('puts the token\'s user on the request', async () => {
+  it("puts the token's user on the request", async () => {
     const { context, request } = contextFor('mine', bearer(2, 3));
     await expect(guard.canActivate(context)).resolves.toBe(true);
     expect(request.user).toEqual({ id: 2, username: 'alice', role: 'user' });

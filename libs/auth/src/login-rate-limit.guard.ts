@@ -20,7 +20,13 @@ export class LoginRateLimitGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest<{ Body: { username?: unknown } | undefined }>>();
     const windowMs = this.config.loginRateWindowMs;
-    const limits = [{ key: `login:address:${request.ip}`, limit: { limit: this.config.loginAddressRateLimit, windowMs }, message: 'Too many login attempts from this address' }];
+    const limits = [
+      {
+        key: `login:address:${request.ip}`,
+        limit: { limit: this.config.loginAddressRateLimit, windowMs },
+        message: 'Too many login attempts from this address',
+      },
+    ];
     const username = request.body?.username;
     if (typeof username === 'string' && username.trim()) {
       const key = `login:username:${username.trim().toLowerCase().slice(0, 128)}`;

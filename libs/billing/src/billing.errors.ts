@@ -2,7 +2,10 @@ import { HttpStatus } from '@nestjs/common';
 import { DomainError } from '@app/core';
 
 export class InsufficientQuotaError extends DomainError {
-  constructor(readonly needed: number, readonly balance: number) {
+  constructor(
+    readonly needed: number,
+    readonly balance: number,
+  ) {
     super(HttpStatus.PAYMENT_REQUIRED, `Insufficient quota: this costs ${needed}, the balance is ${balance}`);
   }
 }

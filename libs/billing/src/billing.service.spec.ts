@@ -39,7 +39,8 @@ const inTransaction = <T>(work: (tx: SqlRunner) => Promise<T>): Promise<T> => sq
 
 /** A submit's hold of its action's price, in its own transaction as the relay records a task: 'held', or the refusal's HTTP status. */
 async function hold(task: TestTask, action = 'IMAGINE', tx?: SqlRunner): Promise<'held' | number> {
-  const run = (t: SqlRunner) => billing.hold(t, { userId: task.userId, apiKeyId: task.apiKeyId || undefined, taskId: task.id, action, reason: `${action} submitted` });
+  const run = (t: SqlRunner) =>
+    billing.hold(t, { userId: task.userId, apiKeyId: task.apiKeyId || undefined, taskId: task.id, action, reason: `${action} submitted` });
   try {
     await (tx ? run(tx) : inTransaction(run));
     return 'held';
@@ -100,8 +101,10 @@ async function createTask(userId: number, apiKeyId = 0): Promise<TestTask> {
   return { id: row.id, userId, apiKeyId };
 }
 
-const balance = async (userId: number) => Number((await sql.query<{ quota: string }>('SELECT quota FROM users WHERE id = ?', [userId]))[0].quota);
-const keyUsed = async (keyId: number) => Number((await sql.query<{ quota_used: string }>('SELECT quota_used FROM api_keys WHERE id = ?', [keyId]))[0].quota_used);
+const balance = async (userId: number) =>
+  Number((await sql.query<{ quota: string }>('SELECT quota FROM users WHERE id = ?', [userId]))[0].quota);
+const keyUsed = async (keyId: number) =>
+  Number((await sql.query<{ quota_used: string }>('SELECT quota_used FROM api_keys WHERE id = ?', [keyId]))[0].quota_used);
 
 interface Entry {
   kind: string;
@@ -131,7 +134,10 @@ async function expectLedgerAddsUp(userId: number, startingBalance: number): Prom
 
 const settled = <T>(promise: Promise<T>) => {
   const state = { done: false };
-  promise.then(() => (state.done = true), () => (state.done = true));
+  promise.then(
+    () => (state.done = true),
+    () => (state.done = true),
+  );
   return state;
 };
 
@@ -148,7 +154,7 @@ async function someoneWaitsForALock(orDone: { done: boolean }): Promise<void> {
 
 describe('BillingService on PostgreSQL', () => {
   describe('hold', () => {
-    it('debits the balance and the key\'s spending, and writes the hold with the balance after it', async () => {
+    it("debits the balance and the key's spending, and writes the hold with the balance after it", async () => {
       const user = await createUser(120_000);
       const key = await createKey(user, 200_000);
       const task = await createTask(user, key);
@@ -168,7 +174,9 @@ describe('BillingService on PostgreSQL', () => {
       const user = await createUser(PRICE - 1);
       const key = await createKey(user);
       const task = await createTask(user, key);
-      const refused = inTransaction((tx) => billing.hold(tx, { userId: user, apiKeyId: key, taskId: task.id, action: 'IMAGINE', reason: 'x' }));
+      const refused = inTransaction((tx) =>
+        billing.hold(tx, { userId: user, apiKeyId: key, taskId: task.id, action: 'IMAGINE', reason: 'x' }),
+      );
       await expect(refused).rejects.toThrow(InsufficientQuotaError);
       await expect(refused).rejects.toThrow(`this costs ${PRICE}, the balance is ${PRICE - 1}`);
       expect(await hold(task)).toBe(HttpStatus.PAYMENT_REQUIRED);
@@ -177,13 +185,14 @@ describe('BillingService on PostgreSQL', () => {
       expect(await ledger(user)).toEqual([]);
     });
 
-    it('refuses with 402 beyond the key\'s cap, and writes nothing (the balance stays whole)', async () => {
+    it("refuses with 402 beyond the key's cap, and writes nothing (the balance stays whole)", async () => {
       const user = await createUser(1_000_000);
       const key = await createKey(user, 2 * PRICE - 1);
       expect(await hold(await createTask(user, key))).toBe('held');
       const second = await createTask(user, key);
-      await expect(inTransaction((tx) => billing.hold(tx, { userId: user, apiKeyId: key, taskId: second.id, action: 'IMAGINE', reason: 'x' })))
-        .rejects.toThrow(ApiKeyQuotaExceededError);
+      await expect(
+        inTransaction((tx) => billing.hold(tx, { userId: user, apiKeyId: key, taskId: second.id, action: 'IMAGINE', reason: 'x' })),
+      ).rejects.toThrow(ApiKeyQuotaExceededError);
       expect(await hold(second)).toBe(HttpStatus.PAYMENT_REQUIRED);
       expect(await balance(user)).toBe(1_000_000 - PRICE);
       expect(await keyUsed(key)).toBe(PRICE);
@@ -223,7 +232,7 @@ describe('BillingService on PostgreSQL', () => {
       await expectLedgerAddsUp(user, 7 * PRICE + 49_999);
     });
 
-    it('never passes a key\'s cap under parallel holds: 20 at once on a cap for 7, exactly 7 go through', async () => {
+    it("never passes a key's cap under parallel holds: 20 at once on a cap for 7, exactly 7 go through", async () => {
       const user = await createUser(100 * PRICE);
       const key = await createKey(user, 7 * PRICE);
       const tasks = await Promise.all(Array.from({ length: 20 }, () => createTask(user, key)));
@@ -298,12 +307,15 @@ describe('BillingService on PostgreSQL', () => {
       await expectLedgerAddsUp(user, 120_000);
     });
 
-    it('releases a refused task\'s hold', async () => {
+    it("releases a refused task's hold", async () => {
       const user = await createUser(80_000);
       const task = await createTask(user);
       await hold(task);
       expect(await giveBack(task, 'release')).toBe(PRICE);
-      expect((await ledger(user)).map((e) => [e.kind, e.amount])).toEqual([['hold', -PRICE], ['release', PRICE]]);
+      expect((await ledger(user)).map((e) => [e.kind, e.amount])).toEqual([
+        ['hold', -PRICE],
+        ['release', PRICE],
+      ]);
       expect(await balance(user)).toBe(80_000);
     });
 
@@ -326,7 +338,7 @@ describe('BillingService on PostgreSQL', () => {
       expect(await balance(user)).toBe(5);
     });
 
-    it('gives a MODAL task\'s two holds (its button, then its confirm) back together', async () => {
+    it("gives a MODAL task's two holds (its button, then its confirm) back together", async () => {
       const user = await createUser(200_000);
       const key = await createKey(user);
       const task = await createTask(user, key);
@@ -341,7 +353,12 @@ describe('BillingService on PostgreSQL', () => {
       expect(await giveBack(task, 'refund')).toBe(0);
       expect(await balance(user)).toBe(200_000);
       expect(await keyUsed(key)).toBe(0);
-      expect((await ledger(user)).map((e) => [e.kind, e.amount])).toEqual([['hold', -50_000], ['capture', 0], ['hold', -60_000], ['refund', 110_000]]);
+      expect((await ledger(user)).map((e) => [e.kind, e.amount])).toEqual([
+        ['hold', -50_000],
+        ['capture', 0],
+        ['hold', -60_000],
+        ['refund', 110_000],
+      ]);
       await expectLedgerAddsUp(user, 200_000);
     });
 
@@ -362,8 +379,14 @@ describe('BillingService on PostgreSQL', () => {
       expect(await adjust(user, 300_000, 7)).toBe(300_000);
       expect(await adjust(user, -100_000, 7)).toBe(200_000);
       expect(await adjust(user, -200_000, 7)).toBe(0);
-      const rows = await sql.query<{ kind: string; amount: string; balance_after: string; actor_id: number; reason: string; task_id: number | null }>(
-        'SELECT kind, amount, balance_after, actor_id, reason, task_id FROM ledger_entries WHERE user_id = ? ORDER BY id', [user]);
+      const rows = await sql.query<{
+        kind: string;
+        amount: string;
+        balance_after: string;
+        actor_id: number;
+        reason: string;
+        task_id: number | null;
+      }>('SELECT kind, amount, balance_after, actor_id, reason, task_id FROM ledger_entries WHERE user_id = ? ORDER BY id', [user]);
       expect(rows.map((r) => [r.kind, Number(r.amount), Number(r.balance_after), r.actor_id, r.reason, r.task_id])).toEqual([
         ['adjustment', 300_000, 300_000, 7, 'adjust 300000', null],
         ['adjustment', -100_000, 200_000, 7, 'adjust -100000', null],

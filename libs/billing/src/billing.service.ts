@@ -53,10 +53,14 @@ export class BillingService {
    */
   async hold(tx: SqlRunner, hold: Hold): Promise<number> {
     try {
-      const [row] = await tx.query<{ amount: string }>(
-        'SELECT quota_hold(?::int, ?::int, ?::int, ?::text, ?::bigint, ?::text) AS amount',
-        [hold.userId, hold.apiKeyId ?? 0, hold.taskId, hold.action, defaultPrice(hold.action), hold.reason],
-      );
+      const [row] = await tx.query<{ amount: string }>('SELECT quota_hold(?::int, ?::int, ?::int, ?::text, ?::bigint, ?::text) AS amount', [
+        hold.userId,
+        hold.apiKeyId ?? 0,
+        hold.taskId,
+        hold.action,
+        defaultPrice(hold.action),
+        hold.reason,
+      ]);
       return Number(row.amount);
     } catch (error) {
       throw this.refusalOf(error);
@@ -77,7 +81,9 @@ export class BillingService {
   /** The 402 a refused hold means, or the error itself. */
   refusalOf(error: unknown): unknown {
     const { code, detail } = (error ?? {}) as { code?: string; detail?: string };
-    const [needed, balance] = String(detail ?? '').split(',').map(Number);
+    const [needed, balance] = String(detail ?? '')
+      .split(',')
+      .map(Number);
     if (code === 'QH001') return new InsufficientQuotaError(needed, balance);
     if (code === 'QH002') return new ApiKeyQuotaExceededError(needed);
     return error;

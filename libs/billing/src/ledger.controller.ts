@@ -21,7 +21,7 @@ export class LedgerController {
 
   @Get('self')
   @Authenticated()
-  @ApiOperation({ summary: 'The caller\'s own quota movements, newest first' })
+  @ApiOperation({ summary: "The caller's own quota movements, newest first" })
   @ApiEnvelope(LedgerPageDto)
   @ApiErrors(HttpStatus.BAD_REQUEST)
   listMyLedger(@Auth() auth: AuthUser, @Query() query: PageQuery): Promise<LedgerPageDto> {

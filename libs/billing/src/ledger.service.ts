@@ -20,7 +20,8 @@ export class LedgerService {
     const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [count, rows] = await Promise.all([
       this.sql.query<{ n: string }>(`SELECT count(*) AS n FROM ledger_entries ${clause}`, params),
-      this.sql.query<LedgerEntryDto>(`SELECT id::int, user_id, COALESCE(task_id, 0) AS task_id, kind, amount::float8 AS amount,
+      this.sql.query<LedgerEntryDto>(
+        `SELECT id::int, user_id, COALESCE(task_id, 0) AS task_id, kind, amount::float8 AS amount,
                 balance_after::float8 AS balance_after, reason, COALESCE(actor_id, 0) AS actor_id,
                 extract(epoch FROM created_at)::int AS created_at
          FROM ledger_entries ${clause} ORDER BY id DESC LIMIT ? OFFSET ?`,
@@ -40,7 +41,8 @@ export class LedgerService {
   }
 
   async setPrice(action: string, quota: number): Promise<PriceDto> {
-    await this.sql.query(`INSERT INTO prices (action, quota) VALUES (?, ?) ON CONFLICT (action) DO UPDATE SET quota = EXCLUDED.quota, updated_at = now()`,
+    await this.sql.query(
+      `INSERT INTO prices (action, quota) VALUES (?, ?) ON CONFLICT (action) DO UPDATE SET quota = EXCLUDED.quota, updated_at = now()`,
       [action, quota],
     );
     return { action, quota, custom: true };

@@ -66,7 +66,6 @@ export class ChannelsService {
     return this.upstream.probe(await this.require(id));
   }
 
-
   private async require(id: number): Promise<Channel> {
     const channel = await this.channels.findLive(id);
     if (!channel) throw new NotFoundError(`Channel ${id} not found`);

@@ -85,7 +85,14 @@ export class UpstreamClient implements OnApplicationShutdown {
 
   /** `GET /mj/task/{id}/image-seed`, passed through as the upstream answered it. */
   async imageSeed(target: UpstreamTarget, mjId: string): Promise<{ status: number; body: unknown }> {
-    const answer = await this.send(target, 'GET', `/mj/task/${encodeURIComponent(mjId)}/image-seed`, undefined, this.config.pollTimeoutMs, true);
+    const answer = await this.send(
+      target,
+      'GET',
+      `/mj/task/${encodeURIComponent(mjId)}/image-seed`,
+      undefined,
+      this.config.pollTimeoutMs,
+      true,
+    );
     if (answer.text.length === 0) throw new UpstreamError('empty', 'empty answer from upstream', answer.status);
     try {
       return { status: answer.status, body: JSON.parse(answer.text) };
@@ -101,7 +108,13 @@ export class UpstreamClient implements OnApplicationShutdown {
       const answer = await this.send(target, 'POST', '/mj/task/list-by-condition', { ids: [] }, this.config.pollTimeoutMs, true);
       const latency = Math.round(performance.now() - started);
       if (answer.status === 401 || answer.status === 403) {
-        return { reachable: true, authorized: false, latency_ms: latency, status: answer.status, message: 'The upstream refused the secret' };
+        return {
+          reachable: true,
+          authorized: false,
+          latency_ms: latency,
+          status: answer.status,
+          message: 'The upstream refused the secret',
+        };
       }
       const ok = answer.status === 200 && Array.isArray(this.tryParse(answer.text));
       return {
@@ -117,7 +130,14 @@ export class UpstreamClient implements OnApplicationShutdown {
     }
   }
 
-  private async send(target: UpstreamTarget, method: 'GET' | 'POST', path: string, body: unknown, timeoutMs: number, anyStatus = false): Promise<RawAnswer> {
+  private async send(
+    target: UpstreamTarget,
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    timeoutMs: number,
+    anyStatus = false,
+  ): Promise<RawAnswer> {
     const started = performance.now();
     const headers: Record<string, string> = { accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -143,7 +163,10 @@ export class UpstreamClient implements OnApplicationShutdown {
         throw new UpstreamError('timeout', `upstream did not answer within ${timeoutMs} ms`);
       }
       // The reason, never the upstream's address: these messages reach clients.
-      throw new UpstreamError('transport', `upstream unreachable (${code || (error as Error).message.replace(/\S*\d+\.\d+\.\d+\.\d+\S*|\S*:\/\/\S*|\S+:\d+\b/g, '<upstream>')})`);
+      throw new UpstreamError(
+        'transport',
+        `upstream unreachable (${code || (error as Error).message.replace(/\S*\d+\.\d+\.\d+\.\d+\S*|\S*:\/\/\S*|\S+:\d+\b/g, '<upstream>')})`,
+      );
     }
     if (!anyStatus && status !== 200) {
       throw new UpstreamError('http', `upstream answered HTTP ${status}`, status);

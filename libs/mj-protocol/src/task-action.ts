@@ -40,12 +40,7 @@ export type TaskAction = (typeof TaskAction)[keyof typeof TaskAction];
 export const TASK_ACTIONS: readonly TaskAction[] = Object.values(TaskAction);
 
 /** Parent actions on which OSS allows `/submit/change`. */
-export const CHANGEABLE_ACTIONS: readonly TaskAction[] = [
-  TaskAction.IMAGINE,
-  TaskAction.VARIATION,
-  TaskAction.REROLL,
-  TaskAction.BLEND,
-];
+export const CHANGEABLE_ACTIONS: readonly TaskAction[] = [TaskAction.IMAGINE, TaskAction.VARIATION, TaskAction.REROLL, TaskAction.BLEND];
 
 /** The `action` values accepted by OSS `/submit/change`. */
 export const ChangeAction = {

@@ -6,9 +6,21 @@ import type { TaskProperties } from './task';
  * finalZhPrompt, botType, flags…).
  */
 const UPSTREAM_KEYS = new Set([
-  'discordInstanceId', 'discordChannelId', 'instanceId', 'channelId', 'guildId', 'accountId', 'messageId',
-  'progressMessageId', 'referencedMessageId', 'interactionMessageId', 'nonce', 'messageHash', 'messageContent',
-  'notifyHook', 'remixModalMessageId',
+  'discordInstanceId',
+  'discordChannelId',
+  'instanceId',
+  'channelId',
+  'guildId',
+  'accountId',
+  'messageId',
+  'progressMessageId',
+  'referencedMessageId',
+  'interactionMessageId',
+  'nonce',
+  'messageHash',
+  'messageContent',
+  'notifyHook',
+  'remixModalMessageId',
 ]);
 
 /** Properties (of a task or a submit answer) without the upstream's account, channel and message ids. */

@@ -39,7 +39,11 @@ export const json = (value: unknown, status = 200): SimResponse => ({ status, js
 /** OSS answers a null controller result (unknown fetch id, cancel) with HTTP 200 and no body. */
 export const empty = (status = 200): SimResponse => ({ status });
 
-export const text = (status: number, body: string, contentType = 'text/plain; charset=utf-8'): SimResponse => ({ status, body, contentType });
+export const text = (status: number, body: string, contentType = 'text/plain; charset=utf-8'): SimResponse => ({
+  status,
+  body,
+  contentType,
+});
 
 /** The request body as a plain object, for handlers; arrays and scalars become `{}` (Jackson would fail on them earlier). */
 export function bodyOf<T>(request: SimRequest): Partial<T> {

@@ -63,9 +63,7 @@ function drawSingle(seed: number, quadrant: number, width: number, height: numbe
   });
 }
 
-export type MediaAnswer =
-  | { status: 200; contentType: string; body: Buffer }
-  | { status: 404 };
+export type MediaAnswer = { status: 200; contentType: string; body: Buffer } | { status: 404 };
 
 const IMAGE_CACHE_LIMIT = 256;
 const BLOB_CACHE_BYTES = 512 * 1024 * 1024;
@@ -113,9 +111,7 @@ export class MediaLibrary {
       const done = Math.min(1, (Number(preview[1]) + 1) / 7);
       const width = Math.max(2, 2 * Math.round(spec.width / 4));
       const height = Math.max(2, 2 * Math.round(spec.height / 4));
-      return spec.kind === 'grid'
-        ? drawGrid(spec, width, height, done)
-        : drawSingle(spec.seed, spec.quadrant, width, height);
+      return spec.kind === 'grid' ? drawGrid(spec, width, height, done) : drawSingle(spec.seed, spec.quadrant, width, height);
     }
     const single = /^0_(\d)\.png$/.exec(file);
     if (single) return drawSingle(spec.seed, Number(single[1]) + 1, spec.width / 2, spec.height / 2);

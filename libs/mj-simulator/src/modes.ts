@@ -46,5 +46,8 @@ export function modesOf(prompt: string | null | undefined, global: readonly SimM
 
 /** The prompt as Midjourney would echo it: the simulator's tokens removed. */
 export function stripSimTokens(prompt: string): string {
-  return prompt.replace(TOKEN, '$1').replace(/\s{2,}/g, ' ').trim();
+  return prompt
+    .replace(TOKEN, '$1')
+    .replace(/\s{2,}/g, ' ')
+    .trim();
 }

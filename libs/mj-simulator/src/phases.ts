@@ -18,7 +18,8 @@ export const PROGRESS_STEPS = [15, 31, 46, 62, 78, 93] as const;
 /** The plan of a task from dispatch to its end, bent by its modes (protocol §6). */
 export function planFor(result: ResultKind, modes: ReadonlySet<SimMode>, seed: number): Phase[] {
   const reason = FAIL_REASONS[seed % FAIL_REASONS.length];
-  if (modes.has('dispatch-fail')) return [{ at: 0.05, kind: 'dispatch-fail', reason: '[Internal Server Error] Discord interaction failed: 400 Bad Request' }];
+  if (modes.has('dispatch-fail'))
+    return [{ at: 0.05, kind: 'dispatch-fail', reason: '[Internal Server Error] Discord interaction failed: 400 Bad Request' }];
   const plan: Phase[] = [{ at: 0.05, kind: 'submitted' }];
   if (modes.has('hang-submitted')) return [...plan, { at: 0.15, kind: 'hang' }];
   plan.push({ at: 0.15, kind: 'started' });
@@ -128,7 +129,8 @@ function fillResult(task: Task, runtime: TaskRuntime, urls: MediaUrls): void {
       return;
     case 'video': {
       task.imageUrl = urls.final(task.id, hash, task.promptEn);
-      const videos = runtime.batchSize > 1 ? Array.from({ length: runtime.batchSize }, (_, i) => urls.video(task.id, i)) : [urls.video(task.id)];
+      const videos =
+        runtime.batchSize > 1 ? Array.from({ length: runtime.batchSize }, (_, i) => urls.video(task.id, i)) : [urls.video(task.id)];
       task.videoUrl = videos[0];
       task.videoUrls = videos.map((url) => ({ url }));
       task.buttons = [];

@@ -20,12 +20,7 @@ export function encodeRgbPng(width: number, height: number, scanlines: Buffer, l
   ihdr.writeUInt32BE(width, 0);
   ihdr.writeUInt32BE(height, 4);
   ihdr.set([8, 2, 0, 0, 0], 8); // bit depth 8, colour type RGB, deflate, adaptive filters, no interlace
-  return Buffer.concat([
-    SIGNATURE,
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(scanlines, { level })),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
+  return Buffer.concat([SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(scanlines, { level })), chunk('IEND', Buffer.alloc(0))]);
 }
 
 /** Draws a width×height RGB image from a per-pixel colour function. */

@@ -1,11 +1,24 @@
-import { ReturnCode, ReturnDescription, TaskStatus, inQueueDescription, type BaseSubmitRequest, type SubmitResultVO, type TaskAction } from '@app/mj-protocol';
+import {
+  ReturnCode,
+  ReturnDescription,
+  TaskStatus,
+  inQueueDescription,
+  type BaseSubmitRequest,
+  type SubmitResultVO,
+  type TaskAction,
+} from '@app/mj-protocol';
 import type { SimContext } from './context';
 import { gridSize, hashString } from './media';
 import { modesOf, stripSimTokens } from './modes';
 import { DISCORD_INSTANCE_ID, newRuntime, newTask, type ResultKind } from './task-store';
 import { snowflake } from './texts';
 
-export const vo = (code: number, description: string, result: string | null = null, properties: Record<string, unknown> = {}): SubmitResultVO => ({
+export const vo = (
+  code: number,
+  description: string,
+  result: string | null = null,
+  properties: Record<string, unknown> = {},
+): SubmitResultVO => ({
   code,
   description,
   result,

@@ -1,6 +1,13 @@
 import { randomInt } from 'node:crypto';
 
-const SUBJECTS = ['a lighthouse on a cliff', 'a quiet street at dawn', 'an abstract colour field', 'a portrait of a fox', 'a floating island', 'a bowl of ripe fruit'];
+const SUBJECTS = [
+  'a lighthouse on a cliff',
+  'a quiet street at dawn',
+  'an abstract colour field',
+  'a portrait of a fox',
+  'a floating island',
+  'a bowl of ripe fruit',
+];
 const STYLES = ['watercolor', 'cinematic lighting', 'flat vector art', 'oil painting', 'isometric 3d render', 'soft pastel tones'];
 const NUMBERS = ['1️⃣', '2️⃣', '3️⃣', '4️⃣', '5️⃣'];
 
@@ -23,7 +30,10 @@ export function describedPrompt(text: string | null | undefined, index: number):
 
 /** SHORTEN's analysis text, as PLUS puts it in `finalPrompt`. */
 export function shortenAnalysis(prompt: string): string {
-  const words = prompt.replace(/--\S+(\s+[^-\s]\S*)?/g, ' ').split(/[\s,]+/).filter((w) => w.length > 2);
+  const words = prompt
+    .replace(/--\S+(\s+[^-\s]\S*)?/g, ' ')
+    .split(/[\s,]+/)
+    .filter((w) => w.length > 2);
   const tokens = [...new Set(words)].slice(0, 6);
   const lines = [1, 2, 3, 4, 5].map((n) => `${NUMBERS[n - 1]} ${tokens.slice(0, Math.max(1, tokens.length - n + 1)).join(' ')}`);
   return `**Important tokens**\n${tokens.join(', ')}\n\n**Shortened prompts**\n${lines.join('\n')}`;

@@ -8,7 +8,12 @@ export class MediaUrls {
 
   /** Like Discord's `<user>_<prompt-slug>_<uuid>.png`. */
   final(taskId: string, hash: string, prompt: string | null): string {
-    const slug = (prompt ?? '').toLowerCase().replace(/--\S+(\s+\S+)?/g, '').replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 40);
+    const slug = (prompt ?? '')
+      .toLowerCase()
+      .replace(/--\S+(\s+\S+)?/g, '')
+      .replace(/[^a-z0-9]+/g, '_')
+      .replace(/^_+|_+$/g, '')
+      .slice(0, 40);
     return `${this.base}/sim/images/${taskId}/sim_${slug ? `${slug}_` : ''}${hash}.png`;
   }
 

@@ -4,7 +4,9 @@ import { modesOf, stripSimTokens } from '../src/modes';
 
 describe('mj-simulator: configuration', () => {
   it('reads SIM_* variables', () => {
-    expect(optionsFromEnv({ SIM_PORT: '9000', SIM_TASK_MS: '250', SIM_SECRET: 's', SIM_MODES: 'fail,slow', SIM_FAULTS: 'delay=5' })).toMatchObject({
+    expect(
+      optionsFromEnv({ SIM_PORT: '9000', SIM_TASK_MS: '250', SIM_SECRET: 's', SIM_MODES: 'fail,slow', SIM_FAULTS: 'delay=5' }),
+    ).toMatchObject({
       port: 9000,
       taskMs: 250,
       secret: 's',
@@ -28,7 +30,11 @@ describe('mj-simulator: configuration', () => {
 
   it('parses fault specs', () => {
     expect(parseFaults('http500=0.05, garbage=0.02,empty=0.01,delay=1500,floattimes=0.1')).toEqual({
-      http500: 0.05, garbage: 0.02, empty: 0.01, delay: 1500, floattimes: 0.1,
+      http500: 0.05,
+      garbage: 0.02,
+      empty: 0.01,
+      delay: 1500,
+      floattimes: 0.1,
     });
     expect(parseFaults('')).toEqual({ http500: 0, garbage: 0, empty: 0, delay: 0, floattimes: 0 });
   });

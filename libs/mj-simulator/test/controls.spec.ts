@@ -15,7 +15,12 @@ describe('mj-simulator: global faults', () => {
   it('http500=1 answers a Spring error JSON with HTTP 500 on /mj routes only', async () => {
     const answer = await sim.call('/mj/task/list-by-condition', { body: { ids: [] } });
     expect(answer.status).toBe(500);
-    expect(answer.json).toEqual({ timestamp: expect.any(String), status: 500, error: 'Internal Server Error', path: '/mj/task/list-by-condition' });
+    expect(answer.json).toEqual({
+      timestamp: expect.any(String),
+      status: 500,
+      error: 'Internal Server Error',
+      path: '/mj/task/list-by-condition',
+    });
     expect((await sim.call('/sim/health')).status).toBe(200);
   });
 
@@ -104,7 +109,17 @@ describe('mj-simulator: test controls and notify hooks', () => {
     const mine = received.filter((t) => t.id === id);
     // Sent one by one, but like OSS's pool they may arrive out of order: compare as sets.
     expect(mine.map((t) => `${t.status}:${t.progress}`).sort()).toEqual(
-      ['SUBMITTED:0%', 'IN_PROGRESS:0%', 'IN_PROGRESS:15%', 'IN_PROGRESS:31%', 'IN_PROGRESS:46%', 'IN_PROGRESS:62%', 'IN_PROGRESS:78%', 'IN_PROGRESS:93%', 'SUCCESS:100%'].sort(),
+      [
+        'SUBMITTED:0%',
+        'IN_PROGRESS:0%',
+        'IN_PROGRESS:15%',
+        'IN_PROGRESS:31%',
+        'IN_PROGRESS:46%',
+        'IN_PROGRESS:62%',
+        'IN_PROGRESS:78%',
+        'IN_PROGRESS:93%',
+        'SUCCESS:100%',
+      ].sort(),
     );
     expect(mine.find((t) => t.status === 'SUCCESS')).toEqual(task);
     expect(task.properties.notifyHook).toBe(hookUrl);

@@ -31,7 +31,10 @@ export async function call(url: string, init: { method?: string; body?: unknown;
 
 /** A simulator on a random port with short tasks, and typed shortcuts to its routes. */
 export class Sim {
-  private constructor(readonly handle: SimulatorHandle, private readonly secret?: string) {}
+  private constructor(
+    readonly handle: SimulatorHandle,
+    private readonly secret?: string,
+  ) {}
 
   static async start(options: SimulatorOptions = {}): Promise<Sim> {
     return new Sim(await startSimulator({ port: 0, taskMs: 400, ...options }), options.secret);
@@ -91,4 +94,5 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
 export const PNG_MAGIC = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** A tiny valid data URL. */
-export const DATA_URL = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
+export const DATA_URL =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';

@@ -46,7 +46,11 @@ describe('mj-simulator: task lifecycle', () => {
     expect(task.finishTime).toBeGreaterThanOrEqual(task.startTime as number);
     const hash = task.properties.messageHash as string;
     expect(hash).toMatch(/^[0-9a-f-]{36}$/);
-    expect(task.properties).toMatchObject({ finalPrompt: 'a red fox in snow --ar 3:2 --v 6', discordInstanceId: expect.any(String), messageId: expect.stringMatching(/^\d+$/) });
+    expect(task.properties).toMatchObject({
+      finalPrompt: 'a red fox in snow --ar 3:2 --v 6',
+      discordInstanceId: expect.any(String),
+      messageId: expect.stringMatching(/^\d+$/),
+    });
     expect(task.buttons?.map((b) => b.label || b.emoji)).toEqual(['U1', 'U2', 'U3', 'U4', '🔄', 'V1', 'V2', 'V3', 'V4']);
     expect(task.buttons?.[0]).toEqual({ customId: `MJ::JOB::upsample::1::${hash}`, emoji: '', label: 'U1', type: 2, style: 2 });
     expect(task.buttons?.[4].customId).toBe(`MJ::JOB::reroll::0::${hash}::SOLO`);
@@ -84,18 +88,40 @@ describe('mj-simulator: task lifecycle', () => {
     const { task } = await sim.until(vo.result as string, (t) => t.status === 'SUCCESS');
     expect(task).toMatchObject({ action: 'UPSCALE', description: `/up ${grid.id} U2`, prompt: grid.prompt });
     const labels = task.buttons?.map((b) => b.label) ?? [];
-    expect(labels).toEqual(expect.arrayContaining(['Upscale (Subtle)', 'Upscale (Creative)', 'Vary (Subtle)', 'Vary (Strong)', 'Vary (Region)', 'Zoom Out 2x', 'Custom Zoom']));
+    expect(labels).toEqual(
+      expect.arrayContaining([
+        'Upscale (Subtle)',
+        'Upscale (Creative)',
+        'Vary (Subtle)',
+        'Vary (Strong)',
+        'Vary (Region)',
+        'Zoom Out 2x',
+        'Custom Zoom',
+      ]),
+    );
     const hash = task.properties.messageHash as string;
     expect(task.buttons?.map((b) => b.customId)).toEqual(
-      expect.arrayContaining([`MJ::CustomZoom::${hash}`, `MJ::Inpaint::1::${hash}::SOLO`, `MJ::JOB::pan_left::1::${hash}::SOLO`, `MJ::Outpaint::50::1::${hash}::SOLO`]),
+      expect.arrayContaining([
+        `MJ::CustomZoom::${hash}`,
+        `MJ::Inpaint::1::${hash}::SOLO`,
+        `MJ::JOB::pan_left::1::${hash}::SOLO`,
+        `MJ::Outpaint::50::1::${hash}::SOLO`,
+      ]),
     );
     // The upscale is the grid's second quadrant: its colour is the grid's top-right colour.
     const single = PNG.sync.read((await call(task.imageUrl as string)).bytes);
     const parent = PNG.sync.read((await call(grid.imageUrl as string)).bytes);
-    const pixel = (png: PNG, x: number, y: number): number[] => [...png.data.subarray((y * png.width + x) * 4, (y * png.width + x) * 4 + 3)];
+    const pixel = (png: PNG, x: number, y: number): number[] => [
+      ...png.data.subarray((y * png.width + x) * 4, (y * png.width + x) * 4 + 3),
+    ];
     const centre = pixel(single, single.width >> 1, single.height >> 1);
     const [w, h] = [parent.width, parent.height];
-    const quadrants = [pixel(parent, w >> 2, h >> 2), pixel(parent, (3 * w) >> 2, h >> 2), pixel(parent, w >> 2, (3 * h) >> 2), pixel(parent, (3 * w) >> 2, (3 * h) >> 2)];
+    const quadrants = [
+      pixel(parent, w >> 2, h >> 2),
+      pixel(parent, (3 * w) >> 2, h >> 2),
+      pixel(parent, w >> 2, (3 * h) >> 2),
+      pixel(parent, (3 * w) >> 2, (3 * h) >> 2),
+    ];
     const distance = (a: number[], b: number[]): number => a.reduce((sum, c, i) => sum + (c - b[i]) ** 2, 0);
     const nearest = quadrants.map((q) => distance(q, centre)).reduce((best, d, i, all) => (d < all[best] ? i : best), 0);
     expect(nearest).toBe(1);

@@ -14,7 +14,13 @@ describe('mj-simulator: edge cases switched by --sim-* tokens and SIM_MODES', ()
   it('--sim-fail: FAILURE with a realistic reason, progress "" and finishTime; the prompt is kept, promptEn stripped', async () => {
     const id = await sim.imagine('a fox --sim-fail --ar 1:1');
     const { task, seen } = await sim.finished(id);
-    expect(task).toMatchObject({ status: 'FAILURE', progress: '', imageUrl: null, prompt: 'a fox --sim-fail --ar 1:1', promptEn: 'a fox --ar 1:1' });
+    expect(task).toMatchObject({
+      status: 'FAILURE',
+      progress: '',
+      imageUrl: null,
+      prompt: 'a fox --sim-fail --ar 1:1',
+      promptEn: 'a fox --ar 1:1',
+    });
     expect(task.failReason).toMatch(/^\[[A-Za-z ]+\] .+|^Failed to process your command/);
     expect(Number.isInteger(task.finishTime)).toBe(true);
     expect(seen.some((t) => t.status === 'IN_PROGRESS' && t.progress !== '0%')).toBe(true);
@@ -28,7 +34,12 @@ describe('mj-simulator: edge cases switched by --sim-* tokens and SIM_MODES', ()
   it('--sim-banned: code 24 at submit with promptEn and bannedWord, and no task', async () => {
     const size = sim.handle.tasks.size;
     const vo = await sim.submit('imagine', { prompt: 'Forbidden fruit --sim-banned' });
-    expect(vo).toEqual({ code: 24, description: '可能包含敏感词', result: null, properties: { promptEn: 'Forbidden fruit', bannedWord: 'Forbidden' } });
+    expect(vo).toEqual({
+      code: 24,
+      description: '可能包含敏感词',
+      result: null,
+      properties: { promptEn: 'Forbidden fruit', bannedWord: 'Forbidden' },
+    });
     expect(sim.handle.tasks.size).toBe(size);
   });
 
@@ -56,9 +67,17 @@ describe('mj-simulator: edge cases switched by --sim-* tokens and SIM_MODES', ()
 
   it('--sim-queue-full gives code 23 and --sim-no-account gives code 3', async () => {
     expect(await sim.submit('imagine', { prompt: 'x --sim-queue-full' })).toEqual({
-      code: 23, description: '队列已满，请稍后尝试', result: null, properties: { discordInstanceId: expect.any(String) },
+      code: 23,
+      description: '队列已满，请稍后尝试',
+      result: null,
+      properties: { discordInstanceId: expect.any(String) },
     });
-    expect(await sim.submit('imagine', { prompt: 'x --sim-no-account' })).toEqual({ code: 3, description: '无可用的账号实例', result: null, properties: {} });
+    expect(await sim.submit('imagine', { prompt: 'x --sim-no-account' })).toEqual({
+      code: 3,
+      description: '无可用的账号实例',
+      result: null,
+      properties: {},
+    });
   });
 
   it('--sim-slow takes about ten times longer', async () => {

@@ -85,7 +85,10 @@ describe('mj-simulator: protocol answers', () => {
     const up = await sim.submit('change', { taskId: grid.id, action: 'UPSCALE', index: 4 });
     await sim.until(up.result as string, (t) => t.status === 'SUCCESS');
     expect(await sim.submit('change', { taskId: up.result, action: 'VARIATION', index: 1 })).toEqual({
-      code: 4, description: '关联任务不允许执行变化', result: null, properties: {},
+      code: 4,
+      description: '关联任务不允许执行变化',
+      result: null,
+      properties: {},
     });
     const npe = await sim.call('/mj/submit/change', { body: { taskId: grid.id, action: 'UPSCALE' } });
     expect(npe.status).toBe(500);
@@ -113,7 +116,12 @@ describe('mj-simulator: executor queue', () => {
         properties: { numberOfQueues: i + 1, discordInstanceId: expect.any(String) },
       });
     });
-    expect(answers[13]).toEqual({ code: 23, description: '队列已满，请稍后尝试', result: null, properties: { discordInstanceId: expect.any(String) } });
+    expect(answers[13]).toEqual({
+      code: 23,
+      description: '队列已满，请稍后尝试',
+      result: null,
+      properties: { discordInstanceId: expect.any(String) },
+    });
     expect(sim.handle.tasks.size).toBe(13);
     const waiting = await sim.fetch(answers[12].result as string);
     expect(waiting).toMatchObject({ status: 'NOT_START', progress: null, startTime: null });

@@ -14,7 +14,7 @@ export class MjAdminController {
 
   @Get()
   @Authenticated({ admin: true })
-  @ApiOperation({ summary: 'All users\' Midjourney tasks, newest first (admin)' })
+  @ApiOperation({ summary: "All users' Midjourney tasks, newest first (admin)" })
   @ApiEnvelope(AdminTaskPageDto)
   @ApiErrors(HttpStatus.BAD_REQUEST)
   listAllTasks(@Query() query: ListAllTasksQuery, @RequestOrigin() origin: string): Promise<AdminTaskPageDto> {

@@ -14,7 +14,7 @@ export class MjController {
 
   @Get('self')
   @Authenticated()
-  @ApiOperation({ summary: 'The caller\'s own Midjourney tasks, newest first' })
+  @ApiOperation({ summary: "The caller's own Midjourney tasks, newest first" })
   @ApiEnvelope(TaskPageDto)
   @ApiErrors(HttpStatus.BAD_REQUEST)
   listMyTasks(@Auth() auth: AuthUser, @Query() query: ListMyTasksQuery, @RequestOrigin() origin: string): Promise<TaskPageDto> {

@@ -22,7 +22,14 @@ import { TaskStore } from './task.store';
 @Module({
   imports: [AuthModule, BillingModule, MikroOrmModule.forFeature([Task]), ProxyModule],
   controllers: [MjController, MjAdminController, TaskStreamController],
-  providers: [MjService, TaskStreamService, UsedTicketsRepository, TaskStore, TaskMetrics, { provide: TaskMediaSource, useExisting: TaskStore }],
+  providers: [
+    MjService,
+    TaskStreamService,
+    UsedTicketsRepository,
+    TaskStore,
+    TaskMetrics,
+    { provide: TaskMediaSource, useExisting: TaskStore },
+  ],
   exports: [MjService, TaskStore, TaskMediaSource, MikroOrmModule],
 })
 export class MjModule {}

@@ -16,7 +16,7 @@ describe('task list query parsing', () => {
     expect(value).toMatchObject({ p: 1, page_size: 20 });
   });
 
-  it('reads digit strings as integers and accepts the seed\'s string channel_id', () => {
+  it("reads digit strings as integers and accepts the seed's string channel_id", () => {
     const { value, errors } = parse(ListAllTasksQuery, { p: '3', page_size: '50', channel_id: '3', start_timestamp: '1640908800' });
     expect(errors).toEqual([]);
     expect(value).toMatchObject({ p: 3, page_size: 50, channel_id: 3, start_timestamp: 1640908800 });
@@ -38,7 +38,13 @@ describe('task list query parsing', () => {
 
   it('reads a filter sent empty, or as a cleared control sends it, as no filter', () => {
     const { value, errors } = parse(ListAllTasksQuery, {
-      mj_id: '', channel_id: '', user_id: 'undefined', start_timestamp: 'NaN', end_timestamp: 'null', status: '', action: ' ',
+      mj_id: '',
+      channel_id: '',
+      user_id: 'undefined',
+      start_timestamp: 'NaN',
+      end_timestamp: 'null',
+      status: '',
+      action: ' ',
     });
     expect(errors).toEqual([]);
     expect(toTaskFilter(value)).toEqual({});

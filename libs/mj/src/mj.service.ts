@@ -64,8 +64,17 @@ export class MjService {
     return (row: TaskRow & { image_urls?: string[] }) =>
       this.media.links(
         // image_urls is only known when the page query selects it; without it a finished grid offers its four quarters.
-        { id: row.id, mjId: row.mj_id, status: row.status, action: row.action, progress: row.progress, imageUrl: row.image_url,
-          imageUrls: row.image_urls, videoUrl: row.video_url, videoUrls: row.video_urls ?? [] },
+        {
+          id: row.id,
+          mjId: row.mj_id,
+          status: row.status,
+          action: row.action,
+          progress: row.progress,
+          imageUrl: row.image_url,
+          imageUrls: row.image_urls,
+          videoUrl: row.video_url,
+          videoUrls: row.video_urls ?? [],
+        },
         base,
         now,
       );

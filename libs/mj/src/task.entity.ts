@@ -14,7 +14,33 @@ export interface TaskButton {
 @Entity({ tableName: 'tasks', repository: () => TaskRepository })
 export class Task {
   [EntityRepositoryType]?: TaskRepository;
-  [OptionalProps]?: 'channelId' | 'apiKeyId' | 'parentId' | 'mjId' | 'status' | 'progress' | 'prompt' | 'promptEn' | 'description' | 'state' | 'submitCode' | 'imageUrl' | 'imageUrls' | 'videoUrl' | 'videoUrls' | 'buttons' | 'properties' | 'failReason' | 'quota' | 'startTime' | 'finishTime' | 'deadlineAt' | 'nextPollAt' | 'idlePolls' | 'missedPolls' | 'updatedAt';
+  [OptionalProps]?:
+    | 'channelId'
+    | 'apiKeyId'
+    | 'parentId'
+    | 'mjId'
+    | 'status'
+    | 'progress'
+    | 'prompt'
+    | 'promptEn'
+    | 'description'
+    | 'state'
+    | 'submitCode'
+    | 'imageUrl'
+    | 'imageUrls'
+    | 'videoUrl'
+    | 'videoUrls'
+    | 'buttons'
+    | 'properties'
+    | 'failReason'
+    | 'quota'
+    | 'startTime'
+    | 'finishTime'
+    | 'deadlineAt'
+    | 'nextPollAt'
+    | 'idlePolls'
+    | 'missedPolls'
+    | 'updatedAt';
 
   @PrimaryKey({ autoincrement: true })
   id!: number;

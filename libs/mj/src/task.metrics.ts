@@ -12,7 +12,9 @@ export class TaskMetrics {
       labelNames: ['status'],
       registers: [metrics.registry],
       async collect() {
-        const rows = await sql.query<{ status: string; n: string }>('SELECT status, sum(n) AS n FROM task_counts_by_channel GROUP BY status');
+        const rows = await sql.query<{ status: string; n: string }>(
+          'SELECT status, sum(n) AS n FROM task_counts_by_channel GROUP BY status',
+        );
         this.reset();
         for (const row of rows) this.set({ status: row.status }, Number(row.n));
       },

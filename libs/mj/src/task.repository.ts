@@ -102,12 +102,16 @@ function rangeCountQuery(filter: TaskFilter, counters: { table: string; scope: T
   if (firstDay !== undefined && lastDay !== undefined && firstDay > lastDay) return null;
   const owner = whereClause(counters.scope);
   const days = [...(firstDay === undefined ? [] : ['day >= ?']), ...(lastDay === undefined ? [] : ['day <= ?'])];
-  const terms: Sql[] = [{
-    sql: `SELECT coalesce(sum(n), 0) FROM ${counters.table}_day ${owner.sql ? `${owner.sql} AND` : 'WHERE'} ${days.join(' AND ')}`,
-    params: [...owner.params, ...[firstDay, lastDay].filter((day) => day !== undefined)],
-  }];
-  if (fromMs !== undefined && fromMs < firstDay! * DAY_MS) terms.push(countRows({ ...counters.scope, fromMs, toMs: firstDay! * DAY_MS - 1 }));
-  if (toMs !== undefined && toMs >= (lastDay! + 1) * DAY_MS) terms.push(countRows({ ...counters.scope, fromMs: (lastDay! + 1) * DAY_MS, toMs }));
+  const terms: Sql[] = [
+    {
+      sql: `SELECT coalesce(sum(n), 0) FROM ${counters.table}_day ${owner.sql ? `${owner.sql} AND` : 'WHERE'} ${days.join(' AND ')}`,
+      params: [...owner.params, ...[firstDay, lastDay].filter((day) => day !== undefined)],
+    },
+  ];
+  if (fromMs !== undefined && fromMs < firstDay! * DAY_MS)
+    terms.push(countRows({ ...counters.scope, fromMs, toMs: firstDay! * DAY_MS - 1 }));
+  if (toMs !== undefined && toMs >= (lastDay! + 1) * DAY_MS)
+    terms.push(countRows({ ...counters.scope, fromMs: (lastDay! + 1) * DAY_MS, toMs }));
   return { sql: `SELECT ${terms.map((term) => `(${term.sql})`).join(' + ')} AS n`, params: terms.flatMap((term) => term.params) };
 }
 

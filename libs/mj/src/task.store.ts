@@ -134,8 +134,14 @@ const EVENT_COLUMNS = 'id, user_id, channel_id, mj_id, action, status, progress'
 type EventRow = Omit<TaskEvent, 'at'>;
 
 const toEvent = (row: EventRow): TaskEvent => ({
-  id: row.id, user_id: row.user_id, channel_id: row.channel_id, mj_id: row.mj_id, action: row.action, status: row.status,
-  progress: row.progress, at: Date.now(),
+  id: row.id,
+  user_id: row.user_id,
+  channel_id: row.channel_id,
+  mj_id: row.mj_id,
+  action: row.action,
+  status: row.status,
+  progress: row.progress,
+  at: Date.now(),
 });
 
 const isRefund = (terminal: TerminalStatus | null) => terminal === 'FAILURE' || terminal === 'CANCEL';
@@ -160,7 +166,10 @@ export class TaskStore implements TaskMediaSource {
    */
   async createHeld(draft: TaskDraft): Promise<{ id: number; held: number }> {
     const hold = this.billing.holdStatement(`currval(pg_get_serial_sequence('tasks', 'id'))::int`, {
-      userId: draft.userId, apiKeyId: draft.apiKeyId, action: draft.action, reason: draft.holdReason,
+      userId: draft.userId,
+      apiKeyId: draft.apiKeyId,
+      action: draft.action,
+      reason: draft.holdReason,
     });
     try {
       const [[task], [held]] = await this.sql.batch([
@@ -168,8 +177,20 @@ export class TaskStore implements TaskMediaSource {
           sql: `INSERT INTO tasks (user_id, api_key_id, channel_id, parent_id, action, prompt, prompt_en, state, submit_time,
                   deadline_at, next_poll_at, updated_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-          params: [draft.userId, draft.apiKeyId, draft.channelId, draft.parentId, draft.action, draft.prompt, draft.promptEn,
-            draft.state, draft.submitTime, draft.deadlineAt, draft.nextPollAt, draft.submitTime],
+          params: [
+            draft.userId,
+            draft.apiKeyId,
+            draft.channelId,
+            draft.parentId,
+            draft.action,
+            draft.prompt,
+            draft.promptEn,
+            draft.state,
+            draft.submitTime,
+            draft.deadlineAt,
+            draft.nextPollAt,
+            draft.submitTime,
+          ],
         },
         hold,
       ]);
@@ -212,8 +233,22 @@ export class TaskStore implements TaskMediaSource {
            AND (? = '' OR NOT EXISTS (SELECT 1 FROM tasks d WHERE d.channel_id = ? AND d.mj_id = ? AND d.id <> t.id))
          RETURNING ${EVENT_COLUMNS})
        SELECT accepted.*, ${this.billing.captureCall('accepted.id')} FROM accepted`,
-      [accepted.mjId, accepted.channelId, accepted.submitCode, accepted.status, accepted.progress, JSON.stringify(accepted.properties),
-        JSON.stringify(accepted.imageUrls), accepted.finishTime, held, Date.now(), taskId, accepted.mjId, accepted.channelId, accepted.mjId],
+      [
+        accepted.mjId,
+        accepted.channelId,
+        accepted.submitCode,
+        accepted.status,
+        accepted.progress,
+        JSON.stringify(accepted.properties),
+        JSON.stringify(accepted.imageUrls),
+        accepted.finishTime,
+        held,
+        Date.now(),
+        taskId,
+        accepted.mjId,
+        accepted.channelId,
+        accepted.mjId,
+      ],
     );
     if (rows.length) {
       const event = toEvent(rows[0]);
@@ -225,7 +260,8 @@ export class TaskStore implements TaskMediaSource {
         `DELETE FROM tasks WHERE id = ? AND status = 'NOT_START' RETURNING api_key_id AS "apiKeyId"`,
         [taskId],
       );
-      if (task) await this.billing.giveBack(tx, { taskId, apiKeyId: task.apiKeyId, kind: 'release', reason: 'the upstream task already existed' });
+      if (task)
+        await this.billing.giveBack(tx, { taskId, apiKeyId: task.apiKeyId, kind: 'release', reason: 'the upstream task already existed' });
     });
     return null;
   }
@@ -243,7 +279,12 @@ export class TaskStore implements TaskMediaSource {
         [channelId, code, reason.slice(0, 1000), now, now, taskId],
       );
       if (!row) return null;
-      await this.billing.giveBack(tx, { taskId, apiKeyId: row.apiKeyId, kind: 'release', reason: `refused by the upstream: ${reason}`.slice(0, 500) });
+      await this.billing.giveBack(tx, {
+        taskId,
+        apiKeyId: row.apiKeyId,
+        kind: 'release',
+        reason: `refused by the upstream: ${reason}`.slice(0, 500),
+      });
       return toEvent(row);
     });
     if (event) this.events.publish([event]);
@@ -252,25 +293,28 @@ export class TaskStore implements TaskMediaSource {
   /** The caller's own task by its public id (the newest, should an upstream have reused one); null for anyone else's. */
   async findOwned(userId: number, mjId: string): Promise<Task | null> {
     if (!mjId) return null;
-    const rows = await this.sql.query<Task>(
-      `SELECT ${TASK_COLUMNS} FROM tasks WHERE user_id = ? AND mj_id = ? ORDER BY id DESC LIMIT 1`,
-      [userId, mjId],
-    );
+    const rows = await this.sql.query<Task>(`SELECT ${TASK_COLUMNS} FROM tasks WHERE user_id = ? AND mj_id = ? ORDER BY id DESC LIMIT 1`, [
+      userId,
+      mjId,
+    ]);
     return rows[0] ?? null;
   }
 
   /** The caller's own tasks among these public ids, newest first; others' and unknown ids are left out. */
   findOwnedMany(userId: number, mjIds: string[]): Promise<Task[]> {
     if (!mjIds.length) return Promise.resolve([]);
-    return this.sql.query<Task>(
-      `SELECT ${TASK_COLUMNS} FROM tasks WHERE user_id = ? AND mj_id = ANY(?::text[]) ORDER BY id DESC`,
-      [userId, mjIds],
-    );
+    return this.sql.query<Task>(`SELECT ${TASK_COLUMNS} FROM tasks WHERE user_id = ? AND mj_id = ANY(?::text[]) ORDER BY id DESC`, [
+      userId,
+      mjIds,
+    ]);
   }
 
   /** One task as a callback names it: by channel and upstream id. */
   async findByUpstreamId(channelId: number, mjId: string): Promise<PolledTask | null> {
-    const rows = await this.sql.query<PolledTask>(`SELECT ${POLLED_COLUMNS} FROM tasks WHERE channel_id = ? AND mj_id = ?`, [channelId, mjId]);
+    const rows = await this.sql.query<PolledTask>(`SELECT ${POLLED_COLUMNS} FROM tasks WHERE channel_id = ? AND mj_id = ?`, [
+      channelId,
+      mjId,
+    ]);
     return rows[0] ?? null;
   }
 
@@ -327,7 +371,13 @@ export class TaskStore implements TaskMediaSource {
     return { changed: events.length, finished, refunded };
   }
 
-  private async writeOutcomes(runner: SqlRunner, records: Record<string, unknown>[], byId: Map<number, TaskOutcome>, now: number, refunding: boolean) {
+  private async writeOutcomes(
+    runner: SqlRunner,
+    records: Record<string, unknown>[],
+    byId: Map<number, TaskOutcome>,
+    now: number,
+    refunding: boolean,
+  ) {
     const rows = await runner.query<EventRow>(
       `UPDATE tasks t SET ${SET_CLAUSE}, next_poll_at = v.next_poll_at, idle_polls = v.idle_polls,
          missed_polls = v.missed_polls, quota = CASE WHEN v.refund THEN 0 ELSE t.quota END, updated_at = ?

@@ -15,7 +15,7 @@ export class NotifyController {
 
   @Post(':channelId/:token')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Where an upstream posts task updates (its notifyHook); the URL carries the channel\'s token' })
+  @ApiOperation({ summary: "Where an upstream posts task updates (its notifyHook); the URL carries the channel's token" })
   @ApiEnvelope(NotifyResultDto)
   @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.FORBIDDEN, HttpStatus.NOT_FOUND)
   receiveNotify(

@@ -24,7 +24,10 @@ export class PollingScheduler implements OnApplicationBootstrap, OnApplicationSh
       this.logger.log('polling is off (POLLING_ENABLED=false)');
       return;
     }
-    this.scheduler.addInterval('mj-poll', setInterval(() => this.tick(), this.config.intervalMs));
+    this.scheduler.addInterval(
+      'mj-poll',
+      setInterval(() => this.tick(), this.config.intervalMs),
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -99,7 +99,11 @@ export class PollingService {
   private async askUpstream(batch: PolledTask[], channel: Channel, now: number, report: PassReport): Promise<TaskOutcome[]> {
     let items: unknown[];
     try {
-      items = await this.upstream.listByCondition(channel, batch.map((t) => t.mjId), this.config.requestTimeoutMs);
+      items = await this.upstream.listByCondition(
+        channel,
+        batch.map((t) => t.mjId),
+        this.config.requestTimeoutMs,
+      );
     } catch (error) {
       if (!(error instanceof UpstreamError)) throw error;
       report.errors[channel.id] = (report.errors[channel.id] ?? 0) + 1;
@@ -120,7 +124,8 @@ export class PollingService {
         return this.deadlineOr(task, now, () => this.reschedule(task, now, task.idlePolls + 1, missed));
       }
       const transition = applyUpstream(task, item, now);
-      if (transition?.terminal) return { task, ...transition, reason: transition.changes.failReason, nextPollAt: now, idlePolls: 0, missedPolls: 0 };
+      if (transition?.terminal)
+        return { task, ...transition, reason: transition.changes.failReason, nextPollAt: now, idlePolls: 0, missedPolls: 0 };
       return this.deadlineOr(task, now, () => ({
         ...this.reschedule(task, now, transition ? 0 : task.idlePolls + 1, 0),
         changes: transition?.changes ?? null,

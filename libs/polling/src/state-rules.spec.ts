@@ -84,7 +84,11 @@ describe('applyUpstream: the state rules of polls and callbacks', () => {
       ['SUBMITTED', 'NOT_START'],
       ['SUBMITTED', 'MODAL'],
     ] as const)('a %s task ignores a stale %s view', (current, seen) => {
-      const result = applyUpstream(stored({ status: current }), { status: seen, progress: '0%', imageUrl: 'https://cdn.example/old.webp' }, NOW);
+      const result = applyUpstream(
+        stored({ status: current }),
+        { status: seen, progress: '0%', imageUrl: 'https://cdn.example/old.webp' },
+        NOW,
+      );
       expect(result).toBeNull();
     });
 
@@ -134,26 +138,34 @@ describe('applyUpstream: the state rules of polls and callbacks', () => {
           return views;
         });
       fc.assert(
-        fc.property(run.chain((views) => fc.tuple(fc.constant(views), fc.shuffledSubarray(views, { minLength: views.length }))), ([views, order]) => {
-          let state = stored({ status: 'NOT_START', progress: '', imageUrl: '', startTime: 0 });
-          for (const view of order) {
-            const result = applyUpstream(state, view, NOW);
-            if (result) state = after(state, result.changes);
-          }
-          const newest = views.at(-1)!;
-          expect(state.status).toBe(newest.status);
-          expect(state.progress).toBe(newest.progress);
-          expect(state.imageUrl).toBe(newest.imageUrl ?? '');
-          // Every view seen again now is stale: it changes nothing.
-          for (const view of views.slice(0, -1)) expect(applyUpstream(state, view, NOW)).toBeNull();
-        }),
+        fc.property(
+          run.chain((views) => fc.tuple(fc.constant(views), fc.shuffledSubarray(views, { minLength: views.length }))),
+          ([views, order]) => {
+            let state = stored({ status: 'NOT_START', progress: '', imageUrl: '', startTime: 0 });
+            for (const view of order) {
+              const result = applyUpstream(state, view, NOW);
+              if (result) state = after(state, result.changes);
+            }
+            const newest = views.at(-1)!;
+            expect(state.status).toBe(newest.status);
+            expect(state.progress).toBe(newest.progress);
+            expect(state.imageUrl).toBe(newest.imageUrl ?? '');
+            // Every view seen again now is stale: it changes nothing.
+            for (const view of views.slice(0, -1)) expect(applyUpstream(state, view, NOW)).toBeNull();
+          },
+        ),
       );
     });
 
     it('never moves a task backwards, whatever the upstream sends (property)', () => {
-      const rank = (status: TaskStatus) => ({ NOT_START: 0, MODAL: 0, SUBMITTED: 1, IN_PROGRESS: 2, SUCCESS: 3, FAILURE: 3, CANCEL: 3 })[status];
+      const rank = (status: TaskStatus) =>
+        ({ NOT_START: 0, MODAL: 0, SUBMITTED: 1, IN_PROGRESS: 2, SUCCESS: 3, FAILURE: 3, CANCEL: 3 })[status];
       const percent = (progress: string) => (/^(\d+)%$/.exec(progress) ? Number(progress.slice(0, -1)) : null);
-      const progressText = fc.oneof(fc.integer({ min: 0, max: 100 }).map((n) => `${n}%`), fc.constantFrom('', 'Waiting to start'), fc.string());
+      const progressText = fc.oneof(
+        fc.integer({ min: 0, max: 100 }).map((n) => `${n}%`),
+        fc.constantFrom('', 'Waiting to start'),
+        fc.string(),
+      );
       const status = fc.constantFrom(...TASK_STATUSES.filter((s) => !['SUCCESS', 'FAILURE', 'CANCEL'].includes(s)));
       const view = fc.record(
         {
@@ -179,21 +191,31 @@ describe('applyUpstream: the state rules of polls and callbacks', () => {
     });
   });
 
-  describe('times are the gateway\'s own clock', () => {
-    it('starts a task at our now when it first reaches SUBMITTED, ignoring the upstream\'s times', () => {
-      const result = applyUpstream(stored({ status: 'NOT_START', progress: '', startTime: 0 }), { status: 'SUBMITTED', progress: '0%', startTime: 17, finishTime: 18 }, NOW);
+  describe("times are the gateway's own clock", () => {
+    it("starts a task at our now when it first reaches SUBMITTED, ignoring the upstream's times", () => {
+      const result = applyUpstream(
+        stored({ status: 'NOT_START', progress: '', startTime: 0 }),
+        { status: 'SUBMITTED', progress: '0%', startTime: 17, finishTime: 18 },
+        NOW,
+      );
       expect(result?.changes).toEqual({ status: 'SUBMITTED', progress: '0%', startTime: NOW });
     });
 
     it('does not start a task that is still queued, and keeps a start time once set', () => {
-      expect(applyUpstream(stored({ status: 'NOT_START', progress: '', startTime: 0 }), { status: 'NOT_START', startTime: 17 }, NOW)).toBeNull();
+      expect(
+        applyUpstream(stored({ status: 'NOT_START', progress: '', startTime: 0 }), { status: 'NOT_START', startTime: 17 }, NOW),
+      ).toBeNull();
       const result = applyUpstream(stored({ startTime: 1234 }), { status: 'SUCCESS', startTime: 17, finishTime: 18 }, NOW);
       expect(result?.changes.startTime).toBeUndefined();
       expect(result?.changes.finishTime).toBe(NOW);
     });
 
     it('sets a start time on a task that goes from queued straight to its end', () => {
-      const result = applyUpstream(stored({ status: 'NOT_START', progress: '', startTime: 0 }), { status: 'FAILURE', failReason: 'dispatch failed' }, NOW);
+      const result = applyUpstream(
+        stored({ status: 'NOT_START', progress: '', startTime: 0 }),
+        { status: 'FAILURE', failReason: 'dispatch failed' },
+        NOW,
+      );
       expect(result?.changes).toMatchObject({ startTime: NOW, finishTime: NOW });
     });
   });
@@ -205,7 +227,15 @@ describe('applyUpstream: the state rules of polls and callbacks', () => {
         stored(),
         {
           status: 'IN_PROGRESS',
-          imageUrls: ['https://cdn.example/0.png', { url: 'https://cdn.example/1.png', thumbnail: 't' }, { url: '' }, '', 7, null, { url: 9 }],
+          imageUrls: [
+            'https://cdn.example/0.png',
+            { url: 'https://cdn.example/1.png', thumbnail: 't' },
+            { url: '' },
+            '',
+            7,
+            null,
+            { url: 9 },
+          ],
           videoUrls: [{ url: long }, long],
         },
         NOW,
@@ -222,7 +252,11 @@ describe('applyUpstream: the state rules of polls and callbacks', () => {
     });
 
     it('caps single URLs and texts, and never clears them with an empty value', () => {
-      const result = applyUpstream(stored(), { imageUrl: 'h'.repeat(2500), videoUrl: '', promptEn: 'p'.repeat(9000), description: 'd'.repeat(3000) }, NOW);
+      const result = applyUpstream(
+        stored(),
+        { imageUrl: 'h'.repeat(2500), videoUrl: '', promptEn: 'p'.repeat(9000), description: 'd'.repeat(3000) },
+        NOW,
+      );
       expect(result?.changes.imageUrl).toHaveLength(2000);
       expect(result?.changes.videoUrl).toBeUndefined();
       expect(result?.changes.promptEn).toHaveLength(8000);
@@ -241,7 +275,13 @@ describe('applyUpstream: the state rules of polls and callbacks', () => {
       ];
       const buttons = applyUpstream(stored(), { status: 'SUCCESS', buttons: raw }, NOW)?.changes.buttons ?? [];
       expect(buttons).toHaveLength(50);
-      expect(buttons[0]).toEqual({ customId: raw[0] && (raw[0] as { customId: string }).customId.slice(0, 200), emoji: '🔄'.repeat(8), label: 'L'.repeat(64), type: 2, style: 3 });
+      expect(buttons[0]).toEqual({
+        customId: raw[0] && (raw[0] as { customId: string }).customId.slice(0, 200),
+        emoji: '🔄'.repeat(8),
+        label: 'L'.repeat(64),
+        type: 2,
+        style: 3,
+      });
       expect(buttons[1]).toEqual({ customId: 'MJ::JOB::variation::0', emoji: '', label: 'V0', type: 2, style: 2 });
     });
 
@@ -256,10 +296,20 @@ describe('applyUpstream: the state rules of polls and callbacks', () => {
 
   describe('answers null when nothing changes', () => {
     it('for the view the task already shows', () => {
-      const current = stored({ buttons: [{ customId: 'MJ::JOB::upsample::1::h', emoji: '', label: 'U1', type: 2, style: 2 }], properties: { a: 1 } });
+      const current = stored({
+        buttons: [{ customId: 'MJ::JOB::upsample::1::h', emoji: '', label: 'U1', type: 2, style: 2 }],
+        properties: { a: 1 },
+      });
       const view = {
-        status: current.status, progress: current.progress, imageUrl: current.imageUrl, promptEn: current.promptEn,
-        description: current.description, buttons: current.buttons, properties: { a: 1 }, startTime: 1, submitTime: 2,
+        status: current.status,
+        progress: current.progress,
+        imageUrl: current.imageUrl,
+        promptEn: current.promptEn,
+        description: current.description,
+        buttons: current.buttons,
+        properties: { a: 1 },
+        startTime: 1,
+        submitTime: 2,
       };
       expect(applyUpstream(current, view, NOW)).toBeNull();
     });

@@ -23,7 +23,13 @@ export interface Transition {
 }
 
 const RANK: Record<TaskStatus, number> = {
-  NOT_START: 0, MODAL: 0, SUBMITTED: 1, IN_PROGRESS: 2, SUCCESS: 3, FAILURE: 3, CANCEL: 3,
+  NOT_START: 0,
+  MODAL: 0,
+  SUBMITTED: 1,
+  IN_PROGRESS: 2,
+  SUCCESS: 3,
+  FAILURE: 3,
+  CANCEL: 3,
 };
 
 const text = (value: unknown, max: number): string | undefined => (typeof value === 'string' ? value.slice(0, max) : undefined);

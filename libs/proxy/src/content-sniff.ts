@@ -20,7 +20,8 @@ export function sniffMedia(head: Buffer): SniffedType | null {
   if (startsWith(head, [0xff, 0xd8, 0xff])) return { type: 'image/jpeg', kind: 'image' };
   if (ascii(head, 0, 6) === 'GIF87a' || ascii(head, 0, 6) === 'GIF89a') return { type: 'image/gif', kind: 'image' };
   if (ascii(head, 0, 4) === 'RIFF' && ascii(head, 8, 12) === 'WEBP') return { type: 'image/webp', kind: 'image' };
-  if (ascii(head, 4, 8) === 'ftyp' && head.length >= 12 && !NOT_MP4_BRANDS.has(ascii(head, 8, 12))) return { type: 'video/mp4', kind: 'video' };
+  if (ascii(head, 4, 8) === 'ftyp' && head.length >= 12 && !NOT_MP4_BRANDS.has(ascii(head, 8, 12)))
+    return { type: 'video/mp4', kind: 'video' };
   if (startsWith(head, [0x1a, 0x45, 0xdf, 0xa3])) return { type: 'video/webm', kind: 'video' };
   return null;
 }

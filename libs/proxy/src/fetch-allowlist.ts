@@ -12,8 +12,7 @@ export interface PortRange {
  * `2130706433:80`, `0x7f000001:80`, `0177.0.0.1:80` and `127.1:80` all read as `127.0.0.1:80`.
  */
 export type AllowlistEntry =
-  | { kind: 'name'; host: string; ports: PortRange }
-  | { kind: 'range'; address: string; prefix: number; family: 4 | 6; ports: PortRange };
+  { kind: 'name'; host: string; ports: PortRange } | { kind: 'range'; address: string; prefix: number; family: 4 | 6; ports: PortRange };
 
 const HOSTNAME = /^(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,62})(\.[a-z0-9_]([a-z0-9_-]{0,62}))*$/;
 const FORMS = 'write host:port, [v6]:port or CIDR:port (a port may be a range, 8000-8100)';
@@ -22,7 +21,8 @@ function portRange(text: string, raw: string): PortRange {
   const match = /^(\d{1,5})(?:-(\d{1,5}))?$/.exec(text);
   const from = Number(match?.[1]);
   const to = Number(match?.[2] ?? match?.[1]);
-  if (!match || from < 1 || to > 65535 || from > to) throw new Error(`"${raw}" has an invalid port "${text}" (1-65535, or a range like 8000-8100)`);
+  if (!match || from < 1 || to > 65535 || from > to)
+    throw new Error(`"${raw}" has an invalid port "${text}" (1-65535, or a range like 8000-8100)`);
   return { from, to };
 }
 
@@ -37,7 +37,10 @@ export function normalizeHost(host: string): string | null {
 
 /** Reads one entry; throws with a message saying what is wrong with it. */
 export function parseAllowlistEntry(raw: string): AllowlistEntry {
-  const entry = raw.trim().toLowerCase().replace(/\.(?=:|$)/, '');
+  const entry = raw
+    .trim()
+    .toLowerCase()
+    .replace(/\.(?=:|$)/, '');
   if (entry.includes('/') && entry.includes('://')) throw new Error(`"${raw}" is a URL: ${FORMS}`);
   const bracketed = /^\[([^\]]+)\](?::(.*))?$/.exec(entry);
   const split = bracketed ? null : /^([^:]*):([^:]*)$/.exec(entry);
@@ -54,19 +57,38 @@ export function parseAllowlistEntry(raw: string): AllowlistEntry {
     if (prefix > (family === 4 ? 32 : 128)) throw new Error(`"${raw}" has an invalid prefix length`);
     return { kind: 'range', address: address!, prefix, family: family as 4 | 6, ports };
   }
-  if (cidr || bracketed || !address || !HOSTNAME.test(address)) throw new Error(`"${raw}" is not a host name, an address or a CIDR: ${FORMS}`);
+  if (cidr || bracketed || !address || !HOSTNAME.test(address))
+    throw new Error(`"${raw}" is not a host name, an address or a CIDR: ${FORMS}`);
   return { kind: 'name', host: address, ports };
 }
 
 // Loopback, private, shared, link-local (cloud metadata 169.254.169.254), multicast, reserved, documentation.
 const BLOCKED_V4: [string, number][] = [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15],
-  ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.0.2.0', 24],
+  ['192.88.99.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['198.51.100.0', 24],
+  ['203.0.113.0', 24],
+  ['224.0.0.0', 4],
+  ['240.0.0.0', 4],
 ];
 // Unspecified, loopback, IPv4-compatible, discard, documentation, unique-local (fd00:ec2::254 metadata), link-local, multicast.
 const BLOCKED_V6: [string, number][] = [
-  ['::', 96], ['100::', 64], ['2001:db8::', 32], ['fc00::', 7], ['fe80::', 10], ['fec0::', 10], ['ff00::', 8],
+  ['::', 96],
+  ['100::', 64],
+  ['2001:db8::', 32],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['fec0::', 10],
+  ['ff00::', 8],
 ];
 
 const blocked = new BlockList();
@@ -108,8 +130,17 @@ export function isPublicAddress(address: string): boolean {
 
 // What a name allowlisted by DNS may resolve to: loopback and private ranges, never link-local (cloud metadata),
 // multicast, unspecified or reserved addresses.
-const NAMED_V4: [string, number][] = [['127.0.0.0', 8], ['10.0.0.0', 8], ['172.16.0.0', 12], ['192.168.0.0', 16], ['100.64.0.0', 10]];
-const NAMED_V6: [string, number][] = [['::1', 128], ['fc00::', 7]];
+const NAMED_V4: [string, number][] = [
+  ['127.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['172.16.0.0', 12],
+  ['192.168.0.0', 16],
+  ['100.64.0.0', 10],
+];
+const NAMED_V6: [string, number][] = [
+  ['::1', 128],
+  ['fc00::', 7],
+];
 const nameable = new BlockList();
 for (const [address, prefix] of NAMED_V4) nameable.addSubnet(address, prefix, 'ipv4');
 for (const [address, prefix] of NAMED_V6) nameable.addSubnet(address, prefix, 'ipv6');
@@ -158,7 +189,9 @@ export class MediaFetchAllowlist {
     const plain = plainAddress(address);
     const family = isIP(plain);
     if (!family) return false;
-    return this.ranges.some((range) => range.family === family && inPorts(range.ports, port) && range.list.check(plain, family === 4 ? 'ipv4' : 'ipv6'));
+    return this.ranges.some(
+      (range) => range.family === family && inPorts(range.ports, port) && range.list.check(plain, family === 4 ? 'ipv4' : 'ipv6'),
+    );
   }
 
   /**

@@ -12,7 +12,13 @@ const COLOURS = [
 /** A 2×2 grid of flat colours: top-left red, top-right green, bottom-left blue, bottom-right yellow. */
 async function grid(width: number, height: number, format: 'png' | 'jpeg'): Promise<Buffer> {
   const half = { width: width / 2, height: height / 2 };
-  const tiles = await Promise.all(COLOURS.map((background) => sharp({ create: { ...half, channels: 3, background } }).png().toBuffer()));
+  const tiles = await Promise.all(
+    COLOURS.map((background) =>
+      sharp({ create: { ...half, channels: 3, background } })
+        .png()
+        .toBuffer(),
+    ),
+  );
   return sharp({ create: { width, height, channels: 3, background: { r: 0, g: 0, b: 0 } } })
     .composite(tiles.map((input, i) => ({ input, left: (i % 2) * half.width, top: Math.floor(i / 2) * half.height })))
     .toFormat(format)

@@ -28,9 +28,14 @@ export class MediaArchiveScheduler implements OnApplicationBootstrap, OnApplicat
     }
     this.unsubscribe = this.events.subscribe((event) => {
       if (event.status !== 'SUCCESS') return;
-      this.archive.copyNow(event.id).catch((error: Error) => this.logger.warn(`copy of task ${event.id} failed to start: ${error.message}`));
+      this.archive
+        .copyNow(event.id)
+        .catch((error: Error) => this.logger.warn(`copy of task ${event.id} failed to start: ${error.message}`));
     });
-    this.scheduler.addInterval(INTERVAL, setInterval(() => this.tick(), this.config.archive.intervalMs));
+    this.scheduler.addInterval(
+      INTERVAL,
+      setInterval(() => this.tick(), this.config.archive.intervalMs),
+    );
     this.tick();
   }
 

@@ -17,7 +17,12 @@ import { GRID_ACTIONS, MAX_UPLOAD_IMAGES } from './media-urls.service';
 import { SafeFetcher } from './safe-fetcher';
 
 const EXTENSIONS: Record<SniffedType['type'], string> = {
-  'image/png': 'png', 'image/jpeg': 'jpg', 'image/gif': 'gif', 'image/webp': 'webp', 'video/mp4': 'mp4', 'video/webm': 'webm',
+  'image/png': 'png',
+  'image/jpeg': 'jpg',
+  'image/gif': 'gif',
+  'image/webp': 'webp',
+  'video/mp4': 'mp4',
+  'video/webm': 'webm',
 };
 
 interface Download {
@@ -31,7 +36,9 @@ interface Download {
 function copyPlan(task: MediaTask): { kind: MediaKind; n: number; url: string }[] {
   const plan: { kind: MediaKind; n: number; url: string }[] = [];
   if (task.imageUrl) plan.push({ kind: 'image', n: 0, url: task.imageUrl });
-  task.imageUrls.slice(0, task.action === 'UPLOAD' ? MAX_UPLOAD_IMAGES : 4).forEach((url, i) => url && plan.push({ kind: 'image', n: i + 1, url }));
+  task.imageUrls
+    .slice(0, task.action === 'UPLOAD' ? MAX_UPLOAD_IMAGES : 4)
+    .forEach((url, i) => url && plan.push({ kind: 'image', n: i + 1, url }));
   if (task.videoUrl) plan.push({ kind: 'video', n: 0, url: task.videoUrl });
   task.videoUrls.forEach((url, i) => url && plan.push({ kind: 'video', n: i + 1, url }));
   return plan;
@@ -133,7 +140,16 @@ export class MediaArchiveService {
         }
         const key = `tasks/${task.id}/${item.kind}-${item.n}.${EXTENSIONS[download.type]}`;
         await this.store.putFile(key, download.file, download.type, download.size);
-        const record: ObjectRecord = { taskId: task.id, kind: item.kind, n: item.n, variant: '', key, contentType: download.type, size: download.size, etag: download.etag };
+        const record: ObjectRecord = {
+          taskId: task.id,
+          kind: item.kind,
+          n: item.n,
+          variant: '',
+          key,
+          contentType: download.type,
+          size: download.size,
+          etag: download.etag,
+        };
         await this.repository.saveObject(record);
         byUrl.set(item.url, record);
       }
@@ -150,7 +166,16 @@ export class MediaArchiveService {
     for (const [i, part] of parts.entries()) {
       const key = `tasks/${task.id}/image-${i + 1}.${EXTENSIONS[part.type]}`;
       await this.store.putBuffer(key, part.body, part.type);
-      await this.repository.saveObject({ taskId: task.id, kind: 'image', n: i + 1, variant: '', key, contentType: part.type, size: part.body.length, etag: etagOf(part.body) });
+      await this.repository.saveObject({
+        taskId: task.id,
+        kind: 'image',
+        n: i + 1,
+        variant: '',
+        key,
+        contentType: part.type,
+        size: part.body.length,
+        etag: etagOf(part.body),
+      });
     }
   }
 

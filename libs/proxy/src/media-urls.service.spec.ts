@@ -15,8 +15,15 @@ function urls(options: { forward?: boolean; publicUrl?: string; ttl?: number } =
 }
 
 const task = (fields: Partial<MediaSubject> = {}): MediaSubject => ({
-  id: 7, mjId: '1712345678901234', status: 'SUCCESS', action: 'IMAGINE', progress: '100%',
-  imageUrl: 'https://cdn.example/grid.png', videoUrl: '', videoUrls: [], ...fields,
+  id: 7,
+  mjId: '1712345678901234',
+  status: 'SUCCESS',
+  action: 'IMAGINE',
+  progress: '100%',
+  imageUrl: 'https://cdn.example/grid.png',
+  videoUrl: '',
+  videoUrls: [],
+  ...fields,
 });
 
 describe('MediaSignature', () => {
@@ -51,21 +58,34 @@ describe('MediaSignature', () => {
 
 describe('MediaUrls.links', () => {
   it('points every link at the gateway with the same signature', () => {
-    const links = urls().links(task({ videoUrl: 'https://cdn.example/v.mp4', videoUrls: ['https://cdn.example/v.mp4', 'https://cdn.example/w.mp4'] }), 'https://gw.example');
+    const links = urls().links(
+      task({ videoUrl: 'https://cdn.example/v.mp4', videoUrls: ['https://cdn.example/v.mp4', 'https://cdn.example/w.mp4'] }),
+      'https://gw.example',
+    );
     expect(links.imageUrl).toMatch(/^https:\/\/gw\.example\/mj\/image\/1712345678901234\?exp=\d+&sig=[\w-]{22}$/);
-    expect(links.imageUrls).toEqual([1, 2, 3, 4].map((n) => `https://gw.example/mj/image/1712345678901234/${n}${links.imageUrl.slice(links.imageUrl.indexOf('?'))}`));
+    expect(links.imageUrls).toEqual(
+      [1, 2, 3, 4].map((n) => `https://gw.example/mj/image/1712345678901234/${n}${links.imageUrl.slice(links.imageUrl.indexOf('?'))}`),
+    );
     expect(links.videoUrl).toMatch(/\/mj\/video\/1712345678901234\?exp=/);
-    expect(links.videoUrls.map((u) => u.split('?')[0])).toEqual(['https://gw.example/mj/video/1712345678901234/1', 'https://gw.example/mj/video/1712345678901234/2']);
+    expect(links.videoUrls.map((u) => u.split('?')[0])).toEqual([
+      'https://gw.example/mj/video/1712345678901234/1',
+      'https://gw.example/mj/video/1712345678901234/2',
+    ]);
     expect(JSON.stringify(links)).not.toContain('cdn.example');
   });
 
-  it('prefers PUBLIC_URL over the request\'s origin', () => {
+  it("prefers PUBLIC_URL over the request's origin", () => {
     const media = urls({ publicUrl: 'https://mj.example.com/' });
     expect(media.links(task(), media.base('http://10.0.0.5:3000')).imageUrl).toMatch(/^https:\/\/mj\.example\.com\/mj\/image\//);
   });
 
   it('keeps empty values empty', () => {
-    expect(urls().links(task({ imageUrl: '', status: 'IN_PROGRESS' }), 'https://gw')).toEqual({ imageUrl: '', imageUrls: [], videoUrl: '', videoUrls: [] });
+    expect(urls().links(task({ imageUrl: '', status: 'IN_PROGRESS' }), 'https://gw')).toEqual({
+      imageUrl: '',
+      imageUrls: [],
+      videoUrl: '',
+      videoUrls: [],
+    });
     expect(urls().links(task({ mjId: '' }), 'https://gw').imageUrl).toBe('');
   });
 
@@ -78,7 +98,10 @@ describe('MediaUrls.links', () => {
 
   it('passes the upstream URLs through when forwarding is off', () => {
     expect(urls({ forward: false }).links(task({ imageUrls: ['a', 'b'] }), 'https://gw')).toEqual({
-      imageUrl: 'https://cdn.example/grid.png', imageUrls: ['a', 'b'], videoUrl: '', videoUrls: [],
+      imageUrl: 'https://cdn.example/grid.png',
+      imageUrls: ['a', 'b'],
+      videoUrl: '',
+      videoUrls: [],
     });
   });
 });

@@ -29,7 +29,17 @@ export interface MediaLinks {
 
 /** Actions whose result is a 2×2 grid that we split into four single images. */
 export const GRID_ACTIONS = new Set([
-  'IMAGINE', 'VARIATION', 'REROLL', 'BLEND', 'HIGH_VARIATION', 'LOW_VARIATION', 'ZOOM', 'CUSTOM_ZOOM', 'PAN', 'INPAINT', 'OUTPAINT',
+  'IMAGINE',
+  'VARIATION',
+  'REROLL',
+  'BLEND',
+  'HIGH_VARIATION',
+  'LOW_VARIATION',
+  'ZOOM',
+  'CUSTOM_ZOOM',
+  'PAN',
+  'INPAINT',
+  'OUTPAINT',
 ]);
 
 /** Images an upload (upload-discord-images) may hold, each served as `/mj/image/<id>/<n>`. */

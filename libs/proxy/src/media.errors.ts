@@ -30,7 +30,10 @@ export class UpstreamMediaGoneError extends DomainError {
 export class BlockedAddressError extends Error {
   readonly code = 'MEDIA_ADDRESS_BLOCKED';
 
-  constructor(readonly host: string, readonly address: string) {
+  constructor(
+    readonly host: string,
+    readonly address: string,
+  ) {
     super(`refused to connect to ${host} (${address}): not a public address`);
     this.name = 'BlockedAddressError';
   }

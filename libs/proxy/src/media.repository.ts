@@ -110,7 +110,12 @@ export class MediaRepository {
    * Ends a claimed copy (done, failed, or due again at `retryAt`). Does nothing when the task was queued again
    * meanwhile (its result URLs changed): that newer copy must still run.
    */
-  async endCopy(claim: CopyClaim, outcome: { state: 'done' | 'failed' } | { retryAt: number }, error = '', now = Date.now()): Promise<void> {
+  async endCopy(
+    claim: CopyClaim,
+    outcome: { state: 'done' | 'failed' } | { retryAt: number },
+    error = '',
+    now = Date.now(),
+  ): Promise<void> {
     const [state, next] = 'state' in outcome ? [outcome.state, claim.lease] : ['pending', outcome.retryAt];
     await this.execute(
       `UPDATE media_archive SET state = ?, next_attempt_at = ?, last_error = ?, updated_at = ?
@@ -137,10 +142,10 @@ export class MediaRepository {
     );
     const tasks = [...new Set(rows.filter((row) => row.variant === '').map((row) => row.task_id))];
     if (tasks.length) {
-      await this.execute(`UPDATE media_archive SET state = 'evicted', updated_at = ? WHERE task_id IN (${tasks.map(() => '?').join(', ')})`, [
-        Date.now(),
-        ...tasks,
-      ]);
+      await this.execute(
+        `UPDATE media_archive SET state = 'evicted', updated_at = ? WHERE task_id IN (${tasks.map(() => '?').join(', ')})`,
+        [Date.now(), ...tasks],
+      );
     }
     return rows.map((row) => ({ key: row.store_key, size: Number(row.size) }));
   }

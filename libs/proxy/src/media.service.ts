@@ -85,7 +85,8 @@ export class MediaService {
     const request = asked.w ? { ...asked, w: thumbnailWidth(asked.w) } : asked;
     const variant = request.w ? `w${request.w}` : '';
     const key = `${request.mjId}\n${request.kind}\n${request.n}\n${variant}`;
-    const rows = this.cache.get(key) ?? this.cache.set(key, await this.repository.findForServing(request.mjId, request.kind, request.n, variant));
+    const rows =
+      this.cache.get(key) ?? this.cache.set(key, await this.repository.findForServing(request.mjId, request.kind, request.n, variant));
     const task = this.authorize(rows, request, viewer);
     const cacheControl = this.cacheControl(task, request);
     if (task.object) {
@@ -118,7 +119,8 @@ export class MediaService {
   private cacheControl(task: MediaTask, request: MediaRequest): string {
     if (task.status !== 'SUCCESS') return 'no-store';
     const ttl = this.config.urlTtlSeconds;
-    const maxAge = request.exp !== undefined ? Math.max(0, Math.min(ttl, request.exp - Math.floor(Date.now() / 1000))) : Math.min(ttl, 3600);
+    const maxAge =
+      request.exp !== undefined ? Math.max(0, Math.min(ttl, request.exp - Math.floor(Date.now() / 1000))) : Math.min(ttl, 3600);
     return `private, max-age=${maxAge}, immutable`;
   }
 
@@ -227,7 +229,13 @@ export class MediaService {
   }
 
   /** Resizing costs CPU (and storing it, space): limited per user, the viewer's or else the task owner's. */
-  private async sendThumbnail(task: MediaTask, request: MediaRequest, cacheControl: string, reply: FastifyReply, viewer?: AuthUser): Promise<void> {
+  private async sendThumbnail(
+    task: MediaTask,
+    request: MediaRequest,
+    cacheControl: string,
+    reply: FastifyReply,
+    viewer?: AuthUser,
+  ): Promise<void> {
     const limitKey = `thumbnail:user:${viewer?.id ?? task.userId}`;
     await this.limiter.consume({ key: limitKey, limit: this.config.thumbnailRateLimit, message: 'Too many thumbnails made for this user' });
     const source = await this.imageBytes(task, request.n);
@@ -236,7 +244,16 @@ export class MediaService {
     });
     if (task.status === 'SUCCESS' && this.store.name !== 'off') {
       const key = `tasks/${task.id}/image-${request.n}-w${request.w}.webp`;
-      const record = { taskId: task.id, kind: 'image' as const, n: request.n, variant: `w${request.w}`, key, contentType: 'image/webp', size: body.length, etag: etagOf(body) };
+      const record = {
+        taskId: task.id,
+        kind: 'image' as const,
+        n: request.n,
+        variant: `w${request.w}`,
+        key,
+        contentType: 'image/webp',
+        size: body.length,
+        etag: etagOf(body),
+      };
       this.store
         .putBuffer(key, body, record.contentType)
         .then(() => this.repository.saveObject(record))

@@ -12,7 +12,9 @@ const PNG = Buffer.concat([Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex'
  * sends no packet to a private range.
  */
 const dialled: string[] = [];
-const { TCP } = (process as unknown as { binding(name: string): { TCP: { prototype: Record<string, (...args: unknown[]) => number> } } }).binding('tcp_wrap');
+const { TCP } = (
+  process as unknown as { binding(name: string): { TCP: { prototype: Record<string, (...args: unknown[]) => number> } } }
+).binding('tcp_wrap');
 const originals = { connect: TCP.prototype.connect, connect6: TCP.prototype.connect6 };
 beforeAll(() => {
   for (const name of ['connect', 'connect6'] as const) {
@@ -100,11 +102,11 @@ describe('SafeFetcher', () => {
     ['the IPv6 metadata address', ['fd00:ec2::254']],
     ['a public and a private address', ['8.8.8.8', '10.0.0.1']],
   ])('refuses a host that resolves to %s in its lookup, before any connection', async (_name, addresses) => {
-      const { resolve, asked } = stub(...(addresses as string[]));
-      const before = dialled.length;
-      await expect(fetcher({ resolve }).open('http://images.example/x.png', 'image')).rejects.toThrow(REFUSED);
-      expect(asked).toEqual(['images.example']);
-      expect(dialled.length).toBe(before);
+    const { resolve, asked } = stub(...(addresses as string[]));
+    const before = dialled.length;
+    await expect(fetcher({ resolve }).open('http://images.example/x.png', 'image')).rejects.toThrow(REFUSED);
+    expect(asked).toEqual(['images.example']);
+    expect(dialled.length).toBe(before);
   });
 
   it('lets a resolved private address through when its range is allowlisted for that port', async () => {
@@ -112,7 +114,9 @@ describe('SafeFetcher', () => {
     const media = await fetcher({ resolve, allow: [`127.0.0.0/8:${port}`] }).open(`http://sim.example:${port}/png`, 'image');
     expect(media.type).toBe('image/png');
     media.body.destroy();
-    await expect(fetcher({ resolve, allow: [`127.0.0.0/8:${port + 1}`] }).open(`http://sim.example:${port}/png`, 'image')).rejects.toThrow(REFUSED);
+    await expect(fetcher({ resolve, allow: [`127.0.0.0/8:${port + 1}`] }).open(`http://sim.example:${port}/png`, 'image')).rejects.toThrow(
+      REFUSED,
+    );
   });
 
   it('refuses an allowlisted name once it resolves somewhere else than where it first did', async () => {
@@ -132,13 +136,17 @@ describe('SafeFetcher', () => {
   });
 
   it('refuses credentials in a media URL', async () => {
-    await expect(fetcher({ allow: [`127.0.0.1:${port}`] }).open(`http://127.0.0.1:${port}@127.0.0.1:${port}/png`, 'image')).rejects.toThrow(/credentials/);
+    await expect(fetcher({ allow: [`127.0.0.1:${port}`] }).open(`http://127.0.0.1:${port}@127.0.0.1:${port}/png`, 'image')).rejects.toThrow(
+      /credentials/,
+    );
   });
 
   it('checks every redirect hop again', async () => {
     const { resolve } = stub('10.9.9.9');
     const before = dialled.length;
-    await expect(fetcher({ resolve, allow: [`127.0.0.1:${port}`] }).open(`http://127.0.0.1:${port}/to-private`, 'image')).rejects.toThrow(REFUSED);
+    await expect(fetcher({ resolve, allow: [`127.0.0.1:${port}`] }).open(`http://127.0.0.1:${port}/to-private`, 'image')).rejects.toThrow(
+      REFUSED,
+    );
     expect(dialled.slice(before).every((address) => address === '127.0.0.1')).toBe(true);
     const hopped = await fetcher({ allow: [`127.0.0.1:${port}`] }).open(`http://127.0.0.1:${port}/hop`, 'image');
     expect(hopped.length).toBe(PNG.length);

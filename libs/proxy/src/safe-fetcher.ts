@@ -49,7 +49,8 @@ function httpUrl(raw: string, base?: URL): URL {
   } catch {
     throw new UpstreamMediaError('The upstream gave a malformed media URL', false);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UpstreamMediaError('The upstream media URL is not http(s); refused', false);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new UpstreamMediaError('The upstream media URL is not http(s); refused', false);
   // Media links never need credentials; `http://allowed@elsewhere/` reads one host and connects to another.
   if (url.username || url.password) throw new UpstreamMediaError('The upstream media URL carries credentials; refused', false);
   return url;
@@ -136,7 +137,14 @@ export class SafeFetcher {
         (addresses) => {
           if (!addresses.length) return callback(Object.assign(new Error(`no address for ${hostname}`), { code: 'ENOTFOUND' }), '', 4);
           const private_ = addresses.filter((entry) => !this.addressAllowed(entry.address, port));
-          if (private_.length && !this.options.allowlist.allowsResolvedName(hostname, port, private_.map((entry) => entry.address))) {
+          if (
+            private_.length &&
+            !this.options.allowlist.allowsResolvedName(
+              hostname,
+              port,
+              private_.map((entry) => entry.address),
+            )
+          ) {
             return callback(new BlockedAddressError(hostname, private_[0].address), '', 4);
           }
           const family = options.family === 4 || options.family === 6 ? options.family : 0;
@@ -211,10 +219,14 @@ export class SafeFetcher {
     if (error instanceof BlockedAddressError || cause instanceof BlockedAddressError || code === 'MEDIA_ADDRESS_BLOCKED') {
       return new UpstreamMediaError('The upstream media URL points to a private or local address; refused', false);
     }
-    if (deadline?.aborted || found?.name === 'TimeoutError') return new UpstreamMediaError(`The upstream took longer than ${seconds(totalTimeoutMs)} to deliver the file`, true);
-    if (code === 'UND_ERR_CONNECT_TIMEOUT') return new UpstreamMediaError(`The upstream did not accept a connection within ${seconds(connectTimeoutMs)}`, true);
-    if (code === 'UND_ERR_HEADERS_TIMEOUT') return new UpstreamMediaError(`The upstream did not answer within ${seconds(firstByteTimeoutMs)}`, true);
-    if (code === 'UND_ERR_BODY_TIMEOUT') return new UpstreamMediaError(`The upstream stalled for ${seconds(firstByteTimeoutMs)} while sending the file`, true);
+    if (deadline?.aborted || found?.name === 'TimeoutError')
+      return new UpstreamMediaError(`The upstream took longer than ${seconds(totalTimeoutMs)} to deliver the file`, true);
+    if (code === 'UND_ERR_CONNECT_TIMEOUT')
+      return new UpstreamMediaError(`The upstream did not accept a connection within ${seconds(connectTimeoutMs)}`, true);
+    if (code === 'UND_ERR_HEADERS_TIMEOUT')
+      return new UpstreamMediaError(`The upstream did not answer within ${seconds(firstByteTimeoutMs)}`, true);
+    if (code === 'UND_ERR_BODY_TIMEOUT')
+      return new UpstreamMediaError(`The upstream stalled for ${seconds(firstByteTimeoutMs)} while sending the file`, true);
     if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') return this.tooLarge();
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new UpstreamMediaError('The upstream media host does not resolve', true);
     if (code === 'ECONNREFUSED') return new UpstreamMediaError('The upstream media host refused the connection', true);

@@ -2,8 +2,19 @@ import type { ServingRow } from './media.repository';
 import { ServingCache } from './serving-cache';
 
 const row = (fields: Partial<ServingRow> = {}): ServingRow => ({
-  id: 1, userId: 2, mjId: '1', status: 'SUCCESS', action: 'IMAGINE', progress: '100%', imageUrl: 'u', imageUrls: [], videoUrl: '',
-  videoUrls: [], copying: false, object: { key: 'tasks/1/image-0.png', contentType: 'image/png', size: 1, etag: 'e' }, ...fields,
+  id: 1,
+  userId: 2,
+  mjId: '1',
+  status: 'SUCCESS',
+  action: 'IMAGINE',
+  progress: '100%',
+  imageUrl: 'u',
+  imageUrls: [],
+  videoUrl: '',
+  videoUrls: [],
+  copying: false,
+  object: { key: 'tasks/1/image-0.png', contentType: 'image/png', size: 1, etag: 'e' },
+  ...fields,
 });
 
 describe('ServingCache', () => {

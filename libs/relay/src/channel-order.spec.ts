@@ -18,7 +18,7 @@ describe('channelOrder', () => {
 
   it('splits first picks by weight within a priority', () => {
     let seed = 42;
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const firsts = { 2: 0, 3: 0 } as Record<number, number>;
     for (let i = 0; i < 4000; i++) firsts[channelOrder(channels, random)[0].id] += 1;
     expect(firsts[3] / 4000).toBeGreaterThan(0.7);

@@ -15,16 +15,16 @@ export class RelayTasksController {
   constructor(private readonly tasks: RelayTasksService) {}
 
   @Get(':id/fetch')
-  @ApiOperation({ summary: 'One of the caller\'s tasks, from the gateway\'s database' })
+  @ApiOperation({ summary: "One of the caller's tasks, from the gateway's database" })
   @ApiResponse({ status: 200, type: ProtocolTaskDto })
-  @ApiResponse({ status: 404, type: RelayErrorDto, description: 'No such task among the caller\'s' })
+  @ApiResponse({ status: 404, type: RelayErrorDto, description: "No such task among the caller's" })
   fetchTask(@Auth() auth: AuthUser, @Param('id') id: string, @RequestOrigin() origin: string): Promise<ProtocolTask> {
     return this.tasks.fetch(auth, id, origin);
   }
 
   @Post('list-by-condition')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'The caller\'s tasks among these ids; unknown ids are left out' })
+  @ApiOperation({ summary: "The caller's tasks among these ids; unknown ids are left out" })
   @ApiBody({ type: ListByConditionDto })
   @ApiResponse({ status: 200, type: [ProtocolTaskDto] })
   @ApiResponse({ status: 400, type: RelayErrorDto })

@@ -32,7 +32,8 @@ export class RelayTasksService {
     const ids = (body as { ids?: unknown } | null)?.ids;
     if (ids === undefined || ids === null) return [];
     // Strings as the protocol has them, or numbers as web clients send them (Dooy's list-by-condition).
-    const valid = (id: unknown) => (typeof id === 'string' && id.length <= 64) || (typeof id === 'number' && Number.isSafeInteger(id) && id >= 0);
+    const valid = (id: unknown) =>
+      (typeof id === 'string' && id.length <= 64) || (typeof id === 'number' && Number.isSafeInteger(id) && id >= 0);
     if (!Array.isArray(ids) || !ids.every(valid)) {
       throw invalid('ids参数错误', 'ids must be an array of task ids (strings or integer numbers)');
     }
@@ -45,8 +46,17 @@ export class RelayTasksService {
 
   private view(task: Task, base: string): ProtocolTask {
     const media = this.media.links(
-      { id: task.id, mjId: task.mjId, status: task.status, action: task.action, progress: task.progress, imageUrl: task.imageUrl,
-        imageUrls: task.imageUrls ?? [], videoUrl: task.videoUrl, videoUrls: task.videoUrls ?? [] },
+      {
+        id: task.id,
+        mjId: task.mjId,
+        status: task.status,
+        action: task.action,
+        progress: task.progress,
+        imageUrl: task.imageUrl,
+        imageUrls: task.imageUrls ?? [],
+        videoUrl: task.videoUrl,
+        videoUrls: task.videoUrls ?? [],
+      },
       base,
     );
     return toProtocolTask(task, media);
@@ -56,7 +66,13 @@ export class RelayTasksService {
   async imageSeed(auth: AuthUser, mjId: string): Promise<{ status: number; body: unknown }> {
     const task = await this.own(auth, mjId);
     const channel = await this.channels.findLive(task.channelId);
-    if (!channel) throw new RelayRejection(HttpStatus.SERVICE_UNAVAILABLE, ReturnCode.NOT_FOUND, '账号不可用', `The channel of task ${mjId} was deleted`);
+    if (!channel)
+      throw new RelayRejection(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        ReturnCode.NOT_FOUND,
+        '账号不可用',
+        `The channel of task ${mjId} was deleted`,
+      );
     try {
       return await this.upstream.imageSeed(channel, task.mjId);
     } catch (error) {

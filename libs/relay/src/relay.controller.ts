@@ -2,8 +2,20 @@ import { Body, Controller, HttpCode, HttpStatus, Post, Req } from '@nestjs/commo
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Auth, Authenticated, type AuthUser, RawResponse, requestOrigin } from '@app/core';
 import {
-  ActionDto, BlendDto, ChangeDto, DescribeDto, EditsDto, ImagineDto, ModalDto, RelayErrorDto, ShortenDto,
-  SimpleChangeDto, SubmitResultDto, SwapFaceDto, UploadDto, VideoDto,
+  ActionDto,
+  BlendDto,
+  ChangeDto,
+  DescribeDto,
+  EditsDto,
+  ImagineDto,
+  ModalDto,
+  RelayErrorDto,
+  ShortenDto,
+  SimpleChangeDto,
+  SubmitResultDto,
+  SwapFaceDto,
+  UploadDto,
+  VideoDto,
 } from './dto/protocol.dto';
 import { RelayService } from './relay.service';
 import type { FastifyRequest } from 'fastify';
@@ -23,9 +35,13 @@ function SubmitRoute(summary: string, body: new () => unknown) {
     HttpCode(HttpStatus.OK)(target, key, descriptor);
     ApiOperation({ summary, description: `midjourney-proxy protocol; authenticate with an sk-… key. ${MODES}` })(target, key, descriptor);
     ApiBody({ type: body })(target, key, descriptor);
-    ApiResponse({ status: 200, type: SubmitResultDto, description: 'The upstream\'s answer, as it gave it' })(target, key, descriptor);
+    ApiResponse({ status: 200, type: SubmitResultDto, description: "The upstream's answer, as it gave it" })(target, key, descriptor);
     for (const status of [400, 402, 404, 413, 502, 503]) {
-      ApiResponse({ status, type: RelayErrorDto, description: 'Refused by the gateway (envelope and protocol fields)' })(target, key, descriptor);
+      ApiResponse({ status, type: RelayErrorDto, description: 'Refused by the gateway (envelope and protocol fields)' })(
+        target,
+        key,
+        descriptor,
+      );
     }
   };
 }

@@ -63,7 +63,12 @@ export class RelayService {
     const attempt = await this.forward(plan, candidates, !parent, this.publicUrl.base(context.baseUrl));
     if ('error' in attempt) {
       await this.tasks.recordRefused(id, attempt.channel?.id ?? candidates[0].id, 0, attempt.error);
-      throw new RelayRejection(HttpStatus.BAD_GATEWAY, ReturnCode.FAILURE, '提交失败，上游不可用', `No upstream took the task: ${attempt.error}`);
+      throw new RelayRejection(
+        HttpStatus.BAD_GATEWAY,
+        ReturnCode.FAILURE,
+        '提交失败，上游不可用',
+        `No upstream took the task: ${attempt.error}`,
+      );
     }
     const { channel, answer } = attempt;
     if (ACCEPTED.has(answer.code) && (typeof answer.result === 'string' || Array.isArray(answer.result))) {
@@ -113,8 +118,12 @@ export class RelayService {
   private async channelOf(parent: Task): Promise<Channel> {
     const channel = await this.channels.findLive(parent.channelId);
     if (!channel || !channel.enabled) {
-      throw new RelayRejection(HttpStatus.SERVICE_UNAVAILABLE, ReturnCode.NOT_FOUND, '账号不可用',
-        `The channel of task ${parent.mjId} is disabled or deleted; follow-ups must go to it`);
+      throw new RelayRejection(
+        HttpStatus.SERVICE_UNAVAILABLE,
+        ReturnCode.NOT_FOUND,
+        '账号不可用',
+        `The channel of task ${parent.mjId} is disabled or deleted; follow-ups must go to it`,
+      );
     }
     return channel;
   }

@@ -26,21 +26,51 @@ const imageOf = (bytes: number) => `data:image/png;base64,${Buffer.alloc(bytes, 
 
 /** One body per route and kind of plan, with what its plan must say. */
 const ROUTES: [SubmitRoute, Record<string, unknown>, Record<string, unknown>][] = [
-  ['imagine', { prompt: 'a red fox' }, { upstreamPath: '/mj/submit/imagine', action: 'IMAGINE', prompt: 'a red fox', parentMjId: undefined }],
-  ['change', { taskId: '171', action: 'UPSCALE', index: 2 }, { upstreamPath: '/mj/submit/change', action: 'UPSCALE', parentMjId: '171', parentStatus: 'SUCCESS' }],
+  [
+    'imagine',
+    { prompt: 'a red fox' },
+    { upstreamPath: '/mj/submit/imagine', action: 'IMAGINE', prompt: 'a red fox', parentMjId: undefined },
+  ],
+  [
+    'change',
+    { taskId: '171', action: 'UPSCALE', index: 2 },
+    { upstreamPath: '/mj/submit/change', action: 'UPSCALE', parentMjId: '171', parentStatus: 'SUCCESS' },
+  ],
   ['change', { taskId: '171', action: 'VARIATION', index: 4 }, { action: 'VARIATION', parentMjId: '171' }],
   ['change', { taskId: '171', action: 'REROLL' }, { action: 'REROLL', parentMjId: '171' }],
-  ['simple-change', { content: '171 U3' }, { upstreamPath: '/mj/submit/simple-change', action: 'UPSCALE', parentMjId: '171', parentStatus: 'SUCCESS' }],
+  [
+    'simple-change',
+    { content: '171 U3' },
+    { upstreamPath: '/mj/submit/simple-change', action: 'UPSCALE', parentMjId: '171', parentStatus: 'SUCCESS' },
+  ],
   ['simple-change', { content: '  171   v1 ' }, { action: 'VARIATION', parentMjId: '171' }],
   ['simple-change', { content: '171 R' }, { action: 'REROLL', parentMjId: '171' }],
-  ['action', { taskId: '171', customId: 'MJ::JOB::upsample::1::h' }, { upstreamPath: '/mj/submit/action', action: 'UPSCALE', parentMjId: '171', parentStatus: 'SUCCESS', customId: 'MJ::JOB::upsample::1::h' }],
-  ['modal', { taskId: '172', prompt: 'a fox --zoom 1.5' }, { upstreamPath: '/mj/submit/modal', action: 'MODAL', parentMjId: '172', parentStatus: 'MODAL', prompt: 'a fox --zoom 1.5' }],
+  [
+    'action',
+    { taskId: '171', customId: 'MJ::JOB::upsample::1::h' },
+    {
+      upstreamPath: '/mj/submit/action',
+      action: 'UPSCALE',
+      parentMjId: '171',
+      parentStatus: 'SUCCESS',
+      customId: 'MJ::JOB::upsample::1::h',
+    },
+  ],
+  [
+    'modal',
+    { taskId: '172', prompt: 'a fox --zoom 1.5' },
+    { upstreamPath: '/mj/submit/modal', action: 'MODAL', parentMjId: '172', parentStatus: 'MODAL', prompt: 'a fox --zoom 1.5' },
+  ],
   ['modal', { taskId: '172' }, { action: 'MODAL', prompt: '' }],
   ['describe', { base64: PNG }, { upstreamPath: '/mj/submit/describe', action: 'DESCRIBE', parentMjId: undefined }],
   ['describe', { link: 'https://example.com/a.png' }, { action: 'DESCRIBE' }],
   ['blend', { base64Array: [PNG, PNG], dimensions: 'LANDSCAPE' }, { upstreamPath: '/mj/submit/blend', action: 'BLEND' }],
   ['shorten', { prompt: 'a very long prompt' }, { upstreamPath: '/mj/submit/shorten', action: 'SHORTEN', prompt: 'a very long prompt' }],
-  ['video', { prompt: 'a fox running', motion: 'low' }, { upstreamPath: '/mj/submit/video', action: 'VIDEO', parentMjId: undefined, parentStatus: undefined }],
+  [
+    'video',
+    { prompt: 'a fox running', motion: 'low' },
+    { upstreamPath: '/mj/submit/video', action: 'VIDEO', parentMjId: undefined, parentStatus: undefined },
+  ],
   ['video', { taskId: '171', action: 'extend', index: 0 }, { action: 'VIDEO_EXTEND', parentMjId: '171', parentStatus: 'SUCCESS' }],
   ['video', { image: 'https://example.com/first.png' }, { action: 'VIDEO' }],
   ['edits', { prompt: 'make it night', image: PNG }, { upstreamPath: '/mj/submit/edits', action: 'EDIT', prompt: 'make it night' }],
@@ -113,7 +143,13 @@ describe('planSubmit: validating a relay submit and planning it', () => {
   });
 
   describe('notifyHook, accountFilter and the rest of the body', () => {
-    const body = { prompt: 'a cat', notifyHook: 'https://client.example/hook', accountFilter: { modes: ['FAST'] }, botType: 'NIJI_JOURNEY', state: 's1' };
+    const body = {
+      prompt: 'a cat',
+      notifyHook: 'https://client.example/hook',
+      accountFilter: { modes: ['FAST'] },
+      botType: 'NIJI_JOURNEY',
+      state: 's1',
+    };
 
     it('drops notifyHook and accountFilter unless the admin allows them, passing everything else on', () => {
       const result = plan('imagine', body);
@@ -122,8 +158,18 @@ describe('planSubmit: validating a relay submit and planning it', () => {
     });
 
     it('passes each through when allowed', () => {
-      expect(plan('imagine', body, { allowNotifyHook: true }).body).toEqual({ prompt: 'a cat', notifyHook: body.notifyHook, botType: 'NIJI_JOURNEY', state: 's1' });
-      expect(plan('imagine', body, { allowAccountFilter: true }).body).toEqual({ prompt: 'a cat', accountFilter: body.accountFilter, botType: 'NIJI_JOURNEY', state: 's1' });
+      expect(plan('imagine', body, { allowNotifyHook: true }).body).toEqual({
+        prompt: 'a cat',
+        notifyHook: body.notifyHook,
+        botType: 'NIJI_JOURNEY',
+        state: 's1',
+      });
+      expect(plan('imagine', body, { allowAccountFilter: true }).body).toEqual({
+        prompt: 'a cat',
+        accountFilter: body.accountFilter,
+        botType: 'NIJI_JOURNEY',
+        state: 's1',
+      });
     });
 
     it('never changes the body the client sent', () => {
@@ -133,24 +179,48 @@ describe('planSubmit: validating a relay submit and planning it', () => {
     });
   });
 
-  describe('refusals carry the protocol\'s code 4 and description, with HTTP 400', () => {
+  describe("refusals carry the protocol's code 4 and description, with HTTP 400", () => {
     it.each<[string, SubmitRoute, unknown, string, RegExp?]>([
       ['a body that is not an object', 'imagine', [{ prompt: 'x' }], '请求体错误'],
       ['a null body', 'imagine', null, '请求体错误'],
       ['a string body', 'imagine', 'prompt', '请求体错误'],
-      ['a state over 255 characters', 'imagine', { prompt: 'x', state: 's'.repeat(256) }, 'State参数过长，最大255字符', /state must be at most 255/],
+      [
+        'a state over 255 characters',
+        'imagine',
+        { prompt: 'x', state: 's'.repeat(256) },
+        'State参数过长，最大255字符',
+        /state must be at most 255/,
+      ],
       ['a state that is not a string', 'imagine', { prompt: 'x', state: 42 }, 'state参数错误', /state must be a string/],
       ['an imagine without a prompt', 'imagine', {}, ValidationMessage.PROMPT_EMPTY, /prompt is required/],
       ['an imagine with a blank prompt', 'imagine', { prompt: ' \n ' }, ValidationMessage.PROMPT_EMPTY],
       ['an imagine whose prompt is not text', 'imagine', { prompt: 7 }, 'prompt参数错误'],
-      ['a reference image that is not a data URL', 'imagine', { prompt: 'x', base64Array: ['https://example.com/a.png'] }, ValidationMessage.BASE64_FORMAT, /base64Array must be|base64Array\[0\]/],
+      [
+        'a reference image that is not a data URL',
+        'imagine',
+        { prompt: 'x', base64Array: ['https://example.com/a.png'] },
+        ValidationMessage.BASE64_FORMAT,
+        /base64Array must be|base64Array\[0\]/,
+      ],
       ['reference images that are not a list', 'imagine', { prompt: 'x', base64Array: PNG }, ValidationMessage.BASE64_FORMAT],
-      ['a deprecated base64 that is not a data URL', 'imagine', { prompt: 'x', base64: 'iVBORw0KGgo' }, ValidationMessage.BASE64_FORMAT, /base64 must be a data URL/],
+      [
+        'a deprecated base64 that is not a data URL',
+        'imagine',
+        { prompt: 'x', base64: 'iVBORw0KGgo' },
+        ValidationMessage.BASE64_FORMAT,
+        /base64 must be a data URL/,
+      ],
       ['a change without a taskId', 'change', { action: 'UPSCALE', index: 1 }, ValidationMessage.TASK_ID_EMPTY],
       ['a change with an unknown action', 'change', { taskId: '1', action: 'ZOOM', index: 1 }, ValidationMessage.ACTION_INVALID],
       ['a change whose action is an Object key', 'change', { taskId: '1', action: 'toString', index: 1 }, ValidationMessage.ACTION_INVALID],
       ['a change whose action is __proto__', 'change', { taskId: '1', action: '__proto__', index: 1 }, ValidationMessage.ACTION_INVALID],
-      ['an UPSCALE without an index', 'change', { taskId: '1', action: 'UPSCALE' }, ValidationMessage.ACTION_INVALID, /index must be 1, 2, 3 or 4/],
+      [
+        'an UPSCALE without an index',
+        'change',
+        { taskId: '1', action: 'UPSCALE' },
+        ValidationMessage.ACTION_INVALID,
+        /index must be 1, 2, 3 or 4/,
+      ],
       ['a VARIATION with index 5', 'change', { taskId: '1', action: 'VARIATION', index: 5 }, ValidationMessage.ACTION_INVALID],
       ['an UPSCALE with index 0', 'change', { taskId: '1', action: 'UPSCALE', index: 0 }, ValidationMessage.ACTION_INVALID],
       ['an UPSCALE with index "1"', 'change', { taskId: '1', action: 'UPSCALE', index: '1' }, ValidationMessage.ACTION_INVALID],
@@ -159,7 +229,13 @@ describe('planSubmit: validating a relay submit and planning it', () => {
       ['a simple-change without a task', 'simple-change', { content: 'U1' }, ValidationMessage.CONTENT_INVALID],
       ['an action without a taskId', 'action', { customId: 'MJ::JOB::upsample::1::h' }, ValidationMessage.TASK_ID_EMPTY],
       ['an action without a customId', 'action', { taskId: '1' }, ValidationMessage.UNKNOWN_ACTION],
-      ['an action with a button the gateway does not know', 'action', { taskId: '1', customId: 'MJ::BOOKMARK::h' }, ValidationMessage.UNKNOWN_ACTION, /not a button the gateway knows/],
+      [
+        'an action with a button the gateway does not know',
+        'action',
+        { taskId: '1', customId: 'MJ::BOOKMARK::h' },
+        ValidationMessage.UNKNOWN_ACTION,
+        /not a button the gateway knows/,
+      ],
       ['a modal without a taskId', 'modal', { prompt: 'x' }, ValidationMessage.TASK_ID_EMPTY],
       ['a modal whose mask is not a data URL', 'modal', { taskId: '1', maskBase64: 'mask' }, ValidationMessage.BASE64_FORMAT, /maskBase64/],
       ['a describe with neither image nor link', 'describe', {}, ValidationMessage.BASE64_EMPTY],
@@ -170,14 +246,32 @@ describe('planSubmit: validating a relay submit and planning it', () => {
       ['a blend with unknown dimensions', 'blend', { base64Array: [PNG, PNG], dimensions: 'WIDE' }, ValidationMessage.DIMENSIONS_INVALID],
       ['a shorten without a prompt', 'shorten', { prompt: '' }, ValidationMessage.PROMPT_EMPTY],
       ['a video with nothing to animate', 'video', { motion: 'high' }, ValidationMessage.PROMPT_EMPTY, /prompt, image or taskId/],
-      ['a video whose end image is neither URL nor data URL', 'video', { prompt: 'x', endImage: 'ftp://x/y.png' }, ValidationMessage.BASE64_FORMAT, /endImage/],
+      [
+        'a video whose end image is neither URL nor data URL',
+        'video',
+        { prompt: 'x', endImage: 'ftp://x/y.png' },
+        ValidationMessage.BASE64_FORMAT,
+        /endImage/,
+      ],
       ['an edits without a prompt', 'edits', { image: PNG }, ValidationMessage.PROMPT_EMPTY],
       ['an edits without an image', 'edits', { prompt: 'x' }, ValidationMessage.BASE64_EMPTY],
       ['an edits whose image is neither URL nor data URL', 'edits', { prompt: 'x', image: 'picture' }, ValidationMessage.BASE64_FORMAT],
       ['an upload of no images', 'upload-discord-images', { base64Array: [] }, ValidationMessage.BASE64_EMPTY],
-      ['an upload with a bad image', 'upload-discord-images', { base64Array: [PNG, 'x'] }, ValidationMessage.BASE64_FORMAT, /base64Array\[1\]/],
+      [
+        'an upload with a bad image',
+        'upload-discord-images',
+        { base64Array: [PNG, 'x'] },
+        ValidationMessage.BASE64_FORMAT,
+        /base64Array\[1\]/,
+      ],
       ['a face swap without a target', 'swap-face', { sourceBase64: PNG }, ValidationMessage.BASE64_EMPTY],
-      ['a face swap with a bad source', 'swap-face', { sourceBase64: 'x', targetBase64: PNG }, ValidationMessage.BASE64_FORMAT, /sourceBase64/],
+      [
+        'a face swap with a bad source',
+        'swap-face',
+        { sourceBase64: 'x', targetBase64: PNG },
+        ValidationMessage.BASE64_FORMAT,
+        /sourceBase64/,
+      ],
     ])('%s', (_name, route, body, description, ...[message]) => {
       const refused = refusal(route, body);
       expect(refused).toMatchObject({ status: HttpStatus.BAD_REQUEST, code: ReturnCode.VALIDATION_ERROR, description });
@@ -201,7 +295,9 @@ describe('planSubmit: validating a relay submit and planning it', () => {
     it('names the sizes in megabytes, for every image field', () => {
       const big = imageOf(3 * 1024 * 1024);
       const limitBytes = 2 * 1024 * 1024;
-      expect(refusal('describe', { base64: big }, { imageLimitBytes: limitBytes }).message).toBe('base64 is 3.0 MB; the limit is 2.0 MB per image');
+      expect(refusal('describe', { base64: big }, { imageLimitBytes: limitBytes }).message).toBe(
+        'base64 is 3.0 MB; the limit is 2.0 MB per image',
+      );
       for (const [route, body, field] of [
         ['blend', { base64Array: [PNG, big] }, 'base64Array[1]'],
         ['modal', { taskId: '1', maskBase64: big }, 'maskBase64'],
@@ -218,7 +314,9 @@ describe('planSubmit: validating a relay submit and planning it', () => {
     });
 
     it('does not count a linked image against the limit', () => {
-      expect(plan('edits', { prompt: 'x', image: `https://example.com/${'a'.repeat(5000)}.png` }, { imageLimitBytes: 10 }).action).toBe('EDIT');
+      expect(plan('edits', { prompt: 'x', image: `https://example.com/${'a'.repeat(5000)}.png` }, { imageLimitBytes: 10 }).action).toBe(
+        'EDIT',
+      );
     });
   });
 });

@@ -6,8 +6,18 @@ import { actionOfCustomId } from './custom-id';
 import { invalid, RelayRejection } from './relay.errors';
 
 export const SUBMIT_ROUTES = [
-  'imagine', 'change', 'simple-change', 'action', 'modal', 'describe', 'blend', 'shorten', 'video', 'edits',
-  'upload-discord-images', 'swap-face',
+  'imagine',
+  'change',
+  'simple-change',
+  'action',
+  'modal',
+  'describe',
+  'blend',
+  'shorten',
+  'video',
+  'edits',
+  'upload-discord-images',
+  'swap-face',
 ] as const;
 export type SubmitRoute = (typeof SUBMIT_ROUTES)[number];
 
@@ -91,7 +101,8 @@ function checkImageFields(body: Body, fields: string[], limit: number): void {
 
 /** A numeric task id as the string it was; a fraction or an id past 2^53 cannot be one. */
 export function taskIdText(id: number): string {
-  if (!Number.isSafeInteger(id) || id < 0) throw invalid(ValidationMessage.TASK_ID_EMPTY, 'taskId must be a task id (a string, or an integer number)');
+  if (!Number.isSafeInteger(id) || id < 0)
+    throw invalid(ValidationMessage.TASK_ID_EMPTY, 'taskId must be a task id (a string, or an integer number)');
   return String(id);
 }
 
@@ -102,9 +113,10 @@ function withMode(prompt: string, mode?: SpeedMode): string {
 
 function changePlan(body: Body): Pick<SubmitPlan, 'action' | 'parentMjId' | 'upstreamPath'> {
   const taskId = requiredString(body, 'taskId', ValidationMessage.TASK_ID_EMPTY);
-  const action = typeof body.action === 'string' && Object.hasOwn(CHANGE_ACTIONS, body.action)
-    ? CHANGE_ACTIONS[body.action as keyof typeof CHANGE_ACTIONS]
-    : undefined;
+  const action =
+    typeof body.action === 'string' && Object.hasOwn(CHANGE_ACTIONS, body.action)
+      ? CHANGE_ACTIONS[body.action as keyof typeof CHANGE_ACTIONS]
+      : undefined;
   if (!action) throw invalid(ValidationMessage.ACTION_INVALID, 'action must be UPSCALE, VARIATION or REROLL');
   if (action !== 'REROLL' && !(Number.isInteger(body.index) && (body.index as number) >= 1 && (body.index as number) <= 4)) {
     throw invalid(ValidationMessage.ACTION_INVALID, 'index must be 1, 2, 3 or 4 for UPSCALE and VARIATION');
@@ -168,7 +180,13 @@ export function planSubmit(route: SubmitRoute, input: unknown, options: PlanOpti
       const prompt = optionalString(body, 'prompt');
       if (prompt) body.prompt = withMode(prompt, options.mode);
       checkImageFields(body, ['maskBase64'], limit);
-      return plan({ upstreamPath: '/mj/submit/modal', action: 'MODAL', parentMjId: taskId, parentStatus: 'MODAL', prompt: (body.prompt as string) ?? '' });
+      return plan({
+        upstreamPath: '/mj/submit/modal',
+        action: 'MODAL',
+        parentMjId: taskId,
+        parentStatus: 'MODAL',
+        prompt: (body.prompt as string) ?? '',
+      });
     }
     case 'describe': {
       const base64 = optionalString(body, 'base64');
@@ -196,7 +214,13 @@ export function planSubmit(route: SubmitRoute, input: unknown, options: PlanOpti
       if (!taskId && !prompt.trim() && !body.image) throw invalid(ValidationMessage.PROMPT_EMPTY, 'prompt, image or taskId is required');
       if (prompt) body.prompt = withMode(prompt, options.mode);
       const action = body.action === 'extend' ? 'VIDEO_EXTEND' : 'VIDEO';
-      return plan({ upstreamPath: '/mj/submit/video', action, parentMjId: taskId, parentStatus: taskId ? 'SUCCESS' : undefined, prompt: (body.prompt as string) ?? '' });
+      return plan({
+        upstreamPath: '/mj/submit/video',
+        action,
+        parentMjId: taskId,
+        parentStatus: taskId ? 'SUCCESS' : undefined,
+        prompt: (body.prompt as string) ?? '',
+      });
     }
     case 'edits': {
       const prompt = withMode(requiredString(body, 'prompt', ValidationMessage.PROMPT_EMPTY), options.mode);
@@ -208,13 +232,15 @@ export function planSubmit(route: SubmitRoute, input: unknown, options: PlanOpti
     case 'upload-discord-images': {
       const images = imageList(body, 'base64Array', limit);
       if (!images.length) throw invalid(ValidationMessage.BASE64_EMPTY, 'base64Array must hold at least one image');
-      if (images.length > MAX_UPLOAD_IMAGES) throw invalid(ValidationMessage.BASE64_LIST, `base64Array may hold at most ${MAX_UPLOAD_IMAGES} images`);
+      if (images.length > MAX_UPLOAD_IMAGES)
+        throw invalid(ValidationMessage.BASE64_LIST, `base64Array may hold at most ${MAX_UPLOAD_IMAGES} images`);
       return plan({ upstreamPath: '/mj/submit/upload-discord-images', action: 'UPLOAD' });
     }
     case 'swap-face': {
       const source = optionalString(body, 'sourceBase64') ?? optionalString(body, 'sourceUrl');
       const target = optionalString(body, 'targetBase64') ?? optionalString(body, 'targetUrl');
-      if (!source || !target) throw invalid(ValidationMessage.BASE64_EMPTY, 'sourceBase64 (or sourceUrl) and targetBase64 (or targetUrl) are required');
+      if (!source || !target)
+        throw invalid(ValidationMessage.BASE64_EMPTY, 'sourceBase64 (or sourceUrl) and targetBase64 (or targetUrl) are required');
       checkImageFields(body, ['sourceBase64', 'targetBase64'], limit);
       return plan({ upstreamPath: '/mj/insight-face/swap', action: 'SWAP_FACE' });
     }

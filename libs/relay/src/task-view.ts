@@ -3,7 +3,10 @@ import type { Task } from '@app/mj';
 import type { MediaLinks } from '@app/proxy';
 
 const storedLinks = (task: Task): MediaLinks => ({
-  imageUrl: task.imageUrl, imageUrls: task.imageUrls ?? [], videoUrl: task.videoUrl, videoUrls: task.videoUrls ?? [],
+  imageUrl: task.imageUrl,
+  imageUrls: task.imageUrls ?? [],
+  videoUrl: task.videoUrl,
+  videoUrls: task.videoUrls ?? [],
 });
 
 /**

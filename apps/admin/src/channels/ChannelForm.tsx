@@ -16,7 +16,13 @@ export function ChannelForm() {
   return (
     <SimpleForm defaultValues={{ enabled: true, priority: 0, weight: 1 }} sx={{ maxWidth: 560 }}>
       <TextInput source="name" validate={required()} fullWidth />
-      <TextInput source="base_url" label="Base URL" validate={[required(), httpUrl]} helperText="The midjourney-proxy server, e.g. http://mj-proxy:8080" fullWidth />
+      <TextInput
+        source="base_url"
+        label="Base URL"
+        validate={[required(), httpUrl]}
+        helperText="The midjourney-proxy server, e.g. http://mj-proxy:8080"
+        fullWidth
+      />
       <SecretInput />
       <BooleanInput source="enabled" />
       <NumberInput source="priority" step={1} helperText="Higher is tried first" />

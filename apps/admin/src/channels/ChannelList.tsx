@@ -9,13 +9,40 @@ const Column = DataTable.Col<Channel>;
 
 export default function ChannelList() {
   return (
-    <List actions={<TopToolbar><CreateButton /></TopToolbar>} exporter={false}>
+    <List
+      actions={
+        <TopToolbar>
+          <CreateButton />
+        </TopToolbar>
+      }
+      exporter={false}
+    >
       <DataTable<Channel> rowClick="edit" bulkActionButtons={false}>
         <Column source="id" disableSort />
         <Column source="name" disableSort />
-        <Column source="base_url" label="Base URL" disableSort render={(channel) => <Typography variant="body2" sx={{ fontFamily: 'monospace' }}>{channel.base_url}</Typography>} />
-        <Column source="secret_mask" label="Secret" disableSort render={(channel) => <Typography variant="body2" sx={{ fontFamily: 'monospace' }} color="text.secondary">{channel.secret_mask || '—'}</Typography>} />
-        <Column source="enabled" disableSort><EnabledToggle /></Column>
+        <Column
+          source="base_url"
+          label="Base URL"
+          disableSort
+          render={(channel) => (
+            <Typography variant="body2" sx={{ fontFamily: 'monospace' }}>
+              {channel.base_url}
+            </Typography>
+          )}
+        />
+        <Column
+          source="secret_mask"
+          label="Secret"
+          disableSort
+          render={(channel) => (
+            <Typography variant="body2" sx={{ fontFamily: 'monospace' }} color="text.secondary">
+              {channel.secret_mask || '—'}
+            </Typography>
+          )}
+        />
+        <Column source="enabled" disableSort>
+          <EnabledToggle />
+        </Column>
         <Column source="priority" disableSort align="right" />
         <Column source="weight" disableSort align="right" />
         <Column source="updated_at" label="Updated" disableSort field={UnixTimeField} />

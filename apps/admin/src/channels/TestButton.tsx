@@ -29,7 +29,12 @@ export function TestButton() {
   const ok = result?.reachable && result.authorized;
   return (
     <Box sx={{ display: 'inline-flex', alignItems: 'center', gap: 1 }} onClick={(event) => event.stopPropagation()}>
-      <Button size="small" onClick={(event) => void test(event)} disabled={testing} startIcon={testing ? <CircularProgress size={14} /> : <NetworkCheckIcon />}>
+      <Button
+        size="small"
+        onClick={(event) => void test(event)}
+        disabled={testing}
+        startIcon={testing ? <CircularProgress size={14} /> : <NetworkCheckIcon />}
+      >
         Test
       </Button>
       {result && (

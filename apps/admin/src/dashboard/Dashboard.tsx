@@ -9,7 +9,17 @@ import { formatDuration } from '../tasks/taskRecords';
 import { BarChart } from './BarChart';
 import { channelStats, countByStatus, windowStart } from './taskStats';
 
-function Panel({ title, subheader, loading, children }: { title: string; subheader?: string; loading: boolean; children: React.ReactNode }) {
+function Panel({
+  title,
+  subheader,
+  loading,
+  children,
+}: {
+  title: string;
+  subheader?: string;
+  loading: boolean;
+  children: React.ReactNode;
+}) {
   return (
     <Card sx={{ height: '100%' }}>
       <CardHeader title={title} subheader={subheader} slotProps={{ title: { variant: 'subtitle1' }, subheader: { variant: 'caption' } }} />
@@ -26,7 +36,11 @@ function useWindow() {
 function StatusPanel() {
   const theme = useTheme();
   const since = useWindow();
-  const { data, isPending } = useQuery({ queryKey: ['dashboard', 'status', since], queryFn: () => countByStatus(since), staleTime: 60_000 });
+  const { data, isPending } = useQuery({
+    queryKey: ['dashboard', 'status', since],
+    queryFn: () => countByStatus(since),
+    staleTime: 60_000,
+  });
   const total = data?.reduce((sum, row) => sum + row.count, 0) ?? 0;
   const paletteColor = (status: string) => {
     const color = statusColor(status);
@@ -34,7 +48,10 @@ function StatusPanel() {
   };
   return (
     <Panel title="Tasks by status" subheader={`Last 24 hours · ${total} tasks`} loading={isPending}>
-      <BarChart label="Tasks by status" bars={(data ?? []).map((row) => ({ label: statusLabel(row.status), value: row.count, color: paletteColor(row.status) }))} />
+      <BarChart
+        label="Tasks by status"
+        bars={(data ?? []).map((row) => ({ label: statusLabel(row.status), value: row.count, color: paletteColor(row.status) }))}
+      />
     </Panel>
   );
 }
@@ -42,7 +59,11 @@ function StatusPanel() {
 function ChannelPanels() {
   const theme = useTheme();
   const since = useWindow();
-  const { data, isPending } = useQuery({ queryKey: ['dashboard', 'channels', since], queryFn: () => channelStats(since), staleTime: 60_000 });
+  const { data, isPending } = useQuery({
+    queryKey: ['dashboard', 'channels', since],
+    queryFn: () => channelStats(since),
+    staleTime: 60_000,
+  });
   const rows = data ?? [];
   return (
     <>
@@ -56,7 +77,14 @@ function ChannelPanels() {
               label: row.name,
               value: row.successRate ?? 0,
               display: row.successRate === null ? '—' : `${Math.round(row.successRate * 100)}%`,
-              color: row.successRate === null ? theme.palette.grey[400] : row.successRate >= 0.9 ? theme.palette.success.main : row.successRate >= 0.6 ? theme.palette.warning.main : theme.palette.error.main,
+              color:
+                row.successRate === null
+                  ? theme.palette.grey[400]
+                  : row.successRate >= 0.9
+                    ? theme.palette.success.main
+                    : row.successRate >= 0.6
+                      ? theme.palette.warning.main
+                      : theme.palette.error.main,
             }))}
           />
         </Panel>
@@ -66,7 +94,12 @@ function ChannelPanels() {
           <BarChart
             label="Median duration by channel"
             empty="No channels"
-            bars={rows.map((row) => ({ label: row.name, value: row.medianSeconds ?? 0, display: row.medianSeconds === null ? '—' : formatDuration(Math.round(row.medianSeconds)), color: theme.palette.info.main }))}
+            bars={rows.map((row) => ({
+              label: row.name,
+              value: row.medianSeconds ?? 0,
+              display: row.medianSeconds === null ? '—' : formatDuration(Math.round(row.medianSeconds)),
+              color: theme.palette.info.main,
+            }))}
           />
         </Panel>
       </Grid>
@@ -75,12 +108,22 @@ function ChannelPanels() {
 }
 
 function BalancePanel() {
-  const { data, isPending } = useQuery({ queryKey: ['dashboard', 'self'], queryFn: () => unwrap(api.GET('/api/user/self')), staleTime: 30_000 });
+  const { data, isPending } = useQuery({
+    queryKey: ['dashboard', 'self'],
+    queryFn: () => unwrap(api.GET('/api/user/self')),
+    staleTime: 30_000,
+  });
   return (
     <Panel title="Your balance" loading={isPending}>
-      <Typography variant="h3" component="p" data-testid="balance">{(data as { quota?: number } | undefined)?.quota ?? '—'}</Typography>
-      <Typography variant="body2" color="text.secondary" gutterBottom>quota</Typography>
-      <Button component={Link} to="/imagine" variant="contained" startIcon={<BrushIcon />} sx={{ mt: 2 }}>Imagine</Button>
+      <Typography variant="h3" component="p" data-testid="balance">
+        {(data as { quota?: number } | undefined)?.quota ?? '—'}
+      </Typography>
+      <Typography variant="body2" color="text.secondary" gutterBottom>
+        quota
+      </Typography>
+      <Button component={Link} to="/imagine" variant="contained" startIcon={<BrushIcon />} sx={{ mt: 2 }}>
+        Imagine
+      </Button>
     </Panel>
   );
 }
@@ -93,8 +136,16 @@ export default function Dashboard() {
     <Box sx={{ mt: 2 }}>
       <Title title="Dashboard" />
       <Grid container spacing={2}>
-        <Grid size={{ xs: 12, md: 6, xl: 4 }}><StatusPanel /></Grid>
-        {isAdmin ? <ChannelPanels /> : <Grid size={{ xs: 12, md: 6, xl: 4 }}><BalancePanel /></Grid>}
+        <Grid size={{ xs: 12, md: 6, xl: 4 }}>
+          <StatusPanel />
+        </Grid>
+        {isAdmin ? (
+          <ChannelPanels />
+        ) : (
+          <Grid size={{ xs: 12, md: 6, xl: 4 }}>
+            <BalancePanel />
+          </Grid>
+        )}
       </Grid>
     </Box>
   );

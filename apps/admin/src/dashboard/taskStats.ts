@@ -32,7 +32,10 @@ export function windowStart(now = Date.now()): number {
 
 export async function countByStatus(since: number): Promise<StatusCount[]> {
   return Promise.all(
-    TASK_STATUSES.map(async (status) => ({ status, count: (await listTasks({ status, start_timestamp: since }, { page: 1, perPage: 1 })).total })),
+    TASK_STATUSES.map(async (status) => ({
+      status,
+      count: (await listTasks({ status, start_timestamp: since }, { page: 1, perPage: 1 })).total,
+    })),
   );
 }
 
@@ -52,7 +55,9 @@ export async function channelStats(since: number): Promise<ChannelStats[]> {
         listTasks({ channel_id: channel.id, status: 'FAILURE', start_timestamp: since }, { page: 1, perPage: 1 }),
       ]);
       const finished = succeeded.total + failed.total;
-      const durations = succeeded.items.filter((task) => task.finish_time).map((task) => task.finish_time - (task.start_time || task.submit_time));
+      const durations = succeeded.items
+        .filter((task) => task.finish_time)
+        .map((task) => task.finish_time - (task.start_time || task.submit_time));
       return {
         id: channel.id,
         name: channel.name,

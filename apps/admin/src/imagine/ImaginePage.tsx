@@ -41,7 +41,9 @@ export default function ImaginePage() {
       <Title title="Imagine" />
       <Card>
         <CardContent>
-          <Typography variant="h6" gutterBottom>Imagine</Typography>
+          <Typography variant="h6" gutterBottom>
+            Imagine
+          </Typography>
           <TextField
             label="Prompt"
             placeholder="a lighthouse on a cliff at dawn, volumetric light --ar 3:2"
@@ -56,8 +58,18 @@ export default function ImaginePage() {
             slotProps={{ htmlInput: { 'data-testid': 'prompt-input', maxLength: 8192 } }}
           />
           <Stack direction="row" sx={{ mt: 2, justifyContent: 'space-between', alignItems: 'center', gap: 2, flexWrap: 'wrap' }}>
-            <ReferenceImages images={images} onChange={setImages} onError={(message) => notify(message, { type: 'warning' })} disabled={submitting} />
-            <Button variant="contained" endIcon={submitting ? <CircularProgress size={16} color="inherit" /> : <SendIcon />} disabled={!prompt.trim() || submitting} onClick={() => void submit()}>
+            <ReferenceImages
+              images={images}
+              onChange={setImages}
+              onError={(message) => notify(message, { type: 'warning' })}
+              disabled={submitting}
+            />
+            <Button
+              variant="contained"
+              endIcon={submitting ? <CircularProgress size={16} color="inherit" /> : <SendIcon />}
+              disabled={!prompt.trim() || submitting}
+              onClick={() => void submit()}
+            >
               Submit
             </Button>
           </Stack>
@@ -77,10 +89,16 @@ export default function ImaginePage() {
               <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap' }}>
                 <StatusChip status={task.status} />
                 <Typography variant="subtitle1">{task.action}</Typography>
-                <Typography variant="body2" color="text.secondary" sx={{ fontFamily: 'monospace' }}>{task.id}</Typography>
+                <Typography variant="body2" color="text.secondary" sx={{ fontFamily: 'monospace' }}>
+                  {task.id}
+                </Typography>
                 <Box sx={{ flex: 1 }} />
                 <LiveIndicator />
-                <Button size="small" endIcon={<OpenInNewIcon />} onClick={() => void openTask(task.id).catch((e: Error) => notify(e.message, { type: 'error' }))}>
+                <Button
+                  size="small"
+                  endIcon={<OpenInNewIcon />}
+                  onClick={() => void openTask(task.id).catch((e: Error) => notify(e.message, { type: 'error' }))}
+                >
                   Details
                 </Button>
               </Stack>

@@ -15,7 +15,17 @@ function readAsDataUrl(file: File): Promise<string> {
 }
 
 /** Optional reference images, sent as data URLs (`base64Array`). */
-export function ReferenceImages({ images, onChange, onError, disabled }: { images: string[]; onChange: (images: string[]) => void; onError: (message: string) => void; disabled?: boolean }) {
+export function ReferenceImages({
+  images,
+  onChange,
+  onError,
+  disabled,
+}: {
+  images: string[];
+  onChange: (images: string[]) => void;
+  onError: (message: string) => void;
+  disabled?: boolean;
+}) {
   const add = async (files: FileList | null) => {
     const picked = Array.from(files ?? []);
     const tooBig = picked.find((file) => file.size > MAX_BYTES);
@@ -28,13 +38,26 @@ export function ReferenceImages({ images, onChange, onError, disabled }: { image
     <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, flexWrap: 'wrap' }}>
       {images.map((url, index) => (
         <Box key={index} sx={{ position: 'relative' }}>
-          <Box component="img" src={url} alt={`Reference ${index + 1}`} sx={{ width: 56, height: 56, objectFit: 'cover', borderRadius: 1, border: 1, borderColor: 'divider', display: 'block' }} />
+          <Box
+            component="img"
+            src={url}
+            alt={`Reference ${index + 1}`}
+            sx={{ width: 56, height: 56, objectFit: 'cover', borderRadius: 1, border: 1, borderColor: 'divider', display: 'block' }}
+          />
           <Tooltip title="Remove">
             <IconButton
               size="small"
               aria-label={`Remove reference ${index + 1}`}
               onClick={() => onChange(images.filter((_, i) => i !== index))}
-              sx={{ position: 'absolute', top: -10, right: -10, bgcolor: 'background.paper', boxShadow: 1, p: 0.25, '&:hover': { bgcolor: 'background.paper' } }}
+              sx={{
+                position: 'absolute',
+                top: -10,
+                right: -10,
+                bgcolor: 'background.paper',
+                boxShadow: 1,
+                p: 0.25,
+                '&:hover': { bgcolor: 'background.paper' },
+              }}
             >
               <CloseIcon sx={{ fontSize: 14 }} />
             </IconButton>

@@ -20,7 +20,12 @@ export function LedgerKind({ source = 'kind' }: FieldProps) {
 export function LedgerAmount({ source = 'amount' }: FieldProps) {
   const amount = Number(useFieldValue({ source }) ?? 0);
   return (
-    <Typography component="span" variant="body2" color={amount > 0 ? 'success.main' : amount < 0 ? 'error.main' : 'text.secondary'} sx={{ fontVariantNumeric: 'tabular-nums' }}>
+    <Typography
+      component="span"
+      variant="body2"
+      color={amount > 0 ? 'success.main' : amount < 0 ? 'error.main' : 'text.secondary'}
+      sx={{ fontVariantNumeric: 'tabular-nums' }}
+    >
       {amount > 0 ? `+${amount}` : amount}
     </Typography>
   );

@@ -1,4 +1,14 @@
-import { AutocompleteInput, DataTable, List, NumberInput, ReferenceField, ReferenceInput, SelectInput, TextField, usePermissions } from 'react-admin';
+import {
+  AutocompleteInput,
+  DataTable,
+  List,
+  NumberInput,
+  ReferenceField,
+  ReferenceInput,
+  SelectInput,
+  TextField,
+  usePermissions,
+} from 'react-admin';
 import type { Schemas } from '../api/client';
 import { UnixTimeField } from '../common/UnixTimeField';
 import { kindChoices, LedgerAmount, LedgerKind } from './LedgerFields';
@@ -19,13 +29,21 @@ export default function LedgerList() {
   const { permissions } = usePermissions();
   const isAdmin = permissions === 'admin';
   return (
-    <List title="Ledger" perPage={25} filters={isAdmin ? adminFilters : undefined} exporter={false} storeKey={isAdmin ? 'ledger.admin' : 'ledger.self'}>
+    <List
+      title="Ledger"
+      perPage={25}
+      filters={isAdmin ? adminFilters : undefined}
+      exporter={false}
+      storeKey={isAdmin ? 'ledger.admin' : 'ledger.self'}
+    >
       <DataTable<Entry> bulkActionButtons={false} rowClick={false}>
         <Column source="id" disableSort />
         <Column source="created_at" label="When" disableSort field={UnixTimeField} />
         {isAdmin && (
           <Column source="user_id" label="User" disableSort>
-            <ReferenceField source="user_id" reference="users" link="edit"><TextField source="username" /></ReferenceField>
+            <ReferenceField source="user_id" reference="users" link="edit">
+              <TextField source="username" />
+            </ReferenceField>
           </Column>
         )}
         <Column source="kind" disableSort field={LedgerKind} />

@@ -18,7 +18,14 @@ export interface TaskEventsOptions {
 }
 
 /** Live task updates for a view: SSE events when the gateway has them, else polling while something runs. */
-export function useTaskEvents({ active, filter, onUpdate, pollMs = 2000, safetyMs = 15_000, throttleMs = 500 }: TaskEventsOptions): LiveMode {
+export function useTaskEvents({
+  active,
+  filter,
+  onUpdate,
+  pollMs = 2000,
+  safetyMs = 15_000,
+  throttleMs = 500,
+}: TaskEventsOptions): LiveMode {
   const refresh = useRefresh();
   const mode = useSyncExternalStore(taskEventStream.onModeChange, taskEventStream.getMode);
   const latest = useRef({ filter, update: onUpdate ?? refresh, throttleMs });

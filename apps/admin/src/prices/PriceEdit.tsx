@@ -4,7 +4,9 @@ export default function PriceEdit() {
   return (
     <Edit mutationMode="pessimistic" redirect="list">
       <SimpleForm sx={{ maxWidth: 400 }}>
-        <Labeled label="Action"><TextField source="action" /></Labeled>
+        <Labeled label="Action">
+          <TextField source="action" />
+        </Labeled>
         <NumberInput source="quota" label="Quota per submit" step={1} validate={[required(), minValue(0)]} />
       </SimpleForm>
     </Edit>

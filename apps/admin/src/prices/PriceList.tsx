@@ -13,8 +13,17 @@ export default function PriceList() {
       <DataTable<Price> rowClick={isAdmin ? 'edit' : false} bulkActionButtons={false}>
         <Column source="action" disableSort />
         <Column source="quota" label="Quota per submit" disableSort align="right" />
-        <Column source="custom" label="" disableSort render={(price) => (price.custom ? <Chip size="small" label="custom" color="secondary" variant="outlined" /> : null)} />
-        {isAdmin && <Column label="" disableSort align="right"><EditButton /></Column>}
+        <Column
+          source="custom"
+          label=""
+          disableSort
+          render={(price) => (price.custom ? <Chip size="small" label="custom" color="secondary" variant="outlined" /> : null)}
+        />
+        {isAdmin && (
+          <Column label="" disableSort align="right">
+            <EditButton />
+          </Column>
+        )}
       </DataTable>
     </List>
   );

@@ -18,7 +18,17 @@ function buttonText(button: TaskButton): string {
  * A finished task's Midjourney buttons (U1–U4, V1–V4, reroll, zoom, pan…), submitted through the relay. Buttons
  * that open a Discord modal (custom zoom, vary region) answer code 21: the prompt is asked for, then `/submit/modal`.
  */
-export function FollowUpButtons({ mjId, buttons, prompt, onSubmitted }: { mjId: string; buttons: TaskButton[]; prompt: string; onSubmitted: (mjId: string) => void }) {
+export function FollowUpButtons({
+  mjId,
+  buttons,
+  prompt,
+  onSubmitted,
+}: {
+  mjId: string;
+  buttons: TaskButton[];
+  prompt: string;
+  onSubmitted: (mjId: string) => void;
+}) {
   const notify = useNotify();
   const [busy, setBusy] = useState<string | null>(null);
   const [modal, setModal] = useState<{ mjId: string; prompt: string } | null>(null);

@@ -1,5 +1,15 @@
 import { Box, Tooltip, Typography } from '@mui/material';
-import { DataTable, FilterButton, List, Pagination, ReferenceField, TextField, TopToolbar, useListContext, usePermissions } from 'react-admin';
+import {
+  DataTable,
+  FilterButton,
+  List,
+  Pagination,
+  ReferenceField,
+  TextField,
+  TopToolbar,
+  useListContext,
+  usePermissions,
+} from 'react-admin';
 import { LiveIndicator } from '../live/LiveIndicator';
 import { useTaskEvents } from '../live/useTaskEvents';
 import { StatusChip } from './StatusChip';
@@ -28,7 +38,9 @@ function SubmitTime({ seconds }: { seconds: number }) {
   return (
     <Box sx={{ whiteSpace: 'nowrap', lineHeight: 1.3 }} title={formatShortTime(seconds)}>
       <Typography variant="body2">{at.toLocaleTimeString(undefined, { hourCycle: 'h23' })}</Typography>
-      <Typography variant="caption" color="text.secondary">{at.toLocaleDateString()}</Typography>
+      <Typography variant="caption" color="text.secondary">
+        {at.toLocaleDateString()}
+      </Typography>
     </Box>
   );
 }
@@ -45,16 +57,39 @@ function TaskTable({ isAdmin }: { isAdmin: boolean }) {
   return (
     <>
       <LiveRefresh />
-      <DataTable<Task> rowClick={(_id, _resource, record) => taskShowPath(record)} bulkActionButtons={false} size="small" sx={{ '& .RaDataTable-tableWrapper': { overflowX: 'auto' } }}>
+      <DataTable<Task>
+        rowClick={(_id, _resource, record) => taskShowPath(record)}
+        bulkActionButtons={false}
+        size="small"
+        sx={{ '& .RaDataTable-tableWrapper': { overflowX: 'auto' } }}
+      >
         <Column source="submit_time" label="Submitted" disableSort render={(task) => <SubmitTime seconds={task.submit_time} />} />
         <Column source="status" disableSort render={(task) => <StatusChip status={task.status} />} />
         <Column source="action" disableSort />
-        <Column source="progress" disableSort render={(task) => <TaskProgress progress={task.progress} status={task.status} width={100} />} />
-        <Column source="image_url" label="Image" disableSort render={(task) => <TaskThumbnail url={task.image_url} finished={isFinished(task.status)} />} />
+        <Column
+          source="progress"
+          disableSort
+          render={(task) => <TaskProgress progress={task.progress} status={task.status} width={100} />}
+        />
+        <Column
+          source="image_url"
+          label="Image"
+          disableSort
+          render={(task) => <TaskThumbnail url={task.image_url} finished={isFinished(task.status)} />}
+        />
         <Column source="prompt" disableSort render={(task) => <Prompt task={task} />} />
         <Column label="Duration" disableSort render={(task) => formatDuration(durationSeconds(task))} />
         <Column source="quota" disableSort align="right" />
-        <Column source="fail_reason" label="Failure" disableSort render={(task) => <Typography variant="body2" color="error" noWrap sx={{ maxWidth: 120 }} title={task.fail_reason}>{task.fail_reason}</Typography>} />
+        <Column
+          source="fail_reason"
+          label="Failure"
+          disableSort
+          render={(task) => (
+            <Typography variant="body2" color="error" noWrap sx={{ maxWidth: 120 }} title={task.fail_reason}>
+              {task.fail_reason}
+            </Typography>
+          )}
+        />
         {isAdmin && (
           <Column source="channel_id" label="Channel" disableSort>
             <ReferenceField source="channel_id" reference="channels" link={false} emptyText="—">
@@ -83,7 +118,12 @@ export default function TaskList() {
       filters={taskFilters(isAdmin)}
       perPage={20}
       pagination={<Pagination rowsPerPageOptions={[10, 20, 50, 100]} />}
-      actions={<TopToolbar><LiveIndicator /><FilterButton /></TopToolbar>}
+      actions={
+        <TopToolbar>
+          <LiveIndicator />
+          <FilterButton />
+        </TopToolbar>
+      }
       disableSyncWithLocation={false}
       storeKey={isAdmin ? 'tasks.admin' : 'tasks.self'}
     >

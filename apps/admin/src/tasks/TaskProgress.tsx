@@ -2,7 +2,15 @@ import { Box, LinearProgress, Typography } from '@mui/material';
 import { isFinished, progressPercent } from './taskRecords';
 
 /** The task's `progress` ("46%") as a bar; indeterminate while queued without a figure. */
-export function TaskProgress({ progress, status, width = 120 }: { progress: string | null | undefined; status: string; width?: number | string }) {
+export function TaskProgress({
+  progress,
+  status,
+  width = 120,
+}: {
+  progress: string | null | undefined;
+  status: string;
+  width?: number | string;
+}) {
   const value = progressPercent(progress, status);
   const waiting = !isFinished(status) && !value;
   const color = status === 'FAILURE' ? 'error' : status === 'SUCCESS' ? 'success' : status === 'CANCEL' ? 'inherit' : 'primary';

@@ -14,7 +14,9 @@ import { useTaskExtras } from './useTaskExtras';
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
     <Box sx={{ display: 'grid', gridTemplateColumns: '120px 1fr', gap: 2, py: 0.75, alignItems: 'baseline' }}>
-      <Typography variant="body2" color="text.secondary">{label}</Typography>
+      <Typography variant="body2" color="text.secondary">
+        {label}
+      </Typography>
       <Box sx={{ minWidth: 0, wordBreak: 'break-word' }}>{children}</Box>
     </Box>
   );
@@ -43,7 +45,9 @@ function TaskDetail() {
         <TaskMedia imageUrl={task.image_url} imageUrls={imageUrls} videoUrl={task.video_url} finished={isFinished(task.status)} />
         {buttons.length > 0 && (
           <Box sx={{ mt: 2 }}>
-            <Typography variant="subtitle2" gutterBottom>Follow-up</Typography>
+            <Typography variant="subtitle2" gutterBottom>
+              Follow-up
+            </Typography>
             <FollowUpButtons
               mjId={task.mj_id}
               buttons={buttons}
@@ -59,23 +63,49 @@ function TaskDetail() {
           <Typography variant="h6">{task.action}</Typography>
         </Stack>
         <TaskProgress progress={task.progress} status={task.status} width="100%" />
-        {task.fail_reason && <Alert severity="error" sx={{ mt: 2 }}>{task.fail_reason}</Alert>}
+        {task.fail_reason && (
+          <Alert severity="error" sx={{ mt: 2 }}>
+            {task.fail_reason}
+          </Alert>
+        )}
         <Divider sx={{ my: 2 }} />
-        <Row label="Task id"><Typography variant="body2" sx={{ fontFamily: 'monospace' }}>{task.mj_id}</Typography></Row>
-        <Row label="Prompt"><Typography variant="body2">{task.prompt || '—'}</Typography></Row>
-        <Row label="English prompt"><Typography variant="body2">{task.prompt_en || '—'}</Typography></Row>
-        <Row label="Submitted"><Typography variant="body2">{formatTime(task.submit_time) || '—'}</Typography></Row>
-        <Row label="Started"><Typography variant="body2">{formatTime(task.start_time) || '—'}</Typography></Row>
-        <Row label="Finished"><Typography variant="body2">{formatTime(task.finish_time) || '—'}</Typography></Row>
-        <Row label="Duration"><Typography variant="body2">{formatDuration(durationSeconds(task)) || '—'}</Typography></Row>
-        <Row label="Quota"><Typography variant="body2">{task.quota}</Typography></Row>
+        <Row label="Task id">
+          <Typography variant="body2" sx={{ fontFamily: 'monospace' }}>
+            {task.mj_id}
+          </Typography>
+        </Row>
+        <Row label="Prompt">
+          <Typography variant="body2">{task.prompt || '—'}</Typography>
+        </Row>
+        <Row label="English prompt">
+          <Typography variant="body2">{task.prompt_en || '—'}</Typography>
+        </Row>
+        <Row label="Submitted">
+          <Typography variant="body2">{formatTime(task.submit_time) || '—'}</Typography>
+        </Row>
+        <Row label="Started">
+          <Typography variant="body2">{formatTime(task.start_time) || '—'}</Typography>
+        </Row>
+        <Row label="Finished">
+          <Typography variant="body2">{formatTime(task.finish_time) || '—'}</Typography>
+        </Row>
+        <Row label="Duration">
+          <Typography variant="body2">{formatDuration(durationSeconds(task)) || '—'}</Typography>
+        </Row>
+        <Row label="Quota">
+          <Typography variant="body2">{task.quota}</Typography>
+        </Row>
         {admin && (
           <>
             <Row label="User">
-              <ReferenceField source="user_id" reference="users" link="edit" emptyText="—"><TextField source="username" /></ReferenceField>
+              <ReferenceField source="user_id" reference="users" link="edit" emptyText="—">
+                <TextField source="username" />
+              </ReferenceField>
             </Row>
             <Row label="Channel">
-              <ReferenceField source="channel_id" reference="channels" link="edit" emptyText="—"><TextField source="name" /></ReferenceField>
+              <ReferenceField source="channel_id" reference="channels" link="edit" emptyText="—">
+                <TextField source="name" />
+              </ReferenceField>
             </Row>
           </>
         )}
@@ -88,7 +118,15 @@ export default function TaskShow() {
   const [params] = useSearchParams();
   const mjId = params.get('mj_id') ?? undefined;
   return (
-    <Show title={<TaskTitle />} queryOptions={{ meta: { mj_id: mjId } }} actions={<TopToolbar><ListButton /></TopToolbar>}>
+    <Show
+      title={<TaskTitle />}
+      queryOptions={{ meta: { mj_id: mjId } }}
+      actions={
+        <TopToolbar>
+          <ListButton />
+        </TopToolbar>
+      }
+    >
       <TaskDetail />
     </Show>
   );

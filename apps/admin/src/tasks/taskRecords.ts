@@ -22,7 +22,9 @@ export function urlList(value: unknown): string[] {
       return [];
     }
   }
-  return Array.isArray(list) ? list.map((item) => (typeof item === 'string' ? item : (item as { url?: string })?.url ?? '')).filter(Boolean) : [];
+  return Array.isArray(list)
+    ? list.map((item) => (typeof item === 'string' ? item : ((item as { url?: string })?.url ?? ''))).filter(Boolean)
+    : [];
 }
 
 /** The follow-up buttons of a list item, when the API carries them (else undefined: ask the relay). */
@@ -38,11 +40,42 @@ export function listedButtons(task: Pick<Task, 'buttons'>): TaskButton[] | undef
   return Array.isArray(list) ? (list as TaskButton[]) : undefined;
 }
 
-export const TASK_STATUSES = ['NOT_START', 'SUBMITTED', 'MODAL', 'IN_PROGRESS', 'SUCCESS', 'FAILURE', 'CANCEL'] as const satisfies readonly TaskStatus[];
+export const TASK_STATUSES = [
+  'NOT_START',
+  'SUBMITTED',
+  'MODAL',
+  'IN_PROGRESS',
+  'SUCCESS',
+  'FAILURE',
+  'CANCEL',
+] as const satisfies readonly TaskStatus[];
 export const TASK_ACTIONS = [
-  'IMAGINE', 'UPSCALE', 'VARIATION', 'REROLL', 'DESCRIBE', 'BLEND', 'SHORTEN', 'ZOOM', 'CUSTOM_ZOOM', 'PAN', 'INPAINT',
-  'HIGH_VARIATION', 'LOW_VARIATION', 'UPSCALE_HD', 'MODAL', 'SWAP_FACE', 'SWAP_VIDEO_FACE', 'UPLOAD', 'VIDEO',
-  'VIDEO_EXTEND', 'EDIT', 'RETEXTURE', 'PIC_READER', 'OUTPAINT', 'SHOW', 'ACTION',
+  'IMAGINE',
+  'UPSCALE',
+  'VARIATION',
+  'REROLL',
+  'DESCRIBE',
+  'BLEND',
+  'SHORTEN',
+  'ZOOM',
+  'CUSTOM_ZOOM',
+  'PAN',
+  'INPAINT',
+  'HIGH_VARIATION',
+  'LOW_VARIATION',
+  'UPSCALE_HD',
+  'MODAL',
+  'SWAP_FACE',
+  'SWAP_VIDEO_FACE',
+  'UPLOAD',
+  'VIDEO',
+  'VIDEO_EXTEND',
+  'EDIT',
+  'RETEXTURE',
+  'PIC_READER',
+  'OUTPAINT',
+  'SHOW',
+  'ACTION',
 ] as const satisfies readonly TaskAction[];
 // Both lists must follow the API's enums: a new value there fails the build here.
 type Exhaustive<T extends never> = T;
@@ -60,7 +93,8 @@ export function rememberTask(task: { id: Identifier; mj_id: string }): void {
 export const taskIdentity = (id: Identifier): string | undefined => identities.get(String(id));
 
 /** The show page's address: the row id, and the mj_id the API can look it up by. */
-export const taskShowPath = (task: { id: Identifier; mj_id: string }): string => `/tasks/${task.id}/show?mj_id=${encodeURIComponent(task.mj_id)}`;
+export const taskShowPath = (task: { id: Identifier; mj_id: string }): string =>
+  `/tasks/${task.id}/show?mj_id=${encodeURIComponent(task.mj_id)}`;
 
 /** "46%" → 46; anything unreadable → 0. */
 export function progressPercent(progress: string | null | undefined, status?: string): number {

@@ -23,7 +23,7 @@ export function useTaskExtras(task: Task | undefined): { buttons: TaskButton[]; 
   });
   return {
     own,
-    buttons: (own ? listed ?? fetched.data?.buttons : undefined) ?? [],
+    buttons: (own ? (listed ?? fetched.data?.buttons) : undefined) ?? [],
     imageUrls: images.length ? images : urlList(fetched.data?.imageUrls),
   };
 }

@@ -25,11 +25,17 @@ export function KeyDialog({ apiKey, name, onClose }: { apiKey: string | null; na
     <Dialog open={!!apiKey} onClose={onClose} fullWidth maxWidth="sm">
       <DialogTitle>API key “{name}” created</DialogTitle>
       <DialogContent>
-        <Alert severity="warning" sx={{ mb: 2 }}>Copy it now: it is not shown again.</Alert>
+        <Alert severity="warning" sx={{ mb: 2 }}>
+          Copy it now: it is not shown again.
+        </Alert>
         <Box sx={{ display: 'flex', alignItems: 'center', gap: 1, p: 1.5, borderRadius: 1, bgcolor: 'action.hover' }}>
-          <Typography id="new-api-key" data-testid="new-api-key" sx={{ fontFamily: 'monospace', flex: 1, wordBreak: 'break-all' }}>{apiKey}</Typography>
+          <Typography id="new-api-key" data-testid="new-api-key" sx={{ fontFamily: 'monospace', flex: 1, wordBreak: 'break-all' }}>
+            {apiKey}
+          </Typography>
           <Tooltip title={copied ? 'Copied' : 'Copy'}>
-            <IconButton aria-label="Copy key" onClick={() => void copy()}><ContentCopyIcon /></IconButton>
+            <IconButton aria-label="Copy key" onClick={() => void copy()}>
+              <ContentCopyIcon />
+            </IconButton>
           </Tooltip>
         </Box>
         <Typography variant="body2" color="text.secondary" sx={{ mt: 2 }}>
@@ -37,7 +43,9 @@ export function KeyDialog({ apiKey, name, onClose }: { apiKey: string | null; na
         </Typography>
       </DialogContent>
       <DialogActions>
-        <Button variant="contained" onClick={onClose}>Done</Button>
+        <Button variant="contained" onClick={onClose}>
+          Done
+        </Button>
       </DialogActions>
     </Dialog>
   );

@@ -18,14 +18,26 @@ export default function TokenCreate() {
   const redirect = useRedirect();
   return (
     <>
-      <Create title="New API key" transform={transform} redirect={false} mutationOptions={{ onSuccess: (data: Created) => setCreated(data) }}>
+      <Create
+        title="New API key"
+        transform={transform}
+        redirect={false}
+        mutationOptions={{ onSuccess: (data: Created) => setCreated(data) }}
+      >
         <SimpleForm sx={{ maxWidth: 480 }}>
           <TextInput source="name" validate={required()} fullWidth />
           <DateTimeInput source="expires_at" label="Expires" helperText="Optional" />
           <NumberInput source="quota_limit" label="Quota limit" step={1} helperText="Optional: most quota this key may spend" />
         </SimpleForm>
       </Create>
-      <KeyDialog apiKey={created?.key ?? null} name={created?.name ?? ''} onClose={() => { setCreated(null); redirect('list', 'tokens'); }} />
+      <KeyDialog
+        apiKey={created?.key ?? null}
+        name={created?.name ?? ''}
+        onClose={() => {
+          setCreated(null);
+          redirect('list', 'tokens');
+        }}
+      />
     </>
   );
 }

@@ -45,19 +45,46 @@ export function QuotaButton() {
 
   return (
     <>
-      <Button size="small" startIcon={<SavingsIcon />} onClick={(event) => { event.stopPropagation(); setOpen(true); }}>
+      <Button
+        size="small"
+        startIcon={<SavingsIcon />}
+        onClick={(event) => {
+          event.stopPropagation();
+          setOpen(true);
+        }}
+      >
         Quota
       </Button>
       <Dialog open={open} onClose={close} onClick={(event) => event.stopPropagation()} fullWidth maxWidth="xs">
         <DialogTitle>Adjust quota of {user.username}</DialogTitle>
         <DialogContent>
           <DialogContentText variant="body2">Current balance: {user.quota}. A negative amount takes quota away.</DialogContentText>
-          <TextField autoFocus fullWidth margin="normal" label="Amount" type="number" value={amount} onChange={(e) => setAmount(e.target.value)} error={!!errors.amount} helperText={errors.amount} />
-          <TextField fullWidth margin="normal" label="Reason" value={reason} onChange={(e) => setReason(e.target.value)} error={!!errors.reason} helperText={errors.reason} />
+          <TextField
+            autoFocus
+            fullWidth
+            margin="normal"
+            label="Amount"
+            type="number"
+            value={amount}
+            onChange={(e) => setAmount(e.target.value)}
+            error={!!errors.amount}
+            helperText={errors.amount}
+          />
+          <TextField
+            fullWidth
+            margin="normal"
+            label="Reason"
+            value={reason}
+            onChange={(e) => setReason(e.target.value)}
+            error={!!errors.reason}
+            helperText={errors.reason}
+          />
         </DialogContent>
         <DialogActions>
           <Button onClick={close}>Cancel</Button>
-          <Button variant="contained" onClick={() => void save()} disabled={saving}>Apply</Button>
+          <Button variant="contained" onClick={() => void save()} disabled={saving}>
+            Apply
+          </Button>
         </DialogActions>
       </Dialog>
     </>

@@ -1,5 +1,19 @@
 import { Typography } from '@mui/material';
-import { DataTable, Edit, Labeled, PasswordInput, Pagination, ReferenceManyField, SelectInput, SimpleForm, TextField, TopToolbar, ListButton, minLength, useRecordContext } from 'react-admin';
+import {
+  DataTable,
+  Edit,
+  Labeled,
+  PasswordInput,
+  Pagination,
+  ReferenceManyField,
+  SelectInput,
+  SimpleForm,
+  TextField,
+  TopToolbar,
+  ListButton,
+  minLength,
+  useRecordContext,
+} from 'react-admin';
 import { UnixTimeField } from '../common/UnixTimeField';
 import { LedgerAmount, LedgerKind } from '../ledger/LedgerFields';
 import { QuotaButton } from './QuotaButton';
@@ -13,14 +27,35 @@ function Title() {
 /** Role, status and password here; the balance moves only through the ledger (the Quota button). */
 export default function UserEdit() {
   return (
-    <Edit title={<Title />} mutationMode="pessimistic" actions={<TopToolbar><QuotaButton /><ListButton /></TopToolbar>}>
+    <Edit
+      title={<Title />}
+      mutationMode="pessimistic"
+      actions={
+        <TopToolbar>
+          <QuotaButton />
+          <ListButton />
+        </TopToolbar>
+      }
+    >
       <SimpleForm sx={{ maxWidth: 720 }}>
-        <Labeled label="Username"><TextField source="username" /></Labeled>
-        <Labeled label="Balance"><TextField source="quota" /></Labeled>
+        <Labeled label="Username">
+          <TextField source="username" />
+        </Labeled>
+        <Labeled label="Balance">
+          <TextField source="quota" />
+        </Labeled>
         <SelectInput source="role" choices={roleChoices} />
         <SelectInput source="status" choices={statusChoices} helperText="A disabled user's tokens and keys stop working at once" />
-        <PasswordInput source="password" label="New password" validate={minLength(8)} helperText="Leave empty to keep the current one" autoComplete="new-password" />
-        <Typography variant="subtitle1" sx={{ mt: 2 }}>Recent quota movements</Typography>
+        <PasswordInput
+          source="password"
+          label="New password"
+          validate={minLength(8)}
+          helperText="Leave empty to keep the current one"
+          autoComplete="new-password"
+        />
+        <Typography variant="subtitle1" sx={{ mt: 2 }}>
+          Recent quota movements
+        </Typography>
         <ReferenceManyField reference="ledger" target="user_id" perPage={10} pagination={<Pagination rowsPerPageOptions={[10]} />}>
           <DataTable bulkActionButtons={false} size="small" sx={{ width: '100%' }}>
             <DataTable.Col source="created_at" label="When" disableSort field={UnixTimeField} />

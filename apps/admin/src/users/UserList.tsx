@@ -1,6 +1,18 @@
 import { Chip } from '@mui/material';
 import ReceiptIcon from '@mui/icons-material/ReceiptLongOutlined';
-import { Button, CreateButton, DataTable, DeleteWithConfirmButton, EditButton, List, SearchInput, SelectInput, TopToolbar, useRecordContext, FilterButton } from 'react-admin';
+import {
+  Button,
+  CreateButton,
+  DataTable,
+  DeleteWithConfirmButton,
+  EditButton,
+  List,
+  SearchInput,
+  SelectInput,
+  TopToolbar,
+  useRecordContext,
+  FilterButton,
+} from 'react-admin';
 import { Link } from 'react-router-dom';
 import { UnixTimeField } from '../common/UnixTimeField';
 import { QuotaButton } from './QuotaButton';
@@ -31,12 +43,30 @@ function LedgerLink() {
 
 export default function UserList() {
   return (
-    <List filters={filters} actions={<TopToolbar><FilterButton /><CreateButton /></TopToolbar>}>
+    <List
+      filters={filters}
+      actions={
+        <TopToolbar>
+          <FilterButton />
+          <CreateButton />
+        </TopToolbar>
+      }
+    >
       <DataTable<User> rowClick="edit" bulkActionButtons={false}>
         <Column source="id" disableSort />
         <Column source="username" disableSort />
-        <Column source="role" disableSort render={(user) => <Chip size="small" label={user.role} color={user.role === 'admin' ? 'secondary' : 'default'} variant="outlined" />} />
-        <Column source="status" disableSort render={(user) => <Chip size="small" label={user.status} color={user.status === 'enabled' ? 'success' : 'default'} />} />
+        <Column
+          source="role"
+          disableSort
+          render={(user) => (
+            <Chip size="small" label={user.role} color={user.role === 'admin' ? 'secondary' : 'default'} variant="outlined" />
+          )}
+        />
+        <Column
+          source="status"
+          disableSort
+          render={(user) => <Chip size="small" label={user.status} color={user.status === 'enabled' ? 'success' : 'default'} />}
+        />
         <Column source="quota" label="Balance" disableSort align="right" />
         <Column source="created_at" label="Created" disableSort field={UnixTimeField} />
         <Column label="" disableSort align="right" sx={{ whiteSpace: 'nowrap' }}>

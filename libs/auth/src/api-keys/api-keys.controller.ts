@@ -11,7 +11,7 @@ export class ApiKeysController {
   constructor(private readonly keys: ApiKeysService) {}
 
   @Get()
-  @ApiOperation({ summary: 'The caller\'s API keys for the relay' })
+  @ApiOperation({ summary: "The caller's API keys for the relay" })
   @ApiEnvelope(ApiKeyPageDto)
   @ApiErrors(HttpStatus.BAD_REQUEST)
   listTokens(@Auth() auth: AuthUser, @Query() query: PageQuery): Promise<ApiKeyPageDto> {

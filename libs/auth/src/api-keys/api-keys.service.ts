@@ -79,4 +79,3 @@ export class ApiKeysService {
     return { id: row.user_id, username: row.username, role: row.role, apiKeyId: row.id };
   }
 }
-

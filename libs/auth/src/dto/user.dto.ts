@@ -89,7 +89,7 @@ export class UpdateUserDto {
   @Max(Number.MAX_SAFE_INTEGER, { message: 'quota is too large' })
   quota?: number;
 
-  @ApiPropertyOptional({ example: 'a-new-long-password', minLength: 8, description: 'Also revokes the user\'s tokens' })
+  @ApiPropertyOptional({ example: 'a-new-long-password', minLength: 8, description: "Also revokes the user's tokens" })
   @IsOptional()
   @IsString({ message: 'password must be a string' })
   @MinLength(8, { message: 'password must be at least 8 characters' })

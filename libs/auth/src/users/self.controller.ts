@@ -12,7 +12,7 @@ export class SelfController {
 
   @Get('self')
   @Authenticated()
-  @ApiOperation({ summary: 'The caller\'s profile and quota balance' })
+  @ApiOperation({ summary: "The caller's profile and quota balance" })
   @ApiEnvelope(UserDto)
   @ApiErrors(HttpStatus.NOT_FOUND)
   getSelf(@Auth() auth: AuthUser): Promise<UserDto> {

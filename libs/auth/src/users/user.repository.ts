@@ -13,9 +13,12 @@ export class UserRepository extends EntityRepository<User> {
   }
 
   findActiveByUsername(username: string): Promise<User | null> {
-    return this.findOne({ username: { $ilike: username.replace(/[\\%_]/g, '\\$&') }, deletedAt: null }, {
-      populate: ['passwordHash'],
-    });
+    return this.findOne(
+      { username: { $ilike: username.replace(/[\\%_]/g, '\\$&') }, deletedAt: null },
+      {
+        populate: ['passwordHash'],
+      },
+    );
   }
 
   existsByUsername(username: string): Promise<number> {

@@ -21,7 +21,14 @@ class SampleEnv {
 }
 
 describe('readEnv', () => {
-  it.each([['0', false], ['false', false], ['off', false], ['1', true], ['TRUE', true], ['yes', true]])('reads %s as %s', (value, expected) => {
+  it.each([
+    ['0', false],
+    ['false', false],
+    ['off', false],
+    ['1', true],
+    ['TRUE', true],
+    ['yes', true],
+  ])('reads %s as %s', (value, expected) => {
     expect(readEnv(SampleEnv, { FEATURE: value }).FEATURE).toBe(expected);
   });
 
@@ -37,11 +44,15 @@ describe('readEnv', () => {
 
   it('says what the variable got, in one line', () => {
     expect(() => readEnv(SampleEnv, { SIZE: 'ten' })).toThrow(/^Invalid configuration: SIZE .+; got "ten"$/);
-    expect(() => readEnv(SampleEnv, { FEATURE: 'maybe' })).toThrow('Invalid configuration: FEATURE must be true or false (also 1/0, yes/no, on/off); got "maybe"');
+    expect(() => readEnv(SampleEnv, { FEATURE: 'maybe' })).toThrow(
+      'Invalid configuration: FEATURE must be true or false (also 1/0, yes/no, on/off); got "maybe"',
+    );
   });
 
   it('never shows a secret or a password inside a URL', () => {
-    expect(() => readEnv(SampleEnv, { API_SECRET: 'hunter2' })).toThrow('Invalid configuration: API_SECRET must be at least 32 characters; got 7 characters (value hidden)');
+    expect(() => readEnv(SampleEnv, { API_SECRET: 'hunter2' })).toThrow(
+      'Invalid configuration: API_SECRET must be at least 32 characters; got 7 characters (value hidden)',
+    );
     expect(() => readEnv(SampleEnv, { DB_URL: 'mysql://me:pw@db/x' })).toThrow('got "mysql://me:***@db/x"');
   });
 

@@ -114,7 +114,10 @@ export function readHttpConfig(env: NodeJS.ProcessEnv = process.env): HttpConfig
         ? 'the gateway would listen on plain HTTP (no TLS_CERT_FILE/TLS_KEY_FILE, no TRUST_PROXY)'
         : null;
     if (problem && !http.ALLOW_INSECURE_HTTP) {
-      throw new InvalidEnvironmentError('NODE_ENV', `is production but ${problem}: tokens and passwords would travel in clear; ${INSECURE_HINT}`);
+      throw new InvalidEnvironmentError(
+        'NODE_ENV',
+        `is production but ${problem}: tokens and passwords would travel in clear; ${INSECURE_HINT}`,
+      );
     }
     if (problem) warning = `ALLOW_INSECURE_HTTP=true: ${problem} in production; tokens and passwords travel in clear`;
   }

@@ -1,4 +1,14 @@
-import { Global, Inject, Injectable, Logger, MiddlewareConsumer, Module, NestModule, OnApplicationShutdown, RequestMethod } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Logger,
+  MiddlewareConsumer,
+  Module,
+  NestModule,
+  OnApplicationShutdown,
+  RequestMethod,
+} from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { MikroORM } from '@mikro-orm/core';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
@@ -49,9 +59,7 @@ async function locateDatabase(config: DatabaseConfig): Promise<DatabaseLocation>
 
 @Module({
   imports: [ConfigModule.forFeature(databaseConfig)],
-  providers: [
-    { provide: DatabaseLocation, inject: [databaseConfig.KEY], useFactory: locateDatabase },
-  ],
+  providers: [{ provide: DatabaseLocation, inject: [databaseConfig.KEY], useFactory: locateDatabase }],
   exports: [DatabaseLocation],
 })
 class DatabaseLocationModule {}

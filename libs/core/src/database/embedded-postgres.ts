@@ -13,7 +13,10 @@ export interface EmbeddedPostgres {
 
 /** The embedded database's files are open in another process: PGlite has no lock of its own, two writers corrupt them. */
 export class EmbeddedDatabaseBusyError extends Error {
-  constructor(readonly dataDir: string, readonly pid: number) {
+  constructor(
+    readonly dataDir: string,
+    readonly pid: number,
+  ) {
     super(`The embedded database in ${dataDir} is in use by process ${pid} (a running gateway?): stop it first`);
     this.name = 'EmbeddedDatabaseBusyError';
   }

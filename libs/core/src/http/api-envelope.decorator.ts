@@ -35,9 +35,7 @@ const errorDescriptions: Partial<Record<HttpStatus, string>> = {
 /** Documents error answers, all in the error envelope. */
 export function ApiErrors(...statuses: HttpStatus[]) {
   return applyDecorators(
-    ...statuses.map((status) =>
-      ApiResponse({ status, description: errorDescriptions[status] ?? 'Error', type: ErrorEnvelopeDto }),
-    ),
+    ...statuses.map((status) => ApiResponse({ status, description: errorDescriptions[status] ?? 'Error', type: ErrorEnvelopeDto })),
   );
 }
 

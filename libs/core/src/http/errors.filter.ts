@@ -26,7 +26,11 @@ function fromHttpException(exception: HttpException, request: FastifyRequest, bo
   const body = exception.getResponse();
   const refused = typeof body === 'string' ? requestFailure(status, body, bodyLimitMb) : null;
   if (refused) return { status, message: refused };
-  if (status === HttpStatus.NOT_FOUND && typeof body === 'object' && /^Cannot [A-Z]+ /.test(String((body as { message?: unknown }).message))) {
+  if (
+    status === HttpStatus.NOT_FOUND &&
+    typeof body === 'object' &&
+    /^Cannot [A-Z]+ /.test(String((body as { message?: unknown }).message))
+  ) {
     return { status, message: `No route ${request.method} ${pathOf(request)}` };
   }
   if (typeof body === 'string') return { status, message: body };

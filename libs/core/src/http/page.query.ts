@@ -31,7 +31,12 @@ export class PageQuery {
   @IsInt({ message: 'p must be an integer >= 1' })
   p: number = 1;
 
-  @ApiPropertyOptional({ minimum: 1, default: 20, example: 20, description: `Values above ${MAX_PAGE_SIZE} are capped at ${MAX_PAGE_SIZE}` })
+  @ApiPropertyOptional({
+    minimum: 1,
+    default: 20,
+    example: 20,
+    description: `Values above ${MAX_PAGE_SIZE} are capped at ${MAX_PAGE_SIZE}`,
+  })
   @IsOptional()
   @Transform(toInteger)
   @Min(1, { message: 'page_size must be an integer >= 1' })

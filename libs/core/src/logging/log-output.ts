@@ -34,7 +34,11 @@ export function loggerParams(config: Pick<AppConfig, 'LOG_LEVEL' | 'LOG_FORMAT'>
     autoLogging: { ignore: (req: { url?: string }) => req.url === '/api/health' },
     redact: ['req.headers.authorization', 'req.headers["mj-api-secret"]', 'req.headers.cookie'],
     serializers: {
-      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/([?&](sig|ticket)=)[^&]+/g, '$1***') }),
+      req: (req: { id: string; method: string; url: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: req.url.replace(/([?&](sig|ticket)=)[^&]+/g, '$1***'),
+      }),
     },
   };
   const pretty = prettyLogs(config)

@@ -41,11 +41,17 @@ export class RateLimiter {
       [...limits.flatMap(({ key, limit }) => [key, now + limit.windowMs]), now, now],
     );
     if (Math.random() * SWEEP_EVERY < 1) {
-      connection.execute('DELETE FROM rate_limits WHERE window_ends_at < ?', [now]).catch((error: Error) => this.logger.warn(`sweep failed: ${error.message}`));
+      connection
+        .execute('DELETE FROM rate_limits WHERE window_ends_at < ?', [now])
+        .catch((error: Error) => this.logger.warn(`sweep failed: ${error.message}`));
     }
     return limits.map(({ key, limit }) => {
       const row = rows.find((found) => found.key === key)!;
-      return { allowed: row.hits <= limit.limit, hits: row.hits, retryAfterSeconds: Math.max(1, Math.ceil((Number(row.window_ends_at) - now) / 1000)) };
+      return {
+        allowed: row.hits <= limit.limit,
+        hits: row.hits,
+        retryAfterSeconds: Math.max(1, Math.ceil((Number(row.window_ends_at) - now) / 1000)),
+      };
     });
   }
 

@@ -66,9 +66,14 @@ function change(ctx: SimContext, path: string, request: BaseSubmitRequest, taskI
   }
   const hash = String(parent.properties.messageHash ?? '');
   const customId =
-    action === 'REROLL' ? `MJ::JOB::reroll::0::${hash}::SOLO` : `MJ::JOB::${action === 'UPSCALE' ? 'upsample' : 'variation'}::${index}::${hash}`;
+    action === 'REROLL'
+      ? `MJ::JOB::reroll::0::${hash}::SOLO`
+      : `MJ::JOB::${action === 'UPSCALE' ? 'upsample' : 'variation'}::${index}::${hash}`;
   const button = actionOfCustomId(customId, parent.action) as ButtonAction;
-  return json(checkCommon(request) ?? submitChild(ctx, parent, { ...button, action: action === 'REROLL' ? TaskAction.REROLL : button.action }, customId, request));
+  return json(
+    checkCommon(request) ??
+      submitChild(ctx, parent, { ...button, action: action === 'REROLL' ? TaskAction.REROLL : button.action }, customId, request),
+  );
 }
 
 function changeRoute(request: SimRequest, ctx: SimContext): SimResponse {

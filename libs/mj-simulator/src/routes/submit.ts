@@ -129,7 +129,9 @@ function editing(action: typeof TaskAction.EDIT | typeof TaskAction.RETEXTURE) {
     if (isBlank(body.image)) return json(validationError('image不能为空'));
     if (!isDataUrl(body.image) && !isHttpUrl(body.image)) return json(validationError(ValidationMessage.BASE64_FORMAT));
     const verb = action === TaskAction.EDIT ? 'edit' : 'retexture';
-    return json(checkCommon(body) ?? submitTask(ctx, { action, prompt, description: () => `/${verb} ${prompt}`, request: body, result: 'grid' }));
+    return json(
+      checkCommon(body) ?? submitTask(ctx, { action, prompt, description: () => `/${verb} ${prompt}`, request: body, result: 'grid' }),
+    );
   };
 }
 

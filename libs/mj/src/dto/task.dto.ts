@@ -59,7 +59,10 @@ export class TaskDto {
   @ApiProperty({ example: 50000, description: 'Quota charged for this task and not refunded' })
   quota: number;
 
-  @ApiProperty({ example: 1, description: 'As new-api: the submit result the upstream answered (1 submitted, 21 modal, 22 queued; 0 none or refused)' })
+  @ApiProperty({
+    example: 1,
+    description: 'As new-api: the submit result the upstream answered (1 submitted, 21 modal, 22 queued; 0 none or refused)',
+  })
   code: number;
 
   @ApiProperty({ example: '提交成功', description: 'The upstream\'s description of the task; "" when none' })
@@ -76,7 +79,8 @@ export class TaskDto {
 
   @ApiProperty({
     example: '{"finalPrompt":"a red fox in snow","finalZhPrompt":"","botType":"MID_JOURNEY"}',
-    description: 'As new-api: a JSON object (as a string) of the task\'s properties, without the upstream\'s account, channel and message ids (admins see them as stored)',
+    description:
+      "As new-api: a JSON object (as a string) of the task's properties, without the upstream's account, channel and message ids (admins see them as stored)",
   })
   properties: string;
 }
@@ -105,7 +109,12 @@ export interface TaskMediaLinks {
   videoUrls: string[];
 }
 
-const storedLinks = (row: TaskRow): TaskMediaLinks => ({ imageUrl: row.image_url, imageUrls: [], videoUrl: row.video_url, videoUrls: row.video_urls ?? [] });
+const storedLinks = (row: TaskRow): TaskMediaLinks => ({
+  imageUrl: row.image_url,
+  imageUrls: [],
+  videoUrl: row.video_url,
+  videoUrls: row.video_urls ?? [],
+});
 
 const jsonList = (urls: string[]) => (urls.length ? JSON.stringify(urls) : '[]');
 
@@ -131,7 +140,7 @@ export function toTaskDto(row: TaskRow, media: TaskMediaLinks = storedLinks(row)
     description: row.description ?? '',
     state: row.state ?? '',
     buttons: row.buttons?.length ? JSON.stringify(row.buttons) : '[]',
-    properties: JSON.stringify(rawProperties ? row.properties ?? {} : publicProperties(row.properties, row.prompt_en || row.prompt)),
+    properties: JSON.stringify(rawProperties ? (row.properties ?? {}) : publicProperties(row.properties, row.prompt_en || row.prompt)),
   };
 }
 

@@ -137,7 +137,10 @@ export interface ProxyConfig {
 }
 
 function allowlistOf(raw: string | undefined): string[] {
-  const entries = (raw ?? '').split(',').map((entry) => entry.trim()).filter(Boolean);
+  const entries = (raw ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
   for (const entry of entries) {
     try {
       parseAllowlistEntry(entry);

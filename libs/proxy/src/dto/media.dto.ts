@@ -17,7 +17,9 @@ export class MediaParams {
 
 export class SingleImageParams extends MediaParams {
   @ApiProperty({
-    type: 'integer', minimum: 1, maximum: MAX_IMAGES,
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_IMAGES,
     description: 'Which single image of the grid (1 top-left, 2 top-right, 3 bottom-left, 4 bottom-right), or of an upload',
   })
   @Transform(toInteger)
@@ -28,7 +30,7 @@ export class SingleImageParams extends MediaParams {
 }
 
 export class VideoItemParams extends MediaParams {
-  @ApiProperty({ type: 'integer', description: 'Which video of the task\'s `video_urls`, from 1', minimum: 1, maximum: MAX_VIDEOS })
+  @ApiProperty({ type: 'integer', description: "Which video of the task's `video_urls`, from 1", minimum: 1, maximum: MAX_VIDEOS })
   @Transform(toInteger)
   @IsInt({ message: `n must be an integer from 1 to ${MAX_VIDEOS}` })
   @Min(1, { message: `n must be an integer from 1 to ${MAX_VIDEOS}` })

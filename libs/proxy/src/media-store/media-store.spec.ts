@@ -9,7 +9,12 @@ import { checkKey, type MediaStore } from './media-store';
 import { S3MediaStore } from './s3-media-store';
 
 /** Just enough of S3's path-style API (PUT, ranged GET, DELETE, NoSuchKey) to run the store against real HTTP. */
-async function fakeS3(): Promise<{ server: Server; url: string; objects: Map<string, { body: Buffer; type: string }>; requests: string[] }> {
+async function fakeS3(): Promise<{
+  server: Server;
+  url: string;
+  objects: Map<string, { body: Buffer; type: string }>;
+  requests: string[];
+}> {
   const objects = new Map<string, { body: Buffer; type: string }>();
   const requests: string[] = [];
   const read = async (req: IncomingMessage) => Buffer.concat(await req.toArray());
@@ -26,13 +31,21 @@ async function fakeS3(): Promise<{ server: Server; url: string; objects: Map<str
     }
     const found = objects.get(key);
     if (!found) {
-      return res.writeHead(404, { 'content-type': 'application/xml' }).end('<?xml version="1.0"?><Error><Code>NoSuchKey</Code><Message>no</Message></Error>');
+      return res
+        .writeHead(404, { 'content-type': 'application/xml' })
+        .end('<?xml version="1.0"?><Error><Code>NoSuchKey</Code><Message>no</Message></Error>');
     }
     const range = /^bytes=(\d+)-(\d+)$/.exec(String(req.headers.range ?? ''));
     if (range) {
       const [start, end] = [Number(range[1]), Number(range[2])];
       const body = found.body.subarray(start, end + 1);
-      return res.writeHead(206, { 'content-type': found.type, 'content-length': body.length, 'content-range': `bytes ${start}-${end}/${found.body.length}` }).end(body);
+      return res
+        .writeHead(206, {
+          'content-type': found.type,
+          'content-length': body.length,
+          'content-range': `bytes ${start}-${end}/${found.body.length}`,
+        })
+        .end(body);
     }
     res.writeHead(200, { 'content-type': found.type, 'content-length': found.body.length }).end(found.body);
   });

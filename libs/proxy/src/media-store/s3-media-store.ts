@@ -12,7 +12,10 @@ export class S3MediaStore extends MediaStore {
   readonly tempDir: string;
   private readonly client: S3Client;
 
-  constructor(private readonly settings: S3Settings, localDir: string) {
+  constructor(
+    private readonly settings: S3Settings,
+    localDir: string,
+  ) {
     super();
     this.tempDir = join(localDir, '.tmp');
     mkdirSync(this.tempDir, { recursive: true });
@@ -48,7 +51,9 @@ export class S3MediaStore extends MediaStore {
   }
 
   async putBuffer(key: string, body: Buffer, contentType: string): Promise<void> {
-    await this.client.send(new PutObjectCommand({ Bucket: this.settings.bucket, Key: checkKey(key), Body: body, ContentType: contentType }));
+    await this.client.send(
+      new PutObjectCommand({ Bucket: this.settings.bucket, Key: checkKey(key), Body: body, ContentType: contentType }),
+    );
   }
 
   async read(key: string, range?: ByteRange): Promise<Readable | null> {

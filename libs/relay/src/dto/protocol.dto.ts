@@ -12,7 +12,7 @@ export class SubmitResultDto {
   @ApiProperty({ example: '1712345678901234', nullable: true, description: 'The task id (upload-discord-images: an array of URLs)' })
   result: string | null;
 
-  @ApiProperty({ example: {}, description: 'The upstream\'s, without its account, channel and message ids' })
+  @ApiProperty({ example: {}, description: "The upstream's, without its account, channel and message ids" })
   properties: Record<string, unknown>;
 }
 
@@ -63,12 +63,16 @@ export class ActionDto extends BaseSubmitDto {
   @ApiProperty({ oneOf: [{ type: 'string' }, { type: 'integer' }], example: '1712345678901234', description: 'A string or a number' })
   taskId: string | number;
 
-  @ApiProperty({ example: 'MJ::JOB::upsample::1::3dbbd469-36af-4a0f-8f02-df6c579e7011', description: 'One of the task\'s buttons' })
+  @ApiProperty({ example: 'MJ::JOB::upsample::1::3dbbd469-36af-4a0f-8f02-df6c579e7011', description: "One of the task's buttons" })
   customId: string;
 }
 
 export class ModalDto extends BaseSubmitDto {
-  @ApiProperty({ oneOf: [{ type: 'string' }, { type: 'integer' }], example: '1712345690000999', description: 'The MODAL task an action answered with code 21 (a string or a number)' })
+  @ApiProperty({
+    oneOf: [{ type: 'string' }, { type: 'integer' }],
+    example: '1712345690000999',
+    description: 'The MODAL task an action answered with code 21 (a string or a number)',
+  })
   taskId: string | number;
 
   @ApiPropertyOptional({ example: 'a red fox in snow --zoom 1.5' })
@@ -109,7 +113,10 @@ export class VideoDto extends BaseSubmitDto {
   @ApiPropertyOptional({ description: 'Start image: URL or data URL' })
   image?: string;
 
-  @ApiPropertyOptional({ oneOf: [{ type: 'string' }, { type: 'integer' }], description: 'A finished task to animate or extend (a string or a number)' })
+  @ApiPropertyOptional({
+    oneOf: [{ type: 'string' }, { type: 'integer' }],
+    description: 'A finished task to animate or extend (a string or a number)',
+  })
   taskId?: string | number;
 }
 
@@ -136,7 +143,9 @@ export class SwapFaceDto {
 
 export class ListByConditionDto {
   @ApiProperty({
-    type: 'array', items: { oneOf: [{ type: 'string' }, { type: 'integer' }] }, example: ['1712345678901234'],
+    type: 'array',
+    items: { oneOf: [{ type: 'string' }, { type: 'integer' }] },
+    example: ['1712345678901234'],
     description: 'At most RELAY_MAX_IDS (500) ids, strings or numbers; unknown ids are left out',
   })
   ids: (string | number)[];
@@ -205,8 +214,10 @@ export class ProtocolTaskDto {
   failReason: string | null;
 
   @ApiProperty({
-    type: 'object', additionalProperties: true, example: { finalPrompt: 'a red fox in snow', finalZhPrompt: '' },
-    description: 'finalPrompt and finalZhPrompt are always strings; the upstream\'s account, channel and message ids are left out',
+    type: 'object',
+    additionalProperties: true,
+    example: { finalPrompt: 'a red fox in snow', finalZhPrompt: '' },
+    description: "finalPrompt and finalZhPrompt are always strings; the upstream's account, channel and message ids are left out",
   })
   properties: Record<string, unknown>;
 

@@ -90,9 +90,7 @@ export class Migration20261125090000_foundation extends Migration {
     this.addSql(`CREATE INDEX tasks_channel_submit_time_idx ON tasks (channel_id, submit_time)`);
     this.addSql(`CREATE UNIQUE INDEX tasks_channel_mj_id_key ON tasks (channel_id, mj_id) WHERE mj_id <> ''`);
     // Only unfinished tasks are ever due for polling: the index never holds finished ones.
-    this.addSql(
-      `CREATE INDEX tasks_due_idx ON tasks (next_poll_at) WHERE status NOT IN ('SUCCESS', 'FAILURE', 'CANCEL')`,
-    );
+    this.addSql(`CREATE INDEX tasks_due_idx ON tasks (next_poll_at) WHERE status NOT IN ('SUCCESS', 'FAILURE', 'CANCEL')`);
 
     // Exact list totals without counting rows: kept by statement triggers in the writing transaction.
     this.addSql(`CREATE TABLE task_counts_by_user (

@@ -10,8 +10,14 @@ function applyFunction(table: string, columns: string): string {
   const upsert = (deltas: string) => `INSERT INTO ${table} AS c (${columns}, n)
         SELECT ${columns}, sum(n) FROM (${deltas}) d GROUP BY ${columns} HAVING sum(n) <> 0 ORDER BY ${columns}
         ON CONFLICT (${columns}) DO UPDATE SET n = c.n + EXCLUDED.n;`;
-  const old = columns.split(', ').map((column) => `o.${column}`).join(', ');
-  const current = columns.split(', ').map((column) => `w.${column}`).join(', ');
+  const old = columns
+    .split(', ')
+    .map((column) => `o.${column}`)
+    .join(', ');
+  const current = columns
+    .split(', ')
+    .map((column) => `w.${column}`)
+    .join(', ');
   const moved = `FROM old_rows o JOIN new_rows w USING (id) WHERE (${old}) IS DISTINCT FROM (${current})`;
   return `CREATE OR REPLACE FUNCTION ${table}_apply() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
