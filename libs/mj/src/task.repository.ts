@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { EntityRepository } from '@mikro-orm/postgresql';
+import { statementOf } from '@app/core';
 import type { Task } from './task.entity';
 import type { TaskStatus } from '@app/mj-protocol';
 
@@ -132,27 +132,6 @@ function countQuery(filter: TaskFilter): Sql {
 
 function onlyKeys(filter: TaskFilter, allowed: (keyof TaskFilter)[]): boolean {
   return (Object.keys(filter) as (keyof TaskFilter)[]).every((key) => filter[key] === undefined || allowed.includes(key));
-}
-
-interface Statement {
-  /** The SQL with pg's `$n` placeholders (the filters are built with `?`; the list SQL holds no other `?`). */
-  text: string;
-  /** A prepared statement's name, the same for the same text on every connection. */
-  name: string;
-}
-
-/** Each list SQL shape, converted once (there are a few dozen shapes at most). */
-const statements = new Map<string, Statement>();
-
-function statementOf(sql: string): Statement {
-  let statement = statements.get(sql);
-  if (!statement) {
-    let n = 0;
-    const text = sql.replace(/\?/g, () => `$${++n}`);
-    statement = { text, name: `tasks_page_${createHash('sha256').update(text).digest('hex').slice(0, 16)}` };
-    statements.set(sql, statement);
-  }
-  return statement;
 }
 
 export class TaskRepository extends EntityRepository<Task> {

@@ -1,21 +1,22 @@
 import { isTerminalTaskStatus, type TaskStatus, type TerminalStatus } from '@app/mj-protocol';
-import type { TaskButton, TaskChanges } from '@app/mj';
+import type { PolledTask, TaskButton, TaskChanges } from '@app/mj';
 
 /** What the state rules compare of a stored task with the upstream's view. */
-export interface TaskState {
-  status: TaskStatus;
-  progress: string;
-  imageUrl: string;
-  imageUrls: string[];
-  videoUrl: string;
-  videoUrls: string[];
-  promptEn: string;
-  description: string;
-  failReason: string;
-  buttons: TaskButton[];
-  properties: Record<string, unknown>;
-  startTime: number;
-}
+export type TaskState = Pick<
+  PolledTask,
+  | 'status'
+  | 'progress'
+  | 'imageUrl'
+  | 'imageUrls'
+  | 'videoUrl'
+  | 'videoUrls'
+  | 'promptEn'
+  | 'description'
+  | 'failReason'
+  | 'buttons'
+  | 'properties'
+  | 'startTime'
+>;
 
 export interface Transition {
   changes: TaskChanges;

@@ -19,7 +19,7 @@ interface Statement {
 const statements = new Map<string, Statement>();
 
 /** `?` → `$n` (the statements of this project hold no other `?`), and a stable name for preparing it. */
-function statementOf(sql: string): Statement {
+export function statementOf(sql: string): Statement {
   let statement = statements.get(sql);
   if (!statement) {
     let n = 0;
