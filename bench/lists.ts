@@ -9,7 +9,7 @@ import { createFreshDatabase, databaseUrl, dropDatabase, seededSize } from './da
 import { countQuery, filterFromQuery, pageQuery, SqlQuery } from './list-queries';
 import { LoadResult, LoadTarget, meanLoad, runLoad } from './load';
 import { describeMachine, machineMarkdown } from './machine';
-import { freePort, RunningServer, startServer } from './processes';
+import { freePort, gatewayEnv, RunningServer, startServer } from './processes';
 import { formatNumber, markdownTable } from './report';
 import type { BenchContext, BenchSuite, SuiteResult } from './suite';
 
@@ -123,22 +123,16 @@ export const listsSuite: BenchSuite = {
       const gateway = await startServer({
         name: 'gateway',
         script: join(__dirname, '..', 'apps', 'api', 'src', 'main.js'),
-        env: {
+        env: gatewayEnv({
           PATH: process.env.PATH,
-          NODE_ENV: 'production',
-          ALLOW_INSECURE_HTTP: 'true',
           NODE_OPTIONS,
-          JWT_SECRET: 'bench-secret-0123456789abcdef0123456789abcdef',
           DATABASE_URL: url,
           PORT: String(gatewayPort),
           DB_POOL_MAX: String(POOL_SIZE),
           DATA_DIR: workDir,
           ADMIN_USERNAME: ADMIN.username,
           ADMIN_PASSWORD: ADMIN.password,
-          LOG_LEVEL: 'warn',
-          DEMO: '0',
-          POLLING_ENABLED: 'false',
-        },
+        }),
         port: gatewayPort,
         readyPath: '/api/health',
         logFile: join(workDir, 'gateway.log'),

@@ -91,3 +91,19 @@ export function processCpuMs(pid: number): number | null {
     return null;
   }
 }
+
+/**
+ * What every suite's gateway runs with, before its own variables: production mode on loopback (where plain HTTP is
+ * allowed), a fixed secret, warnings only, no demo upstream and no poller.
+ */
+export function gatewayEnv(env: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  return {
+    NODE_ENV: 'production',
+    ALLOW_INSECURE_HTTP: 'true',
+    JWT_SECRET: 'bench-secret-0123456789abcdef0123456789abcdef',
+    LOG_LEVEL: 'warn',
+    DEMO: '0',
+    POLLING_ENABLED: 'false',
+    ...env,
+  };
+}

@@ -7,7 +7,7 @@ import { parseArgs, promisify } from 'node:util';
 import { Client } from 'pg';
 import { createFreshDatabase, databaseUrl, dropDatabase } from './database';
 import { describeMachine, machineMarkdown } from './machine';
-import { freePort, RunningServer, startServer } from './processes';
+import { freePort, gatewayEnv, RunningServer, startServer } from './processes';
 import { formatNumber, markdownTable } from './report';
 import type { BenchContext, BenchSuite, SuiteResult } from './suite';
 
@@ -234,20 +234,14 @@ export const proxySuite: BenchSuite = {
       const gateway = await start(
         'gateway',
         join(__dirname, '..', 'apps', 'api', 'src', 'main.js'),
-        {
-          NODE_ENV: 'production',
-          ALLOW_INSECURE_HTTP: 'true',
-          JWT_SECRET: 'bench-secret-0123456789abcdef0123456789abcdef',
+        gatewayEnv({
           DATABASE_URL: url,
           DATA_DIR: workDir,
           ADMIN_USERNAME: ADMIN.username,
           ADMIN_PASSWORD: ADMIN.password,
-          LOG_LEVEL: 'warn',
-          DEMO: '0',
-          POLLING_ENABLED: 'false',
           MEDIA_FETCH_ALLOWLIST: sim.baseUrl.slice('http://'.length),
           MEDIA_ARCHIVE_INTERVAL_MS: '200',
-        },
+        }),
         '/api/health',
       );
       await db.connect();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createFreshDatabase, databaseUrl, dropDatabase } from './database';
 import { LoadResult, meanLoad, runLoad } from './load';
 import { describeMachine, machineMarkdown } from './machine';
-import { freePort, RunningServer, startServer } from './processes';
+import { freePort, gatewayEnv, RunningServer, startServer } from './processes';
 import { formatNumber, markdownTable } from './report';
 import type { BenchContext, BenchSuite, SuiteResult } from './suite';
 
@@ -71,20 +71,16 @@ export const relaySuite: BenchSuite = {
       script: 'dist/apps/api/src/main.js',
       env: {
         ...process.env,
-        NODE_ENV: 'production',
-        ALLOW_INSECURE_HTTP: 'true',
-        PORT: String(gatewayPort),
-        DATABASE_URL: url,
-        JWT_SECRET: 'bench-secret-bench-secret-bench-secret-123',
-        ADMIN_USERNAME: ADMIN.username,
-        ADMIN_PASSWORD: ADMIN.password,
-        LOG_LEVEL: 'warn',
-        DEMO: '0',
-        POLLING_ENABLED: 'false',
-        MEDIA_ARCHIVE_ENABLED: 'false',
-        LOGIN_RATE_LIMIT: '1000',
-        LOGIN_ADDRESS_RATE_LIMIT: '1000',
-        DB_POOL_MAX: '10',
+        ...gatewayEnv({
+          PORT: String(gatewayPort),
+          DATABASE_URL: url,
+          ADMIN_USERNAME: ADMIN.username,
+          ADMIN_PASSWORD: ADMIN.password,
+          MEDIA_ARCHIVE_ENABLED: 'false',
+          LOGIN_RATE_LIMIT: '1000',
+          LOGIN_ADDRESS_RATE_LIMIT: '1000',
+          DB_POOL_MAX: '10',
+        }),
       },
       port: gatewayPort,
       readyPath: '/api/health',

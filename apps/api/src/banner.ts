@@ -1,60 +1,9 @@
-import { INestApplication, LoggerService } from '@nestjs/common';
+import { INestApplication } from '@nestjs/common';
+import { AdminBootstrap, type CreatedAdmin } from '@app/auth';
 import { ConfigType } from '@nestjs/config';
 import { appConfig, DatabaseLocation } from '@app/core';
 import { consoleRoot } from './console';
 import { DEMO_CHANNEL, DemoUpstream } from './demo';
-
-/** The admin created on this start, if any: its generated password is shown once, in the banner. */
-export interface NewAdmin {
-  username: string;
-  /** Absent when it came from ADMIN_PASSWORD. */
-  password?: string;
-}
-
-// libs/auth announces the admin it creates on the first start in one log line; the banner repeats it where it is seen.
-const GENERATED = /^Created admin "(.+)" with the generated password: (\S+)/;
-const FROM_ENV = /^Created admin "(.+)" with the password from ADMIN_PASSWORD/;
-
-/** Passes every log call on and notes the first start's admin. */
-export class NewAdminNotice implements LoggerService {
-  admin?: NewAdmin;
-
-  constructor(private readonly inner: LoggerService) {}
-
-  private note(message: unknown): void {
-    if (typeof message !== 'string') return;
-    const generated = GENERATED.exec(message);
-    const fromEnv = FROM_ENV.exec(message);
-    if (generated) this.admin = { username: generated[1], password: generated[2] };
-    else if (fromEnv) this.admin = { username: fromEnv[1] };
-  }
-
-  log(message: unknown, ...params: unknown[]): void {
-    this.note(message);
-    this.inner.log(message, ...params);
-  }
-
-  warn(message: unknown, ...params: unknown[]): void {
-    this.note(message);
-    this.inner.warn(message, ...params);
-  }
-
-  error(message: unknown, ...params: unknown[]): void {
-    this.inner.error(message, ...params);
-  }
-
-  debug(message: unknown, ...params: unknown[]): void {
-    this.inner.debug?.(message, ...params);
-  }
-
-  verbose(message: unknown, ...params: unknown[]): void {
-    this.inner.verbose?.(message, ...params);
-  }
-
-  fatal(message: unknown, ...params: unknown[]): void {
-    (this.inner.fatal ?? this.inner.error).call(this.inner, message, ...params);
-  }
-}
 
 export interface StartBanner {
   url: string;
@@ -62,11 +11,11 @@ export interface StartBanner {
   docs: string;
   database: string;
   demo: string;
-  admin?: NewAdmin;
+  admin?: CreatedAdmin;
 }
 
 /** What a person needs after `npm start`: where to go, which database, the demo channel, the first admin. */
-export function startBanner(app: INestApplication, admin?: NewAdmin): StartBanner {
+export function startBanner(app: INestApplication): StartBanner {
   const { port } = app.getHttpServer().address() as { port: number };
   const config = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   const url = (config.PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, '');
@@ -77,7 +26,7 @@ export function startBanner(app: INestApplication, admin?: NewAdmin): StartBanne
     docs: `${url}/api/docs`,
     database: app.get(DatabaseLocation).description,
     demo: demo ? `channel "${DEMO_CHANNEL}", a midjourney-proxy simulator at ${demo} (DEMO=0 turns it off)` : 'off',
-    admin,
+    admin: app.get(AdminBootstrap).created,
   };
 }
 

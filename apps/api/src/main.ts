@@ -5,7 +5,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { appConfig, prettyLogs, startupFailure, StartupChatterLogger } from '@app/core';
 import { AppModule } from './app.module';
-import { bannerJson, bannerText, NewAdminNotice, startBanner } from './banner';
+import { bannerJson, bannerText, startBanner } from './banner';
 import { configureApp, createHttpAdapter } from './bootstrap';
 
 async function main(): Promise<void> {
@@ -15,15 +15,14 @@ async function main(): Promise<void> {
     autoFlushLogs: false,
     abortOnError: false,
   });
-  const notice = new NewAdminNotice(new StartupChatterLogger(app.get(Logger)));
-  app.useLogger(notice);
+  app.useLogger(new StartupChatterLogger(app.get(Logger)));
   app.flushLogs();
   configureApp(app);
   const config = app.get<ConfigType<typeof appConfig>>(appConfig.KEY);
   await app.listen(config.PORT, '0.0.0.0');
   const { port } = app.getHttpServer().address() as { port: number };
   // Written whatever LOG_LEVEL says: scripts and tests wait for its first line.
-  const banner = startBanner(app, notice.admin);
+  const banner = startBanner(app);
   process.stdout.write(`${prettyLogs(config) ? bannerText(banner, port) : bannerJson(banner, port)}\n`);
 }
 

@@ -7,3 +7,4 @@ export * from './users/password';
 export * from './api-keys/api-key.entity';
 export * from './api-keys/api-keys.service';
 export * from './users/user-lookup';
+export { AdminBootstrap, type CreatedAdmin } from './admin-bootstrap.service';

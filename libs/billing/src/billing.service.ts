@@ -39,12 +39,6 @@ export interface GiveBack {
 export class BillingService {
   constructor(private readonly sql: Sql) {}
 
-  /** The price of an action: an admin's price if set, else the default. */
-  async priceOf(action: string): Promise<number> {
-    const rows = await this.sql.query<{ quota: string }>('SELECT quota FROM prices WHERE action = ?', [action]);
-    return rows.length ? Number(rows[0].quota) : defaultPrice(action);
-  }
-
   /**
    * Debits the action's price before the upstream call (the price, the balance, the key's spending and the ledger row,
    * in the `quota_hold` function), so the rows it locks are held for as short a time as possible; refused (402) if
@@ -52,15 +46,10 @@ export class BillingService {
    * Answers the amount held (0 for a free action, which holds nothing).
    */
   async hold(tx: SqlRunner, hold: Hold): Promise<number> {
+    // The task id goes last: the statement names its arguments.
+    const statement = this.holdStatement('?::int', hold);
     try {
-      const [row] = await tx.query<{ amount: string }>('SELECT quota_hold(?::int, ?::int, ?::int, ?::text, ?::bigint, ?::text) AS amount', [
-        hold.userId,
-        hold.apiKeyId ?? 0,
-        hold.taskId,
-        hold.action,
-        defaultPrice(hold.action),
-        hold.reason,
-      ]);
+      const [row] = await tx.query<{ amount: string }>(statement.sql, [...statement.params, hold.taskId]);
       return Number(row.amount);
     } catch (error) {
       throw this.refusalOf(error);
@@ -73,7 +62,8 @@ export class BillingService {
    */
   holdStatement(taskId: string, hold: Omit<Hold, 'taskId'>): BatchStatement {
     return {
-      sql: `SELECT quota_hold(?::int, ?::int, ${taskId}, ?::text, ?::bigint, ?::text) AS amount`,
+      sql: `SELECT quota_hold(p_user_id => ?::int, p_api_key_id => ?::int, p_action => ?::text, p_default => ?::bigint,
+        p_reason => ?::text, p_task_id => ${taskId}) AS amount`,
       params: [hold.userId, hold.apiKeyId ?? 0, hold.action, defaultPrice(hold.action), hold.reason],
     };
   }

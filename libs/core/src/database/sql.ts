@@ -128,10 +128,3 @@ async function run<T>(connection: PgConnection, sql: string, params: unknown[]):
   const { text, name } = statementOf(sql);
   return ((await connection.query({ name, text, values: params })) as { rows: unknown[] }).rows as T[];
 }
-
-/** A runner over an ORM transaction's own connection, for code that already holds one (never a second connection). */
-export function ormRunner(em: EntityManager): SqlRunner {
-  return {
-    query: <T>(sql: string, params: unknown[] = []) => em.getConnection().execute<T[]>(sql, params, 'all', em.getTransactionContext()),
-  };
-}
