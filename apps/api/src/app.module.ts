@@ -8,6 +8,7 @@ import { MjModule } from '@app/mj';
 import { ProxyModule } from '@app/proxy';
 import { PollingModule } from '@app/polling';
 import { RelayModule } from '@app/relay';
+import { HooksModule } from '@app/hooks';
 import { demoConfig, DemoUpstream } from './demo';
 
 /** Wires the feature libraries; each owns its routes. */
@@ -21,6 +22,7 @@ import { demoConfig, DemoUpstream } from './demo';
     RelayModule,
     PollingModule,
     ProxyModule,
+    HooksModule.forRoot({ imports: [RelayModule] }),
     ConfigModule.forFeature(demoConfig),
   ],
   providers: [DemoUpstream],

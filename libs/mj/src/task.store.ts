@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BillingService } from '@app/billing';
 import { MediaTask, Sql, type SqlRunner, TaskEvent, TaskEvents, TaskMediaSource } from '@app/core';
+import { HookOutbox, type HookSubscription } from '@app/hooks';
 import type { TaskAction, TaskStatus, TerminalStatus } from '@app/mj-protocol';
 import type { Task, TaskButton } from './task.entity';
 
@@ -80,6 +81,8 @@ export interface TaskDraft {
   nextPollAt: number;
   /** What the ledger says of the hold. */
   holdReason: string;
+  /** Where the task's callbacks go (none when absent). */
+  hook?: HookSubscription;
 }
 
 /** The upstream's acceptance of a submitted task. */
@@ -157,6 +160,7 @@ export class TaskStore implements TaskMediaSource {
     private readonly sql: Sql,
     private readonly billing: BillingService,
     private readonly events: TaskEvents,
+    private readonly hooks: HookOutbox,
   ) {}
 
   /**
@@ -165,14 +169,16 @@ export class TaskStore implements TaskMediaSource {
    * locks) before the hold takes the balance's: the order of every transaction that writes tasks, then moves quota.
    */
   async createHeld(draft: TaskDraft): Promise<{ id: number; held: number }> {
-    const hold = this.billing.holdStatement(`currval(pg_get_serial_sequence('tasks', 'id'))::int`, {
+    const taskId = `currval(pg_get_serial_sequence('tasks', 'id'))::int`;
+    const hold = this.billing.holdStatement(taskId, {
       userId: draft.userId,
       apiKeyId: draft.apiKeyId,
       action: draft.action,
       reason: draft.holdReason,
     });
     try {
-      const [[task], [held]] = await this.sql.batch([
+      const subscribe = draft.hook ? [this.hooks.subscribeStatement(taskId, draft.userId, draft.apiKeyId, draft.hook)] : [];
+      const results = await this.sql.batch([
         {
           sql: `INSERT INTO tasks (user_id, api_key_id, channel_id, parent_id, action, prompt, prompt_en, state, submit_time,
                   deadline_at, next_poll_at, updated_at)
@@ -192,8 +198,10 @@ export class TaskStore implements TaskMediaSource {
             draft.submitTime,
           ],
         },
+        ...subscribe,
         hold,
       ]);
+      const [[task], [held]] = [results[0], results[results.length - 1]];
       return { id: Number(task.id), held: Number(held.amount) };
     } catch (error) {
       throw this.billing.refusalOf(error);
@@ -224,15 +232,17 @@ export class TaskStore implements TaskMediaSource {
    * has here: never charged twice. Null too when the task was given up meanwhile (an orphan past its deadline).
    */
   async recordAccepted(taskId: number, held: number, accepted: Acceptance): Promise<TaskEvent | null> {
-    // One statement: the row (unless it is a duplicate or was given up meanwhile) and its capture.
+    // One statement: the row (unless it is a duplicate or was given up meanwhile), its callback event and its capture.
+    const now = Date.now();
+    const hook = this.hooks.eventsOf('accepted', now);
     const rows = await this.sql.query<EventRow>(
       `WITH accepted AS (
          UPDATE tasks t SET mj_id = ?, channel_id = ?, submit_code = ?, status = ?, progress = ?, properties = ?::jsonb,
            image_urls = ?::jsonb, finish_time = ?, quota = quota + ?, updated_at = ?
          WHERE t.id = ? AND t.status = 'NOT_START'
            AND (? = '' OR NOT EXISTS (SELECT 1 FROM tasks d WHERE d.channel_id = ? AND d.mj_id = ? AND d.id <> t.id))
-         RETURNING ${EVENT_COLUMNS})
-       SELECT accepted.*, ${this.billing.captureCall('accepted.id')} FROM accepted`,
+         RETURNING t.*), ${hook.sql}
+       SELECT ${EVENT_COLUMNS}, ${this.billing.captureCall('accepted.id')} FROM accepted`,
       [
         accepted.mjId,
         accepted.channelId,
@@ -243,11 +253,12 @@ export class TaskStore implements TaskMediaSource {
         JSON.stringify(accepted.imageUrls),
         accepted.finishTime,
         held,
-        Date.now(),
+        now,
         taskId,
         accepted.mjId,
         accepted.channelId,
         accepted.mjId,
+        ...hook.params,
       ],
     );
     if (rows.length) {
@@ -273,10 +284,13 @@ export class TaskStore implements TaskMediaSource {
   async recordRefused(taskId: number, channelId: number, code: number, reason: string): Promise<void> {
     const event = await this.sql.transaction(async (tx) => {
       const now = Date.now();
+      const hook = this.hooks.eventsOf('refused', now);
       const [row] = await tx.query<EventRow & { apiKeyId: number }>(
-        `UPDATE tasks SET channel_id = ?, submit_code = ?, status = 'FAILURE', fail_reason = ?, finish_time = ?, quota = 0, updated_at = ?
-         WHERE id = ? AND status = 'NOT_START' RETURNING ${EVENT_COLUMNS}, api_key_id AS "apiKeyId"`,
-        [channelId, code, reason.slice(0, 1000), now, now, taskId],
+        `WITH refused AS (
+           UPDATE tasks t SET channel_id = ?, submit_code = ?, status = 'FAILURE', fail_reason = ?, finish_time = ?, quota = 0, updated_at = ?
+           WHERE id = ? AND status = 'NOT_START' RETURNING t.*), ${hook.sql}
+         SELECT ${EVENT_COLUMNS}, api_key_id AS "apiKeyId" FROM refused`,
+        [channelId, code, reason.slice(0, 1000), now, now, taskId, ...hook.params],
       );
       if (!row) return null;
       await this.billing.giveBack(tx, {
@@ -378,14 +392,18 @@ export class TaskStore implements TaskMediaSource {
     now: number,
     refunding: boolean,
   ) {
+    // The callback events ride in the same statement (a status or progress change of a subscribed task).
+    const hook = this.hooks.eventsOf('changed', now);
     const rows = await runner.query<EventRow>(
-      `UPDATE tasks t SET ${SET_CLAUSE}, next_poll_at = v.next_poll_at, idle_polls = v.idle_polls,
-         missed_polls = v.missed_polls, quota = CASE WHEN v.refund THEN 0 ELSE t.quota END, updated_at = ?
-       FROM jsonb_to_recordset(?::jsonb) AS v(id int, expect_status text, expect_progress text, next_poll_at bigint,
-         idle_polls int, missed_polls int, refund boolean, ${RECORD_TYPE})
-       WHERE t.id = v.id AND t.status = v.expect_status AND t.progress = v.expect_progress
-       RETURNING t.id, t.user_id, t.channel_id, t.mj_id, t.action, t.status, t.progress`,
-      [now, JSON.stringify(records)],
+      `WITH changed AS (
+         UPDATE tasks t SET ${SET_CLAUSE}, next_poll_at = v.next_poll_at, idle_polls = v.idle_polls,
+           missed_polls = v.missed_polls, quota = CASE WHEN v.refund THEN 0 ELSE t.quota END, updated_at = ?
+         FROM jsonb_to_recordset(?::jsonb) AS v(id int, expect_status text, expect_progress text, next_poll_at bigint,
+           idle_polls int, missed_polls int, refund boolean, ${RECORD_TYPE})
+         WHERE t.id = v.id AND t.status = v.expect_status AND t.progress = v.expect_progress
+         RETURNING t.*), ${hook.sql}
+       SELECT ${EVENT_COLUMNS} FROM changed`,
+      [now, JSON.stringify(records), ...hook.params],
     );
     // A row another writer changed meanwhile kept the poller's long lease: make it due again at once.
     const written = new Set(rows.map((row) => row.id));

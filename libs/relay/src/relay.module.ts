@@ -3,6 +3,8 @@ import { ConfigModule } from '@nestjs/config';
 import { ChannelsModule } from '@app/channels';
 import { MjModule } from '@app/mj';
 import { ProxyModule } from '@app/proxy';
+import { HookBodies, HookOutboxModule } from '@app/hooks';
+import { RelayHookBodies } from './hook-bodies';
 import { relayConfig } from './config/relay.config';
 import { RelayTasksController } from './relay-tasks.controller';
 import { RelayTasksService } from './relay-tasks.service';
@@ -10,8 +12,10 @@ import { RelayController } from './relay.controller';
 import { RelayService } from './relay.service';
 
 @Module({
-  imports: [ConfigModule.forFeature(relayConfig), ChannelsModule, MjModule, ProxyModule],
+  imports: [ConfigModule.forFeature(relayConfig), ChannelsModule, MjModule, ProxyModule, HookOutboxModule],
   controllers: [RelayController, RelayTasksController],
-  providers: [RelayService, RelayTasksService],
+  providers: [RelayService, RelayTasksService, { provide: HookBodies, useClass: RelayHookBodies }],
+  // The fetch view is the callbacks' body: libs/hooks takes it from here (wired in the API app).
+  exports: [HookBodies],
 })
 export class RelayModule {}
