@@ -28,7 +28,7 @@ export class HooksModule {
   static forRoot(options: { imports: ModuleMetadata['imports'] }): DynamicModule {
     return {
       module: HooksModule,
-      imports: [HookOutboxModule, ...(options.imports ?? [])],
+      imports: [ConfigModule.forFeature(hooksConfig), HookOutboxModule, ...(options.imports ?? [])],
       controllers: [HooksController, HookKeysController],
       providers: [HookMetrics, HookSender, HooksService, HookScheduler],
     };
