@@ -179,7 +179,14 @@ export class HookEventsRepository {
 
   async list(filter: DeliveryFilter, limit: number, offset: number): Promise<{ items: DeliveryRow[]; total: number }> {
     const where = `(?::int IS NULL OR e.user_id = ?) AND (?::text IS NULL OR e.mj_id = ?) AND (?::text IS NULL OR e.state = ?)`;
-    const params = [filter.userId ?? null, filter.userId ?? null, filter.mjId ?? null, filter.mjId ?? null, filter.state ?? null, filter.state ?? null];
+    const params = [
+      filter.userId ?? null,
+      filter.userId ?? null,
+      filter.mjId ?? null,
+      filter.mjId ?? null,
+      filter.state ?? null,
+      filter.state ?? null,
+    ];
     const [items, [count]] = await Promise.all([
       this.sql.query<DeliveryRow>(`SELECT ${DELIVERY} FROM hook_events e WHERE ${where} ORDER BY e.id DESC LIMIT ? OFFSET ?`, [
         ...params,
@@ -192,11 +199,10 @@ export class HookEventsRepository {
   }
 
   async find(id: number, userId?: number): Promise<DeliveryRow | null> {
-    const rows = await this.sql.query<DeliveryRow>(`SELECT ${DELIVERY} FROM hook_events e WHERE e.id = ? AND (?::int IS NULL OR e.user_id = ?)`, [
-      id,
-      userId ?? null,
-      userId ?? null,
-    ]);
+    const rows = await this.sql.query<DeliveryRow>(
+      `SELECT ${DELIVERY} FROM hook_events e WHERE e.id = ? AND (?::int IS NULL OR e.user_id = ?)`,
+      [id, userId ?? null, userId ?? null],
+    );
     return rows[0] ?? null;
   }
 

@@ -30,7 +30,10 @@ export class ApiKeyDto {
   @ApiProperty({ example: 1764061200, description: 'Unix seconds' })
   created_at: number;
 
-  @ApiProperty({ example: 'https://example.com/mj-hook', description: "Where this key's tasks report when a submit names no notifyHook; '' = nowhere" })
+  @ApiProperty({
+    example: 'https://example.com/mj-hook',
+    description: "Where this key's tasks report when a submit names no notifyHook; '' = nowhere",
+  })
   hook_url: string;
 }
 
@@ -86,7 +89,10 @@ export class CreateApiKeyDto {
   @Max(Number.MAX_SAFE_INTEGER, { message: 'quota_limit is too large' })
   quota_limit?: number;
 
-  @ApiPropertyOptional({ example: 'https://example.com/mj-hook', description: "Default callback URL of this key's tasks (a submit's notifyHook wins)" })
+  @ApiPropertyOptional({
+    example: 'https://example.com/mj-hook',
+    description: "Default callback URL of this key's tasks (a submit's notifyHook wins)",
+  })
   @IsOptional()
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'hook_url must be an http(s) URL' })
   @MaxLength(2000, { message: 'hook_url must be at most 2000 characters' })

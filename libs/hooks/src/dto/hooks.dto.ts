@@ -39,7 +39,11 @@ export class HookDeliveryDto {
   @ApiProperty({ example: 'https://example.com/mj-hook' })
   url: string;
 
-  @ApiProperty({ enum: DELIVERY_STATES, example: 'delivered', description: 'stopped: the receiver answered 410 (to it or an earlier event)' })
+  @ApiProperty({
+    enum: DELIVERY_STATES,
+    example: 'delivered',
+    description: 'stopped: the receiver answered 410 (to it or an earlier event)',
+  })
   status: DeliveryState;
 
   @ApiProperty({ example: 'SUCCESS', description: "The task's status in this event" })

@@ -7,7 +7,9 @@ import { Migration } from '@mikro-orm/migrations';
  */
 export class Migration20261130120000_hooks extends Migration {
   override async up(): Promise<void> {
-    this.addSql(`ALTER TABLE api_keys ADD COLUMN hook_url text NOT NULL DEFAULT '', ADD COLUMN hook_secret_version integer NOT NULL DEFAULT 0`);
+    this.addSql(
+      `ALTER TABLE api_keys ADD COLUMN hook_url text NOT NULL DEFAULT '', ADD COLUMN hook_secret_version integer NOT NULL DEFAULT 0`,
+    );
     this.addSql(`CREATE TABLE hook_subscriptions (
       task_id integer PRIMARY KEY REFERENCES tasks (id) ON DELETE CASCADE,
       user_id integer NOT NULL,
