@@ -26,6 +26,10 @@ export class HookOutbox {
     };
   }
 
+  /** Points an existing task's callbacks elsewhere (a modal confirm with its own notifyHook): task id, user, key, url, base. */
+  readonly resubscribeSql = `INSERT INTO hook_subscriptions (task_id, user_id, api_key_id, url, base_url) VALUES (?, ?, ?, ?, ?)
+    ON CONFLICT (task_id) DO UPDATE SET api_key_id = EXCLUDED.api_key_id, url = EXCLUDED.url, base_url = EXCLUDED.base_url, stopped = false`;
+
   /**
    * Two CTEs (`hook_claimed`, `hook_written`) to put after a CTE `source` that answers changed task rows in full
    * (`RETURNING t.*`): the events of those with a subscription, one per status change and per coalesced progress

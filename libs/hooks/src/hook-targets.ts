@@ -84,9 +84,10 @@ export class HookTargets implements OnApplicationShutdown {
     try {
       addresses = await this.dns.resolve(host);
     } catch {
-      throw new HookTargetRefused(`${field}: the host ${host} does not resolve`, field);
+      // Not resolving now (a DNS hiccup, a name not published yet) is no reason to refuse a paid submit: every
+      // attempt resolves again at connect time, and is refused there if the name points somewhere private.
+      return url;
     }
-    if (!addresses.length) throw new HookTargetRefused(`${field}: the host ${host} does not resolve`, field);
     const private_ = addresses.filter((entry) => !this.addressAllowed(entry.address, port)).map((entry) => entry.address);
     if (private_.length && !this.allowlist.allowsResolvedName(host, port, private_)) throw refusedAddress(field, host, private_[0]);
     return url;

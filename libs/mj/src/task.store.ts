@@ -212,7 +212,7 @@ export class TaskStore implements TaskMediaSource {
    * A modal confirm continues its MODAL task (same row, same upstream id), held a second time for the confirm.
    * Answers the amount held, or null when the task is no longer MODAL (a second confirm, or it moved on).
    */
-  confirmModal(task: Task, apiKeyId: number, prompt: string): Promise<number | null> {
+  confirmModal(task: Task, apiKeyId: number, prompt: string, hook?: HookSubscription): Promise<number | null> {
     return this.sql.transaction(async (tx) => {
       const now = Date.now();
       const claimed = await tx.query(
@@ -222,6 +222,8 @@ export class TaskStore implements TaskMediaSource {
         [now, now, prompt, prompt, prompt, prompt, task.id],
       );
       if (!claimed.length) return null;
+      // A confirm that names its own hook redirects the task's callbacks from here on.
+      if (hook) await tx.query(this.hooks.resubscribeSql, [task.id, task.userId, apiKeyId, hook.url, hook.baseUrl]);
       return this.billing.hold(tx, { userId: task.userId, apiKeyId, taskId: task.id, action: 'MODAL', reason: 'MODAL confirmed' });
     });
   }

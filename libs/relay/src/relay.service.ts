@@ -173,7 +173,8 @@ export class RelayService {
     hook?: HookSubscription,
   ): Promise<{ id: number; held: number }> {
     if (plan.route === 'modal') {
-      const held = await this.tasks.confirmModal(parent!, auth.apiKeyId ?? 0, plan.prompt);
+      // A confirm continues its task: it changes where callbacks go only when it names its own notifyHook.
+      const held = await this.tasks.confirmModal(parent!, auth.apiKeyId ?? 0, plan.prompt, plan.notifyHook ? hook : undefined);
       if (held === null) throw parentNotReady(parent!.mjId, 'no longer MODAL');
       return { id: parent!.id, held };
     }
