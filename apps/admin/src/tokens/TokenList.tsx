@@ -2,6 +2,7 @@ import { Typography } from '@mui/material';
 import { CreateButton, DataTable, DeleteWithConfirmButton, List, TopToolbar } from 'react-admin';
 import type { Schemas } from '../api/client';
 import { UnixTimeField } from '../common/UnixTimeField';
+import { HookActions } from './HookActions';
 
 type ApiKey = Schemas['ApiKeyDto'];
 const Column = DataTable.Col<ApiKey>;
@@ -40,7 +41,9 @@ export default function TokenList() {
           align="right"
           render={(key) => (key.quota_limit ? `${key.quota_used} / ${key.quota_limit}` : key.quota_used)}
         />
+        <Column source="hook_url" label="Callback URL" disableSort render={(key) => key.hook_url || '—'} />
         <Column label="" disableSort align="right">
+          <HookActions />
           <DeleteWithConfirmButton label="Revoke" confirmTitle="Revoke this key?" confirmContent="Clients using it stop working at once." />
         </Column>
       </DataTable>
