@@ -17,6 +17,8 @@ export interface ClaimedEvent {
   attempts: number;
   /** Attempts before the last redelivery: the retry schedule counts from there. */
   retryBase: number;
+  /** The key's hook-secret version now (a rotation signs the very next attempt with the new secret). */
+  secretVersion: number;
   createdAt: number;
 }
 
@@ -57,7 +59,8 @@ export interface DeliveryFilter {
 }
 
 const CLAIMED = `e.id::float8 AS id, e.task_id AS "taskId", e.seq, e.url, e.base_url AS "baseUrl", e.api_key_id AS "apiKeyId",
-  e.snapshot, e.attempts, e.retry_base AS "retryBase", e.created_at::float8 AS "createdAt"`;
+  e.snapshot, e.attempts, e.retry_base AS "retryBase", e.created_at::float8 AS "createdAt",
+  COALESCE((SELECT k.hook_secret_version FROM api_keys k WHERE k.id = e.api_key_id), 0) AS "secretVersion"`;
 
 const DELIVERY = `e.id::float8 AS id, e.mj_id AS "mjId", e.user_id AS "userId", e.seq, e.url, e.state, e.task_status AS "taskStatus",
   e.progress, e.attempts, e.created_at::float8 AS "createdAt", e.delivered_at::float8 AS "deliveredAt",
@@ -89,43 +92,43 @@ export class HookEventsRepository {
   }
 
   /**
-   * Records an attempt and the event's next state, only if this sender still holds it (same attempt number). A 410
-   * (state `stopped`) also stops the task's later events and its subscription.
+   * Records attempts and their events' next states, in one statement, each only if its sender still holds it (same
+   * attempt number). A 410 (state `stopped`) also stops the task's later events and its subscription. Answers the ids
+   * recorded.
    */
-  async finish(event: ClaimedEvent, result: AttemptResult): Promise<boolean> {
-    const stop = result.state === 'stopped' && event.taskId !== null;
-    const rows = await this.sql.query(
-      `WITH e AS (
-         UPDATE hook_events SET state = ?, next_attempt_at = ?, lease_until = 0, delivered_at = ?, last_code = ?, last_error = ?
-         WHERE id = ? AND attempts = ? AND state = 'pending' RETURNING id, task_id),
+  async finish(results: { event: ClaimedEvent; result: AttemptResult }[]): Promise<Set<number>> {
+    const records = results.map(({ event, result }) => ({
+      id: event.id,
+      attempt: event.attempts,
+      state: result.state,
+      next_attempt_at: result.nextAttemptAt,
+      at: result.at,
+      status_code: result.statusCode,
+      latency_ms: result.latencyMs,
+      error: result.error.slice(0, 500),
+      response_head: result.responseHead,
+      stop: result.state === 'stopped' && event.taskId !== null,
+    }));
+    const rows = await this.sql.query<{ id: number }>(
+      `WITH r AS (
+         SELECT * FROM jsonb_to_recordset(?::jsonb) AS r(id bigint, attempt int, state text, next_attempt_at bigint, at bigint,
+           status_code int, latency_ms int, error text, response_head text, stop boolean)),
+       e AS (
+         UPDATE hook_events h SET state = r.state, next_attempt_at = r.next_attempt_at, lease_until = 0,
+           delivered_at = CASE WHEN r.state = 'delivered' THEN r.at ELSE 0 END, last_code = r.status_code, last_error = r.error
+         FROM r WHERE h.id = r.id AND h.attempts = r.attempt AND h.state = 'pending'
+         RETURNING h.id, h.task_id, r.stop),
        logged AS (
          INSERT INTO hook_attempts (event_id, attempt, at, status_code, latency_ms, error, response_head)
-         SELECT id, ?, ?, ?, ?, ?, ? FROM e),
-       unsubscribed AS (UPDATE hook_subscriptions SET stopped = true WHERE ?::boolean AND task_id = (SELECT task_id FROM e)),
+         SELECT r.id, r.attempt, r.at, r.status_code, r.latency_ms, r.error, r.response_head FROM r JOIN e ON e.id = r.id),
+       unsubscribed AS (UPDATE hook_subscriptions s SET stopped = true FROM e WHERE e.stop AND s.task_id = e.task_id),
        later AS (
-         UPDATE hook_events SET state = 'stopped', last_error = 'the receiver answered 410 to an earlier event'
-         WHERE ?::boolean AND task_id = (SELECT task_id FROM e) AND state = 'pending' AND id <> ?)
-       SELECT id FROM e`,
-      [
-        result.state,
-        result.nextAttemptAt,
-        result.state === 'delivered' ? result.at : 0,
-        result.statusCode,
-        result.error.slice(0, 500),
-        event.id,
-        event.attempts,
-        event.attempts,
-        result.at,
-        result.statusCode,
-        result.latencyMs,
-        result.error.slice(0, 500),
-        result.responseHead,
-        stop,
-        stop,
-        event.id,
-      ],
+         UPDATE hook_events h SET state = 'stopped', last_error = 'the receiver answered 410 to an earlier event'
+         FROM e WHERE e.stop AND h.task_id = e.task_id AND h.state = 'pending' AND h.id <> e.id)
+       SELECT id::float8 AS id FROM e`,
+      [JSON.stringify(records)],
     );
-    return rows.length > 0;
+    return new Set(rows.map((row) => row.id));
   }
 
   /** The key's hook settings (default URL, secret version); null for an unknown or revoked key. */
@@ -136,15 +139,6 @@ export class HookEventsRepository {
       [apiKeyId, userId ?? null, userId ?? null],
     );
     return rows[0] ?? null;
-  }
-
-  /** The secret versions of these keys (revoked ones too: their pending events are still signed). */
-  async secretVersions(apiKeyIds: number[]): Promise<Map<number, number>> {
-    const rows = await this.sql.query<{ id: number; version: number }>(
-      'SELECT id, hook_secret_version AS version FROM api_keys WHERE id = ANY(?::int[])',
-      [apiKeyIds],
-    );
-    return new Map(rows.map((row) => [row.id, row.version]));
   }
 
   async setKeyHook(userId: number, apiKeyId: number, url: string): Promise<boolean> {

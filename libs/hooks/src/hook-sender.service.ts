@@ -14,6 +14,8 @@ import { HookMetrics } from './hook.metrics';
 const RESPONSE_HEAD_BYTES = 512;
 /** A claim outlives the attempt's timeout by this much: a sender that died is replaced after it. */
 const LEASE_MARGIN_MS = 5000;
+/** Attempts recorded in one statement at most; a record waits at most a tick for others to join it. */
+const RECORD_BATCH = 64;
 
 /** The answer of one attempt, or why there was none. */
 interface Answer {
@@ -34,6 +36,8 @@ export class HookSender {
   private again = false;
   private stopped = false;
   private readonly deliveries = new Set<Promise<void>>();
+  private recording: { event: ClaimedEvent; result: AttemptResult; done: (recorded: boolean) => void; fail: (error: Error) => void }[] = [];
+  private recordScheduled = false;
 
   constructor(
     private readonly events: HookEventsRepository,
@@ -71,15 +75,15 @@ export class HookSender {
       const now = Date.now();
       const claimed = await this.events.claim(now, now + this.config.timeoutMs + LEASE_MARGIN_MS, room);
       if (!claimed.length) continue;
-      const versions = await this.events.secretVersions([...new Set(claimed.map((event) => event.apiKeyId))]);
       for (const event of claimed) {
         this.inFlight += 1;
-        const delivery = this.deliver(event, versions.get(event.apiKeyId) ?? 0)
+        const delivery = this.deliver(event)
           .catch((error: Error) => this.logger.error(`callback ${event.id} failed to record: ${error.message}`))
           .finally(() => {
             this.inFlight -= 1;
             this.deliveries.delete(delivery);
-            this.kick();
+            // Refill when half the room is free: claims stay batches, not one statement per delivery.
+            if (this.inFlight <= this.config.concurrency / 2) this.kick();
           });
         this.deliveries.add(delivery);
       }
@@ -88,12 +92,12 @@ export class HookSender {
   }
 
   /** One attempt of one event. */
-  async deliver(event: ClaimedEvent, secretVersion: number): Promise<void> {
+  async deliver(event: ClaimedEvent): Promise<void> {
     const body = JSON.stringify({ ...this.bodies.render(taskOfSnapshot(event.snapshot), event.baseUrl), sequence: event.seq });
     const at = Date.now();
     const t = Math.floor(at / 1000);
     const started = performance.now();
-    const answer = await this.post(event, body, hookSignature(hookSecretOf(this.secrets, event.apiKeyId, secretVersion), t, body));
+    const answer = await this.post(event, body, hookSignature(hookSecretOf(this.secrets, event.apiKeyId, event.secretVersion), t, body));
     const done = Date.now();
     const result: AttemptResult = {
       ...this.next(event, answer, done),
@@ -103,10 +107,35 @@ export class HookSender {
       error: answer.error,
       responseHead: answer.head,
     };
-    if (!(await this.events.finish(event, result))) return;
+    if (!(await this.record(event, result))) return;
     const outcome = result.state === 'pending' ? 'retried' : result.state;
     this.metrics.attempts.inc({ result: outcome });
     if (result.state === 'delivered') this.metrics.lag.observe((done - event.createdAt) / 1000);
+  }
+
+  /** Records an attempt together with the others that finish in the same tick (one statement for all of them). */
+  private record(event: ClaimedEvent, result: AttemptResult): Promise<boolean> {
+    return new Promise((done, fail) => {
+      this.recording.push({ event, result, done, fail });
+      if (this.recording.length >= RECORD_BATCH) return void this.flush();
+      if (!this.recordScheduled) {
+        this.recordScheduled = true;
+        setImmediate(() => void this.flush());
+      }
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.recordScheduled = false;
+    const batch = this.recording;
+    this.recording = [];
+    if (!batch.length) return;
+    try {
+      const recorded = await this.events.finish(batch);
+      for (const entry of batch) entry.done(recorded.has(entry.event.id));
+    } catch (error) {
+      for (const entry of batch) entry.fail(error as Error);
+    }
   }
 
   /** 2xx delivered; 410 stopped; anything else retried on the schedule (with ±20% jitter), then failed. */
