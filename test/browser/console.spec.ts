@@ -100,10 +100,9 @@ describeBrowser('console (browser)', () => {
     await page.getByText("Revoke this task's links?").waitFor();
     await page.getByRole('button', { name: 'Confirm' }).click();
     await page.getByText(/Links revoked/).waitFor();
-    await page.waitForFunction(() => {
-      const img = document.querySelector<HTMLImageElement>('[data-testid="task-image"] img, img[data-testid="task-image"]');
-      return !!img && img.complete && img.naturalWidth > 0;
-    });
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('img[data-testid="task-image"]')].some((img) => img.complete && img.naturalWidth > 0),
+    );
 
     // The task id filter, and a video task's player.
     await page.goto(`/tasks?filter=${encodeURIComponent(JSON.stringify({ mj_id: seeded.videoId }))}`);
