@@ -16,7 +16,8 @@ const MAY_IMPORT = {
   mj: ['core', 'mj-protocol', 'auth', 'billing', 'proxy'],
   relay: ['core', 'mj-protocol', 'auth', 'billing', 'channels', 'mj', 'proxy'],
   polling: ['core', 'mj-protocol', 'channels', 'mj'],
-  api: ['core', 'mj-protocol', 'mj-simulator', 'billing', 'auth', 'channels', 'proxy', 'mj', 'relay', 'polling'],
+  moderation: ['core', 'mj-protocol', 'relay'],
+  api: ['core', 'mj-protocol', 'mj-simulator', 'billing', 'auth', 'channels', 'proxy', 'mj', 'relay', 'polling', 'moderation'],
   // The standalone simulator (`npm run simulator`): a main over its library.
   simulator: ['mj-protocol', 'mj-simulator'],
 };
