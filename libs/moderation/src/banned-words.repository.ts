@@ -55,7 +55,10 @@ export class BannedWordsRepository {
       `SELECT ${COLUMNS}, count(*) OVER () AS total FROM banned_words ${clause} ORDER BY list DESC, lower(phrase), id LIMIT ? OFFSET ?`,
       [...params, limit, offset],
     );
-    if (rows.length || offset === 0) return [rows.map(withoutTotal), Number(rows[0]?.total ?? 0)];
+    if (rows.length || offset === 0) {
+      const total = Number(rows[0]?.total ?? 0);
+      return [rows.map(withoutTotal), total];
+    }
     const [count] = await this.sql.query<{ n: string }>(`SELECT count(*) AS n FROM banned_words ${clause}`, params);
     return [[], Number(count.n)];
   }
