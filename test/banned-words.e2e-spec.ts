@@ -24,7 +24,11 @@ describe('banned words: the built-in submit check (/api/banned-words)', () => {
   const relay = (path: string) => t.http.post(path).set('Authorization', `Bearer ${key}`);
   const words = () => t.http.post('/api/banned-words').set('Authorization', `Bearer ${admin}`);
   const ban = async (phrase: string, more: Record<string, unknown> = {}) =>
-    (await words().send({ phrase, ...more }).expect(201)).body.data as { id: number; phrase: string; list: string };
+    (
+      await words()
+        .send({ phrase, ...more })
+        .expect(201)
+    ).body.data as { id: number; phrase: string; list: string };
   const balance = async () => Number((await t.sql<{ quota: string }>('SELECT quota FROM users WHERE id = ?', [alice.id]))[0].quota);
   const ledgerSize = async () => Number((await t.sql<{ n: string }>('SELECT count(*) AS n FROM ledger_entries'))[0].n);
   const fetchTask = async (mjId: string) => (await t.http.get(`/mj/task/${mjId}/fetch`).set('mj-api-secret', key)).body;
@@ -62,7 +66,12 @@ describe('banned words: the built-in submit check (/api/banned-words)', () => {
   it('refuses a prompt with a banned word with code 24 and the word: nothing charged, nothing sent upstream', async () => {
     const [before, entries, sent] = [await balance(), await ledgerSize(), sim.sim.stats().total];
     const refused = await relay('/mj/submit/imagine').send({ prompt: 'a GORE scene, cinematic --ar 3:2' }).expect(400);
-    expect(refused.body).toMatchObject({ success: false, code: 24, description: '可能包含敏感词: Gore', properties: { bannedWord: 'Gore' } });
+    expect(refused.body).toMatchObject({
+      success: false,
+      code: 24,
+      description: '可能包含敏感词: Gore',
+      properties: { bannedWord: 'Gore' },
+    });
     expect(refused.body.message).toBe('The prompt contains the banned word "Gore"');
     for (const [route, body] of [
       ['/mj/submit/shorten', { prompt: 'gore' }],

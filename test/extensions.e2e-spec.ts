@@ -45,7 +45,12 @@ describe('extension points: submit checks, upstream kinds and task events from a
   it("refuses with the check's own code and message, before any hold", async () => {
     const before = await balance();
     const refused = await relay('/mj/submit/imagine').send({ prompt: 'too many foxes' }).expect(400);
-    expect(refused.body).toMatchObject({ success: false, code: 23, description: '队列已满，请稍后尝试', message: 'Alice has too many tasks today' });
+    expect(refused.body).toMatchObject({
+      success: false,
+      code: 23,
+      description: '队列已满，请稍后尝试',
+      message: 'Alice has too many tasks today',
+    });
     expect(await balance()).toBe(before);
     const metrics = await t.http.get('/metrics').expect(200);
     expect(metrics.text).toMatch(/mj_submit_check_refusals_total\{check="HouseRulesCheck",code="23"\} 1/);
@@ -89,11 +94,15 @@ describe('extension points: submit checks, upstream kinds and task events from a
 
 describe('EXTENSIONS: a module that cannot be loaded stops the start with a clear message', () => {
   // Modules are loaded while Nest scans the app, before any database is touched.
-  const start = (EXTENSIONS: string) => createTestApp({ databaseUrl: 'postgresql://postgres@127.0.0.1:5432/never_used', env: { EXTENSIONS } });
+  const start = (EXTENSIONS: string) =>
+    createTestApp({ databaseUrl: 'postgresql://postgres@127.0.0.1:5432/never_used', env: { EXTENSIONS } });
 
   it.each([
     ['./test/fixtures/missing-module', /EXTENSIONS entry "\.\/test\/fixtures\/missing-module": cannot find a module at .*missing-module/],
-    ['./test/fixtures/extension-points#Nope', /EXTENSIONS entry "\.\/test\/fixtures\/extension-points#Nope": it exports nothing named Nope/],
+    [
+      './test/fixtures/extension-points#Nope',
+      /EXTENSIONS entry "\.\/test\/fixtures\/extension-points#Nope": it exports nothing named Nope/,
+    ],
     ['./test/fixtures/extension-points#EventLog', /EventLog is not a Nest module/],
     ['./test/upstream', /it exports no Nest module/],
   ])('%s', async (entry, message) => {

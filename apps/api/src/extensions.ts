@@ -44,6 +44,8 @@ function requireExtension(spec: ExtensionSpec): Record<string, unknown> {
       continue;
     }
     try {
+      // A path known only at boot: require is the loader (and, under Jest, the one that compiles TypeScript).
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       return require(resolved) as Record<string, unknown>;
     } catch (error) {
       throw new ExtensionLoadError(spec, `loading ${resolved} failed: ${(error as Error).message.split('\n')[0]}`);
@@ -58,7 +60,8 @@ export function loadExtension(spec: ExtensionSpec): NestModule {
   if (spec.exportName) {
     const named = exported[spec.exportName];
     if (named === undefined) throw new ExtensionLoadError(spec, `it exports nothing named ${spec.exportName}`);
-    if (!isNestModule(named)) throw new ExtensionLoadError(spec, `${spec.exportName} is not a Nest module (@Module class or dynamic module)`);
+    if (!isNestModule(named))
+      throw new ExtensionLoadError(spec, `${spec.exportName} is not a Nest module (@Module class or dynamic module)`);
     return named;
   }
   if (isNestModule(exported.default)) return exported.default;

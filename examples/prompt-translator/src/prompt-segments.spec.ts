@@ -11,7 +11,11 @@ describe('prompt translator: what it leaves alone', () => {
     expect(await translatePrompt(prompt, shout)).toBe(
       'https://cdn.example.com/Ref.PNG <一只猫>::2 <在雪地> https://x.io/a?b=c --ar 3:2 --no 狗, 红色 --stylize 250',
     );
-    expect(promptSegments(prompt).map((s) => s.text).join('')).toBe(prompt);
+    expect(
+      promptSegments(prompt)
+        .map((s) => s.text)
+        .join(''),
+    ).toBe(prompt);
   });
 
   it('never changes a URL or anything from the first --parameter on, whatever the prompt', async () => {

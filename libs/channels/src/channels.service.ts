@@ -72,7 +72,8 @@ export class ChannelsService {
   private kindOf(type: string | undefined): string {
     const kinds = this.upstream.kinds();
     if (type === undefined) return kinds[0];
-    if (!kinds.includes(type)) throw new BadRequestError(`type must be one of the loaded upstream kinds: ${kinds.join(', ')}`, { type: 'unknown upstream kind' });
+    if (!kinds.includes(type))
+      throw new BadRequestError(`type must be one of the loaded upstream kinds: ${kinds.join(', ')}`, { type: 'unknown upstream kind' });
     return type;
   }
 

@@ -3,7 +3,14 @@ import { ConfigType } from '@nestjs/config';
 import { Agent, Dispatcher, request } from 'undici';
 import type { SubmitResultVO, Task as UpstreamTask } from '@app/mj-protocol';
 import { channelsConfig } from './config/channels.config';
-import { MIDJOURNEY_PROXY, type ProbeResult, type UpstreamKind, UpstreamKindProvider, type UpstreamTarget, UpstreamError } from './upstream-kind';
+import {
+  MIDJOURNEY_PROXY,
+  type ProbeResult,
+  type UpstreamKind,
+  UpstreamKindProvider,
+  type UpstreamTarget,
+  UpstreamError,
+} from './upstream-kind';
 
 interface RawAnswer {
   status: number;

@@ -16,7 +16,8 @@ export interface BannedMatch {
  * these characters matches wherever it occurs (within a longer word too). Han, kana, Hangul (particles attach to the
  * noun: 누드를), Thai, Lao, Khmer, Myanmar.
  */
-const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
+const UNSPACED =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}]/u;
 const WORD = /[\p{L}\p{N}\p{M}_]/u;
 
 /** A character that continues a spaced-script word: a letter, digit or mark that is not of an unspaced script. */

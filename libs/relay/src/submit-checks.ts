@@ -143,7 +143,12 @@ export class SubmitChecks implements OnApplicationBootstrap {
         this.refusals.inc({ check: name, code: String(verdict.code) });
         throw new RelayRejection(HttpStatus.BAD_REQUEST, verdict.code, verdict.description, verdict.message, verdict.properties);
       }
-      if (verdict?.kind === 'rewrite' && typeof verdict.prompt === 'string' && verdict.prompt.trim() && verdict.prompt.length <= MAX_PROMPT) {
+      if (
+        verdict?.kind === 'rewrite' &&
+        typeof verdict.prompt === 'string' &&
+        verdict.prompt.trim() &&
+        verdict.prompt.length <= MAX_PROMPT
+      ) {
         // Routes without a prompt (U1, describe, blend…) have nothing to rewrite.
         if (!plan.prompt) continue;
         plan.prompt = verdict.prompt;

@@ -93,7 +93,10 @@ export class AdminTaskDto extends TaskDto {
   @ApiProperty({ example: 1 })
   channel_id: number;
 
-  @ApiProperty({ example: '', description: 'What the client sent when a submit check rewrote the prompt (e.g. translated it); "" otherwise' })
+  @ApiProperty({
+    example: '',
+    description: 'What the client sent when a submit check rewrote the prompt (e.g. translated it); "" otherwise',
+  })
   original_prompt: string;
 }
 
