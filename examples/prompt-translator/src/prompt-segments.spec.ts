@@ -1,6 +1,10 @@
+import { Injectable } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
 import fc from 'fast-check';
+import { PromptTranslatorModule } from './prompt-translator.module';
 import { promptSegments, translatePrompt } from './prompt-segments';
-import { DictionaryTranslator } from './translator';
+import { TranslationCheck } from './translation.check';
+import { DictionaryTranslator, TRANSLATOR, type Translator } from './translator';
 
 /** A "translation" that changes every character it is given: anything it touched would show. */
 const shout = async (text: string) => `<${text.toUpperCase()}>`;
@@ -40,5 +44,26 @@ describe('prompt translator: what it leaves alone', () => {
     const translator = new DictionaryTranslator();
     expect(await translatePrompt('一只红色的狐狸在雪地 --ar 3:2', (t) => translator.translate(t))).toBe('a red fox in snow --ar 3:2');
     expect(translator.needsTranslation('a red fox --ar 3:2')).toBe(false);
+  });
+});
+
+describe('prompt translator: a pluggable translator', () => {
+  @Injectable()
+  class Shouting implements Translator {
+    needsTranslation = () => true;
+    translate = async (text: string) => text.toUpperCase();
+  }
+
+  it('uses the translator given to forRoot, and the word list otherwise', async () => {
+    const custom = await Test.createTestingModule({ imports: [PromptTranslatorModule.forRoot({ translator: Shouting })] }).compile();
+    expect(custom.get(TRANSLATOR)).toBeInstanceOf(Shouting);
+    const check = custom.get(TranslationCheck);
+    const input = { userId: 1, apiKeyId: 0, route: 'imagine' as const, action: 'IMAGINE' as const, originalPrompt: '' };
+    expect(await check.check({ ...input, prompt: 'a fox https://x.io/a.png --ar 3:2' })).toEqual({
+      kind: 'rewrite',
+      prompt: 'A FOX https://x.io/a.png --ar 3:2',
+    });
+    const plain = await Test.createTestingModule({ imports: [PromptTranslatorModule] }).compile();
+    expect(plain.get(TRANSLATOR)).toBeInstanceOf(DictionaryTranslator);
   });
 });

@@ -10,8 +10,9 @@ import { DictionaryTranslator, TRANSLATOR, type Translator } from './translator'
   providers: [{ provide: TRANSLATOR, useClass: DictionaryTranslator }, TranslationCheck],
 })
 export class PromptTranslatorModule {
+  /** The module with your translator instead of the word list (it replaces the static TRANSLATOR provider). */
   static forRoot(options: { translator: Type<Translator> }): DynamicModule {
     const translator: Provider = { provide: TRANSLATOR, useClass: options.translator };
-    return { module: PromptTranslatorModule, providers: [translator, TranslationCheck] };
+    return { module: PromptTranslatorModule, providers: [translator] };
   }
 }
