@@ -53,12 +53,12 @@ export class RelayService {
     });
     const parent = plan.parentMjId ? await this.parentOf(auth, plan) : null;
     // Extension point: the submit checks may refuse (nothing held, nothing sent) or rewrite the prompt.
-    const originalPrompt = await this.checks.run(auth, plan);
+    await this.checks.run(auth, plan);
     const candidates = parent ? [await this.channelOf(parent)] : channelOrder(await this.channels.findEnabledCached());
     if (!candidates.length) {
       throw new RelayRejection(HttpStatus.SERVICE_UNAVAILABLE, ReturnCode.NOT_FOUND, '无可用的账号实例', 'No upstream channel is enabled');
     }
-    const { id, held } = await this.record(auth, plan, parent, candidates[0].id, originalPrompt).catch((error: unknown) => {
+    const { id, held } = await this.record(auth, plan, parent, candidates[0].id).catch((error: unknown) => {
       if (error instanceof InsufficientQuotaError || error instanceof ApiKeyQuotaExceededError) {
         throw new RelayRejection(HttpStatus.PAYMENT_REQUIRED, ReturnCode.VALIDATION_ERROR, '余额不足', error.message);
       }
@@ -157,15 +157,9 @@ export class RelayService {
   }
 
   /** The task with its hold; a modal confirm continues its MODAL task (same row, same upstream id), held again. */
-  private async record(
-    auth: AuthUser,
-    plan: SubmitPlan,
-    parent: Task | null,
-    channelId: number,
-    originalPrompt: string,
-  ): Promise<{ id: number; held: number }> {
+  private async record(auth: AuthUser, plan: SubmitPlan, parent: Task | null, channelId: number): Promise<{ id: number; held: number }> {
     if (plan.route === 'modal') {
-      const held = await this.tasks.confirmModal(parent!, auth.apiKeyId ?? 0, plan.prompt, originalPrompt);
+      const held = await this.tasks.confirmModal(parent!, auth.apiKeyId ?? 0, plan.prompt, plan.originalPrompt);
       if (held === null) throw parentNotReady(parent!.mjId, 'no longer MODAL');
       return { id: parent!.id, held };
     }
@@ -178,7 +172,7 @@ export class RelayService {
       action: plan.action,
       prompt: plan.prompt || parent?.prompt || '',
       promptEn: plan.prompt || parent?.promptEn || '',
-      originalPrompt,
+      originalPrompt: plan.originalPrompt,
       state: plan.state,
       submitTime: now,
       deadlineAt: now + this.config.deadlineMs(plan.action),

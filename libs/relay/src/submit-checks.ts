@@ -115,11 +115,11 @@ export class SubmitChecks implements OnApplicationBootstrap {
   }
 
   /**
-   * Runs every check on the plan; a rewrite changes `plan.prompt` (and the prompt forwarded upstream) in place.
-   * Answers the client's prompt when a check rewrote it, '' otherwise. Throws the refusal.
+   * Runs every check on the plan; a rewrite changes `plan.prompt` (and the prompt forwarded upstream) in place and
+   * keeps the client's in `plan.originalPrompt`. Throws the refusal.
    */
-  async run(auth: AuthUser, plan: SubmitPlan): Promise<string> {
-    if (!this.checks.length) return '';
+  async run(auth: AuthUser, plan: SubmitPlan): Promise<void> {
+    if (!this.checks.length) return;
     const original = plan.prompt;
     for (const { name, check } of this.checks) {
       const input: SubmitCheckInput = {
@@ -158,7 +158,7 @@ export class SubmitChecks implements OnApplicationBootstrap {
       this.logger.warn(`submit check ${name} answered ${JSON.stringify(verdict)?.slice(0, 200)}`);
       throw this.broken(name, 'it answered neither pass, refuse nor a non-empty rewrite');
     }
-    return plan.prompt === original ? '' : original;
+    if (plan.prompt !== original) plan.originalPrompt = original;
   }
 
   private broken(name: string, why: string): RelayRejection {
