@@ -95,6 +95,15 @@ describeBrowser('console (browser)', () => {
     await page.waitForLoadState('networkidle');
     await shot('task-detail');
 
+    // Revoking the task's durable links (the relay's) asks first, then says it is done; the page's own links keep working.
+    await page.getByRole('button', { name: 'Revoke links' }).click();
+    await page.getByText("Revoke this task's links?").waitFor();
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByText(/Links revoked/).waitFor();
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('img[data-testid="task-image"]')].some((img) => img.complete && img.naturalWidth > 0),
+    );
+
     // The task id filter, and a video task's player.
     await page.goto(`/tasks?filter=${encodeURIComponent(JSON.stringify({ mj_id: seeded.videoId }))}`);
     await expectCount(rows, 1);

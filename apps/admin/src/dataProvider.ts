@@ -251,6 +251,10 @@ export const dataProvider = {
   adjustQuota: (userId: Identifier, body: Schemas['AdjustQuotaDto']) =>
     unwrap(api.POST('/api/users/{id}/quota', { params: { path: { id: Number(userId) } }, body })),
 
+  /** Revokes the durable media links of one task (its row id) or of every task of a user. */
+  revokeTaskLinks: (taskId: Identifier) => unwrap(api.POST('/api/mj/{id}/revoke-links', { params: { path: { id: Number(taskId) } } })),
+  revokeUserLinks: (userId: Identifier) => unwrap(api.POST('/api/users/{id}/revoke-links', { params: { path: { id: Number(userId) } } })),
+
   /** Probes a channel's upstream: reachability, secret, latency. */
   testChannel: (channelId: Identifier) => unwrap(api.POST('/api/channels/{id}/test', { params: { path: { id: Number(channelId) } } })),
 

@@ -135,4 +135,10 @@ export class Task {
 
   @Property({ type: new BigIntType('number'), onUpdate: () => Date.now() })
   updatedAt: number = Date.now();
+
+  /**
+   * What durable media links are signed over: this task's link epoch plus its owner's (the task store reads both;
+   * null when the owner is gone). Not an ORM property: only the store's reads fill it.
+   */
+  linkEpoch?: number | null;
 }

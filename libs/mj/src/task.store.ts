@@ -121,15 +121,18 @@ const POLLED_COLUMNS = `id, user_id AS "userId", api_key_id AS "apiKeyId", chann
   start_time::float8 AS "startTime", submit_time::float8 AS "submitTime", deadline_at::float8 AS "deadlineAt",
   idle_polls AS "idlePolls", missed_polls AS "missedPolls"`;
 
+/** The sum durable media links are signed over (see the link_epochs migration); null when the owner was deleted. */
+const LINK_EPOCH = `link_epoch + (SELECT u.link_epoch FROM users u WHERE u.id = tasks.user_id AND u.deleted_at IS NULL) AS "linkEpoch"`;
+
 const TASK_COLUMNS = `id, user_id AS "userId", channel_id AS "channelId", api_key_id AS "apiKeyId", parent_id AS "parentId",
   mj_id AS "mjId", action, status, progress, prompt, prompt_en AS "promptEn", description, state, submit_code AS "submitCode",
   image_url AS "imageUrl", image_urls AS "imageUrls", video_url AS "videoUrl", video_urls AS "videoUrls", buttons, properties,
   fail_reason AS "failReason", quota::float8 AS quota, submit_time::float8 AS "submitTime", start_time::float8 AS "startTime",
   finish_time::float8 AS "finishTime", deadline_at::float8 AS "deadlineAt", next_poll_at::float8 AS "nextPollAt",
-  idle_polls AS "idlePolls", missed_polls AS "missedPolls", updated_at::float8 AS "updatedAt"`;
+  idle_polls AS "idlePolls", missed_polls AS "missedPolls", updated_at::float8 AS "updatedAt", ${LINK_EPOCH}`;
 
 const MEDIA_COLUMNS = `id, user_id AS "userId", mj_id AS "mjId", status, action, progress, image_url AS "imageUrl",
-  image_urls AS "imageUrls", video_url AS "videoUrl", video_urls AS "videoUrls"`;
+  image_urls AS "imageUrls", video_url AS "videoUrl", video_urls AS "videoUrls", ${LINK_EPOCH}`;
 
 /** The columns a task event is made of. */
 const EVENT_COLUMNS = 'id, user_id, channel_id, mj_id, action, status, progress';
@@ -302,6 +305,20 @@ export class TaskStore implements TaskMediaSource {
       mjId,
     ]);
     return rows[0] ?? null;
+  }
+
+  /**
+   * Revokes a task's durable media links (its link epoch moves on); with `ownerId`, only if the task is theirs.
+   * False when there is no such task. Instances that served a link in the last few seconds may still serve it from
+   * their media cache until it expires (5 s).
+   */
+  async revokeLinks(taskId: number, ownerId?: number): Promise<boolean> {
+    const owner = ownerId === undefined ? '' : 'AND user_id = ?';
+    const rows = await this.sql.query(`UPDATE tasks SET link_epoch = link_epoch + 1 WHERE id = ? ${owner} RETURNING id`, [
+      taskId,
+      ...(ownerId === undefined ? [] : [ownerId]),
+    ]);
+    return rows.length > 0;
   }
 
   /** The caller's own tasks among these public ids, newest first; others' and unknown ids are left out. */

@@ -90,7 +90,7 @@ export class RelayService {
         imageUrls,
         finishTime: upload ? Date.now() : 0,
       });
-      if (upload) return { ...this.whiteLabel(answer), result: this.uploadLinks(id, mjId, imageUrls, context.baseUrl) };
+      if (upload) return { ...this.whiteLabel(answer), result: await this.uploadLinks(id, context.baseUrl) };
     } else {
       await this.tasks.recordRefused(id, channel.id, answer.code, answer.description || `upstream code ${answer.code}`);
     }
@@ -103,9 +103,9 @@ export class RelayService {
   }
 
   /** The gateway's links to an upload's images (`/mj/image/upload-<id>/<n>`), in the upstream's order. */
-  private uploadLinks(id: number, mjId: string, imageUrls: string[], baseUrl: string): string[] {
-    const task = { id, mjId, status: 'SUCCESS', action: 'UPLOAD', progress: '100%', imageUrl: '', imageUrls, videoUrl: '', videoUrls: [] };
-    return this.media.links(task, this.media.base(baseUrl)).imageUrls;
+  private async uploadLinks(id: number, baseUrl: string): Promise<string[]> {
+    const task = await this.tasks.findMedia(id);
+    return task ? this.media.links(task, this.media.base(baseUrl), 'client').imageUrls : [];
   }
 
   /** Follow-ups resolve against the caller's own tasks only; someone else's id is "not found". */

@@ -55,6 +55,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/user/self/revoke-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revokes every durable media link of the caller's tasks
+         * @description For a leak: every link the relay handed out so far (`?sig=…` without `exp`) stops working within 5 s on every instance; fetch answers new ones.
+         */
+        post: operations["revokeMyLinks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -103,6 +123,26 @@ export interface paths {
         put?: never;
         /** Add to or take from a balance, with a reason, through the ledger (admin) */
         post: operations["adjustUserQuota"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{id}/revoke-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revokes every durable media link of a user's tasks (admin)
+         * @description Links handed out so far stop working within 5 s on every instance; later answers carry new ones.
+         */
+        post: operations["revokeUserLinks"];
         delete?: never;
         options?: never;
         head?: never;
@@ -229,6 +269,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/mj/{id}/revoke-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revokes a task's durable media links (the owner, or an admin)
+         * @description `id` is the task's `id` in the lists. Every durable link handed out for it so far (the relay's answers, `?sig=…` without `exp`) stops working within 5 s on every instance; later answers carry new ones. The console's expiring links run out by themselves.
+         */
+        post: operations["revokeTaskLinks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/mj": {
         parameters: {
             query?: never;
@@ -292,7 +352,7 @@ export interface paths {
         };
         /**
          * A task's image (a preview while it runs)
-         * @description Open with the signed link from a task list (`?exp=…&sig=…`, works in an `<img>` tag), or with the owner's or an admin's `Authorization: Bearer` token. Anything else, an unknown id included, is the same 403.
+         * @description Open with a signed link (works in an `<img>` tag): the relay hands API clients durable ones (`?sig=…`), valid as long as the gateway keeps the media and until the task's or its owner's links are revoked; the console gets expiring ones (`?exp=…&sig=…`). Or with the owner's or an admin's `Authorization: Bearer` token. Anything else, an unknown id included, is the same 403.
          */
         get: operations["getTaskImage"];
         put?: never;
@@ -312,7 +372,7 @@ export interface paths {
         };
         /**
          * One of the four single images of a task's grid
-         * @description Open with the signed link from a task list (`?exp=…&sig=…`, works in an `<img>` tag), or with the owner's or an admin's `Authorization: Bearer` token. Anything else, an unknown id included, is the same 403.
+         * @description Open with a signed link (works in an `<img>` tag): the relay hands API clients durable ones (`?sig=…`), valid as long as the gateway keeps the media and until the task's or its owner's links are revoked; the console gets expiring ones (`?exp=…&sig=…`). Or with the owner's or an admin's `Authorization: Bearer` token. Anything else, an unknown id included, is the same 403.
          */
         get: operations["getTaskSingleImage"];
         put?: never;
@@ -332,7 +392,7 @@ export interface paths {
         };
         /**
          * A task's video
-         * @description Open with the signed link from a task list (`?exp=…&sig=…`, works in an `<img>` tag), or with the owner's or an admin's `Authorization: Bearer` token. Anything else, an unknown id included, is the same 403.
+         * @description Open with a signed link (works in an `<img>` tag): the relay hands API clients durable ones (`?sig=…`), valid as long as the gateway keeps the media and until the task's or its owner's links are revoked; the console gets expiring ones (`?exp=…&sig=…`). Or with the owner's or an admin's `Authorization: Bearer` token. Anything else, an unknown id included, is the same 403.
          */
         get: operations["getTaskVideo"];
         put?: never;
@@ -352,7 +412,7 @@ export interface paths {
         };
         /**
          * One video of a task's `video_urls`
-         * @description Open with the signed link from a task list (`?exp=…&sig=…`, works in an `<img>` tag), or with the owner's or an admin's `Authorization: Bearer` token. Anything else, an unknown id included, is the same 403.
+         * @description Open with a signed link (works in an `<img>` tag): the relay hands API clients durable ones (`?sig=…`), valid as long as the gateway keeps the media and until the task's or its owner's links are revoked; the console gets expiring ones (`?exp=…&sig=…`). Or with the owner's or an admin's `Authorization: Bearer` token. Anything else, an unknown id included, is the same 403.
          */
         get: operations["getTaskVideoItem"];
         put?: never;
@@ -708,6 +768,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/mj/task/{id}/revoke-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revokes the durable media links of one of the caller's tasks
+         * @description Every link handed out for this task so far stops working (within 5 s on every instance); fetch answers new ones. `result` is the task id.
+         */
+        post: operations["revokeTaskLinks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/notify/mj/{channelId}/{token}": {
         parameters: {
             query?: never;
@@ -872,6 +952,12 @@ export interface components {
              */
             updated_at: number;
         };
+        EmptyEnvelopeDto: {
+            /** @example true */
+            success: boolean;
+            /** @example  */
+            message: string;
+        };
         UserPageDto: {
             items: components["schemas"]["UserDto"][];
             /**
@@ -932,12 +1018,6 @@ export interface components {
             amount: number;
             /** @example top-up, invoice 2026-114 */
             reason: string;
-        };
-        EmptyEnvelopeDto: {
-            /** @example true */
-            success: boolean;
-            /** @example  */
-            message: string;
         };
         ApiKeyDto: {
             /** @example 3 */
@@ -1997,6 +2077,44 @@ export interface operations {
             };
         };
     };
+    revokeMyLinks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmptyEnvelopeDto"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
     listUsers: {
         parameters: {
             query?: {
@@ -2400,6 +2518,64 @@ export interface operations {
             };
             /** @description Conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    revokeUserLinks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmptyEnvelopeDto"];
+                };
+            };
+            /** @description A parameter or body field is invalid; the message names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Logged in, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2814,6 +2990,55 @@ export interface operations {
             };
         };
     };
+    revokeTaskLinks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmptyEnvelopeDto"];
+                };
+            };
+            /** @description A parameter or body field is invalid; the message names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
     listAllTasks: {
         parameters: {
             query?: {
@@ -2952,7 +3177,7 @@ export interface operations {
     getTaskImage: {
         parameters: {
             query?: {
-                /** @description Expiry of a signed link (Unix seconds) */
+                /** @description Expiry of an expiring signed link (Unix seconds); absent in durable links */
                 exp?: number;
                 /** @description Signature of a signed link */
                 sig?: string;
@@ -3039,7 +3264,7 @@ export interface operations {
     getTaskSingleImage: {
         parameters: {
             query?: {
-                /** @description Expiry of a signed link (Unix seconds) */
+                /** @description Expiry of an expiring signed link (Unix seconds); absent in durable links */
                 exp?: number;
                 /** @description Signature of a signed link */
                 sig?: string;
@@ -3128,7 +3353,7 @@ export interface operations {
     getTaskVideo: {
         parameters: {
             query?: {
-                /** @description Expiry of a signed link (Unix seconds) */
+                /** @description Expiry of an expiring signed link (Unix seconds); absent in durable links */
                 exp?: number;
                 /** @description Signature of a signed link */
                 sig?: string;
@@ -3218,7 +3443,7 @@ export interface operations {
     getTaskVideoItem: {
         parameters: {
             query?: {
-                /** @description Expiry of a signed link (Unix seconds) */
+                /** @description Expiry of an expiring signed link (Unix seconds); absent in durable links */
                 exp?: number;
                 /** @description Signature of a signed link */
                 sig?: string;
@@ -4826,6 +5051,45 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
                 };
             };
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelayErrorDto"];
+                };
+            };
+        };
+    };
+    revokeTaskLinks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubmitResultDto"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No such task among the caller's */
             404: {
                 headers: {
                     [name: string]: unknown;

@@ -3,6 +3,7 @@ import { Alert, Box, Divider, Grid, Stack, Typography } from '@mui/material';
 import { ListButton, ReferenceField, Show, TextField, TopToolbar, useNotify, useRecordContext, useShowContext } from 'react-admin';
 import { useSearchParams } from 'react-router-dom';
 import { useTaskEvents } from '../live/useTaskEvents';
+import { RevokeLinksButton } from '../common/RevokeLinksButton';
 import { FollowUpButtons } from './FollowUpButtons';
 import { StatusChip } from './StatusChip';
 import { TaskMedia } from './TaskMedia';
@@ -130,6 +131,7 @@ export default function TaskShow() {
       queryOptions={{ meta: { mj_id: mjId } }}
       actions={
         <TopToolbar>
+          <RevokeLinksButton of="task" />
           <ListButton />
         </TopToolbar>
       }
