@@ -107,6 +107,7 @@ export class SubmitChecks implements OnApplicationBootstrap {
     }
     // Stable: equal orders keep the order in which their modules were loaded.
     this.checks = found.sort((a, b) => a.order - b.order);
+    this.logger.log(`submit checks, in order: ${this.checks.map((c) => `${c.name} (${c.order})`).join(', ') || 'none'}`);
   }
 
   /** The registered checks' names, in the order they run. */
