@@ -74,6 +74,8 @@ export interface TaskDraft {
   action: TaskAction;
   prompt: string;
   promptEn: string;
+  /** The client's prompt when a submit check rewrote it ('' otherwise). */
+  originalPrompt?: string;
   state: string;
   submitTime: number;
   deadlineAt: number;
@@ -181,8 +183,8 @@ export class TaskStore implements TaskMediaSource {
       const [[task], , [held]] = await this.sql.batch([
         {
           sql: `INSERT INTO tasks (user_id, api_key_id, channel_id, parent_id, action, prompt, prompt_en, state, submit_time,
-                  deadline_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+                  deadline_at, updated_at, original_prompt)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
           params: [
             draft.userId,
             draft.apiKeyId,
@@ -195,6 +197,7 @@ export class TaskStore implements TaskMediaSource {
             draft.submitTime,
             draft.deadlineAt,
             draft.submitTime,
+            draft.originalPrompt ?? '',
           ],
         },
         // The insert put it on the poll schedule (a trigger); its first poll comes when the draft says.
@@ -211,14 +214,15 @@ export class TaskStore implements TaskMediaSource {
    * A modal confirm continues its MODAL task (same row, same upstream id), held a second time for the confirm.
    * Answers the amount held, or null when the task is no longer MODAL (a second confirm, or it moved on).
    */
-  confirmModal(task: Task, apiKeyId: number, prompt: string): Promise<number | null> {
+  confirmModal(task: Task, apiKeyId: number, prompt: string, originalPrompt = ''): Promise<number | null> {
     return this.sql.transaction(async (tx) => {
       const now = Date.now();
       const claimed = await tx.query(
         `UPDATE tasks SET status = 'NOT_START', updated_at = ?,
-           prompt = CASE WHEN ? = '' THEN prompt ELSE ? END, prompt_en = CASE WHEN ? = '' THEN prompt_en ELSE ? END
+           prompt = CASE WHEN ? = '' THEN prompt ELSE ? END, prompt_en = CASE WHEN ? = '' THEN prompt_en ELSE ? END,
+           original_prompt = CASE WHEN ? = '' THEN original_prompt ELSE ? END
          WHERE id = ? AND status = 'MODAL' RETURNING id`,
-        [now, prompt, prompt, prompt, prompt, task.id],
+        [now, prompt, prompt, prompt, prompt, originalPrompt, originalPrompt, task.id],
       );
       if (!claimed.length) return null;
       await tx.query('UPDATE task_polls SET next_poll_at = ?, idle_polls = 0 WHERE task_id = ?', [now, task.id]);

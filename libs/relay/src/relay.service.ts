@@ -9,6 +9,7 @@ import { ReturnCode, type SubmitResultVO, ValidationMessage, withoutUpstreamIds 
 import { channelOrder } from './channel-order';
 import { relayConfig } from './config/relay.config';
 import { invalid, parentMissing, parentNotReady, RelayRejection } from './relay.errors';
+import { SubmitChecks } from './submit-checks';
 import { planSubmit, SpeedMode, SubmitPlan, SubmitRoute } from './submit-plan';
 
 /** Where the request came from: its speed prefix and the gateway's address as the client reached it. */
@@ -40,6 +41,7 @@ export class RelayService {
     private readonly publicUrl: PublicUrl,
     @Inject(relayConfig.KEY) private readonly config: ConfigType<typeof relayConfig>,
     private readonly media: MediaUrls,
+    private readonly checks: SubmitChecks,
   ) {}
 
   async submit(auth: AuthUser, route: SubmitRoute, body: unknown, context: RelayContext): Promise<unknown> {
@@ -50,6 +52,8 @@ export class RelayService {
       mode: context.mode,
     });
     const parent = plan.parentMjId ? await this.parentOf(auth, plan) : null;
+    // Extension point: the submit checks may refuse (nothing held, nothing sent) or rewrite the prompt.
+    await this.checks.run(auth, plan);
     const candidates = parent ? [await this.channelOf(parent)] : channelOrder(await this.channels.findEnabledCached());
     if (!candidates.length) {
       throw new RelayRejection(HttpStatus.SERVICE_UNAVAILABLE, ReturnCode.NOT_FOUND, '无可用的账号实例', 'No upstream channel is enabled');
@@ -155,7 +159,7 @@ export class RelayService {
   /** The task with its hold; a modal confirm continues its MODAL task (same row, same upstream id), held again. */
   private async record(auth: AuthUser, plan: SubmitPlan, parent: Task | null, channelId: number): Promise<{ id: number; held: number }> {
     if (plan.route === 'modal') {
-      const held = await this.tasks.confirmModal(parent!, auth.apiKeyId ?? 0, plan.prompt);
+      const held = await this.tasks.confirmModal(parent!, auth.apiKeyId ?? 0, plan.prompt, plan.originalPrompt);
       if (held === null) throw parentNotReady(parent!.mjId, 'no longer MODAL');
       return { id: parent!.id, held };
     }
@@ -168,6 +172,7 @@ export class RelayService {
       action: plan.action,
       prompt: plan.prompt || parent?.prompt || '',
       promptEn: plan.prompt || parent?.promptEn || '',
+      originalPrompt: plan.originalPrompt,
       state: plan.state,
       submitTime: now,
       deadlineAt: now + this.config.deadlineMs(plan.action),
