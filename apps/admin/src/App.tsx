@@ -2,6 +2,7 @@ import { lazy } from 'react';
 import { Admin, CustomRoutes, Resource } from 'react-admin';
 import { BrowserRouter, Route } from 'react-router-dom';
 import { authProvider } from './authProvider';
+import bannedWords from './banned-words';
 import channels from './channels';
 import { dataProvider } from './dataProvider';
 import { ImaginePage } from './imagine';
@@ -34,6 +35,7 @@ export function App() {
         <Resource name="ledger" {...ledger} options={{ label: 'Ledger' }} />
         <Resource name="hook-deliveries" {...hookDeliveries} options={{ label: 'Callbacks' }} />
         <Resource name="prices" {...prices} />
+        <Resource name="banned-words" {...bannedWords} options={{ label: 'Banned words' }} />
         <CustomRoutes>
           <Route path="/imagine" element={<ImaginePage />} />
         </CustomRoutes>

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { BadRequestError, pageWindow } from '@app/core';
+import { type AuthUser, BadRequestError, NotFoundError, pageWindow } from '@app/core';
 import { MediaUrls } from '@app/proxy';
 import { ListAllTasksQuery, ListMyTasksQuery } from './dto/list-tasks.query.dto';
 import { AdminTaskPageDto, TaskPageDto, toAdminTaskDto, toTaskDto } from './dto/task.dto';
 import { TaskFilter, TaskRepository, TaskRow } from './task.repository';
+import { TaskStore } from './task.store';
 
 const MILLISECONDS_FROM = 1e12;
 /** Pages this deep are read only after the total confirms they hold anything. */
@@ -38,6 +39,7 @@ export function toTaskFilter(query: ListMyTasksQuery): TaskFilter {
 export class MjService {
   constructor(
     private readonly tasks: TaskRepository,
+    private readonly store: TaskStore,
     private readonly media: MediaUrls,
   ) {}
 
@@ -55,6 +57,12 @@ export class MjService {
     const page = await this.page(filter, query);
     const links = this.linker(origin);
     return { ...page, items: page.items.map((row) => toAdminTaskDto(row, links(row))) };
+  }
+
+  /** Revokes a task's durable media links: the owner's own task, or any task for an admin; anything else is not found. */
+  async revokeLinks(auth: AuthUser, taskId: number): Promise<void> {
+    const revoked = await this.store.revokeLinks(taskId, auth.role === 'admin' ? undefined : auth.id);
+    if (!revoked) throw new NotFoundError(`Task ${taskId} not found`);
   }
 
   /** The gateway's signed media links of a list row (one HMAC per row). */
@@ -76,6 +84,7 @@ export class MjService {
           videoUrls: row.video_urls ?? [],
         },
         base,
+        'console',
         now,
       );
   }

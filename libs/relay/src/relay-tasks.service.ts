@@ -3,7 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { ChannelRepository, UpstreamClient, UpstreamError } from '@app/channels';
 import type { AuthUser } from '@app/core';
 import { type Task, TaskStore } from '@app/mj';
-import { ReturnCode, type Task as ProtocolTask } from '@app/mj-protocol';
+import { ReturnCode, type SubmitResultVO, type Task as ProtocolTask } from '@app/mj-protocol';
 import { MediaUrls } from '@app/proxy';
 import { relayConfig } from './config/relay.config';
 import { invalid, RelayRejection } from './relay.errors';
@@ -61,10 +61,19 @@ export class RelayTasksService {
         imageUrls: task.imageUrls ?? [],
         videoUrl: task.videoUrl,
         videoUrls: task.videoUrls ?? [],
+        linkEpoch: task.linkEpoch,
       },
       base,
+      'client',
     );
     return toProtocolTask(task, media);
+  }
+
+  /** The task's durable media links die; later answers carry new ones. */
+  async revokeLinks(auth: AuthUser, mjId: string): Promise<SubmitResultVO> {
+    const task = await this.own(auth, mjId);
+    await this.tasks.revokeLinks(task.id, auth.id);
+    return { code: ReturnCode.SUCCESS, description: 'Success', result: task.mjId, properties: {} };
   }
 
   /** Passed to the task's own channel with that channel's secret. */

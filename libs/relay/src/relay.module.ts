@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { DiscoveryModule } from '@nestjs/core';
 import { ChannelsModule } from '@app/channels';
 import { MjModule } from '@app/mj';
 import { ProxyModule } from '@app/proxy';
@@ -10,11 +11,12 @@ import { RelayTasksController } from './relay-tasks.controller';
 import { RelayTasksService } from './relay-tasks.service';
 import { RelayController } from './relay.controller';
 import { RelayService } from './relay.service';
+import { SubmitChecks } from './submit-checks';
 
 @Module({
-  imports: [ConfigModule.forFeature(relayConfig), ChannelsModule, MjModule, ProxyModule, HookOutboxModule],
+  imports: [ConfigModule.forFeature(relayConfig), DiscoveryModule, ChannelsModule, MjModule, ProxyModule, HookOutboxModule],
   controllers: [RelayController, RelayTasksController],
-  providers: [RelayService, RelayTasksService, { provide: HookBodies, useClass: RelayHookBodies }],
+  providers: [RelayService, RelayTasksService, SubmitChecks, { provide: HookBodies, useClass: RelayHookBodies }],
   // The fetch view is the callbacks' body: libs/hooks takes it from here (wired in the API app).
   exports: [HookBodies],
 })

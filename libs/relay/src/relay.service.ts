@@ -10,6 +10,7 @@ import { ReturnCode, type SubmitResultVO, ValidationMessage, withoutUpstreamIds 
 import { channelOrder } from './channel-order';
 import { relayConfig } from './config/relay.config';
 import { invalid, parentMissing, parentNotReady, RelayRejection } from './relay.errors';
+import { SubmitChecks } from './submit-checks';
 import { planSubmit, SpeedMode, SubmitPlan, SubmitRoute } from './submit-plan';
 
 /** Where the request came from: its speed prefix and the gateway's address as the client reached it. */
@@ -41,6 +42,7 @@ export class RelayService {
     private readonly publicUrl: PublicUrl,
     @Inject(relayConfig.KEY) private readonly config: ConfigType<typeof relayConfig>,
     private readonly media: MediaUrls,
+    private readonly checks: SubmitChecks,
     private readonly hooks: HookSubscriptions,
   ) {}
 
@@ -51,6 +53,8 @@ export class RelayService {
       mode: context.mode,
     });
     const parent = plan.parentMjId ? await this.parentOf(auth, plan) : null;
+    // Extension point: the submit checks may refuse (nothing held, nothing sent) or rewrite the prompt.
+    await this.checks.run(auth, plan);
     const candidates = parent ? [await this.channelOf(parent)] : channelOrder(await this.channels.findEnabledCached());
     if (!candidates.length) {
       throw new RelayRejection(HttpStatus.SERVICE_UNAVAILABLE, ReturnCode.NOT_FOUND, '无可用的账号实例', 'No upstream channel is enabled');
@@ -88,7 +92,7 @@ export class RelayService {
         imageUrls,
         finishTime: upload ? Date.now() : 0,
       });
-      if (upload) return { ...this.whiteLabel(answer), result: this.uploadLinks(id, mjId, imageUrls, context.baseUrl) };
+      if (upload) return { ...this.whiteLabel(answer), result: await this.uploadLinks(id, context.baseUrl) };
     } else {
       await this.tasks.recordRefused(id, channel.id, answer.code, answer.description || `upstream code ${answer.code}`);
     }
@@ -101,9 +105,9 @@ export class RelayService {
   }
 
   /** The gateway's links to an upload's images (`/mj/image/upload-<id>/<n>`), in the upstream's order. */
-  private uploadLinks(id: number, mjId: string, imageUrls: string[], baseUrl: string): string[] {
-    const task = { id, mjId, status: 'SUCCESS', action: 'UPLOAD', progress: '100%', imageUrl: '', imageUrls, videoUrl: '', videoUrls: [] };
-    return this.media.links(task, this.media.base(baseUrl)).imageUrls;
+  private async uploadLinks(id: number, baseUrl: string): Promise<string[]> {
+    const task = await this.tasks.findMedia(id);
+    return task ? this.media.links(task, this.media.base(baseUrl), 'client').imageUrls : [];
   }
 
   /** Follow-ups resolve against the caller's own tasks only; someone else's id is "not found". */
@@ -174,7 +178,8 @@ export class RelayService {
   ): Promise<{ id: number; held: number }> {
     if (plan.route === 'modal') {
       // A confirm continues its task: it changes where callbacks go only when it names its own notifyHook.
-      const held = await this.tasks.confirmModal(parent!, auth.apiKeyId ?? 0, plan.prompt, plan.notifyHook ? hook : undefined);
+      const hookOfConfirm = plan.notifyHook ? hook : undefined;
+      const held = await this.tasks.confirmModal(parent!, auth.apiKeyId ?? 0, plan.prompt, plan.originalPrompt, hookOfConfirm);
       if (held === null) throw parentNotReady(parent!.mjId, 'no longer MODAL');
       return { id: parent!.id, held };
     }
@@ -187,6 +192,7 @@ export class RelayService {
       action: plan.action,
       prompt: plan.prompt || parent?.prompt || '',
       promptEn: plan.prompt || parent?.promptEn || '',
+      originalPrompt: plan.originalPrompt,
       state: plan.state,
       submitTime: now,
       deadlineAt: now + this.config.deadlineMs(plan.action),

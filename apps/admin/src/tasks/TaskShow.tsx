@@ -3,6 +3,7 @@ import { Alert, Box, Divider, Grid, Stack, Typography } from '@mui/material';
 import { ListButton, ReferenceField, Show, TextField, TopToolbar, useNotify, useRecordContext, useShowContext } from 'react-admin';
 import { useSearchParams } from 'react-router-dom';
 import { useTaskEvents } from '../live/useTaskEvents';
+import { RevokeLinksButton } from '../common/RevokeLinksButton';
 import { FollowUpButtons } from './FollowUpButtons';
 import { StatusChip } from './StatusChip';
 import { TaskMedia } from './TaskMedia';
@@ -80,6 +81,13 @@ function TaskDetail() {
         <Row label="English prompt">
           <Typography variant="body2">{task.prompt_en || '—'}</Typography>
         </Row>
+        {'original_prompt' in task && typeof task.original_prompt === 'string' && task.original_prompt && (
+          <Row label="Client's prompt">
+            <Typography variant="body2" title="A submit check rewrote the prompt; this is what the client sent">
+              {task.original_prompt}
+            </Typography>
+          </Row>
+        )}
         <Row label="Submitted">
           <Typography variant="body2">{formatTime(task.submit_time) || '—'}</Typography>
         </Row>
@@ -123,6 +131,7 @@ export default function TaskShow() {
       queryOptions={{ meta: { mj_id: mjId } }}
       actions={
         <TopToolbar>
+          <RevokeLinksButton of="task" />
           <ListButton />
         </TopToolbar>
       }
