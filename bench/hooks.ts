@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { request } from 'undici';
@@ -17,6 +17,8 @@ const DATABASE = 'mj_bench_hooks';
 const EVENTS = 10_000;
 const BATCH = 100;
 const CONCURRENCY = 64;
+/** The steady round's pace: changes per second, well under what one instance delivers (its lag is the sender's own). */
+const STEADY_PER_SECOND = 400;
 
 /** The receiver, in its own process so the gateway's CPU time is the gateway's: answers 200, remembers when. */
 const RECEIVER = `
@@ -52,8 +54,8 @@ async function prepare(client: Client, receiverUrl: string): Promise<PolledTask[
   );
   const now = Date.now();
   const { rows } = await client.query<{ id: number }>(
-    `INSERT INTO tasks (user_id, api_key_id, channel_id, mj_id, action, status, progress, submit_time, deadline_at, next_poll_at)
-     SELECT $1, $2, 1, 'bench-' || n, 'IMAGINE', 'NOT_START', '', $3::bigint, $3::bigint + 3600000, $3::bigint + 3600000
+    `INSERT INTO tasks (user_id, api_key_id, channel_id, mj_id, action, status, progress, submit_time, deadline_at)
+     SELECT $1, $2, 1, 'bench-' || n, 'IMAGINE', 'NOT_START', '', $3::bigint, $3::bigint + 3600000
      FROM generate_series(1, $4::int) n RETURNING id`,
     [user.id, key.id, now, EVENTS],
   );
@@ -74,6 +76,7 @@ async function round(
   client: Client,
   tasks: PolledTask[],
   to: { status: 'IN_PROGRESS' | 'SUCCESS'; progress: string },
+  perSecond?: number,
 ): Promise<{ seconds: number; cpuMicros: number }> {
   const { rows: before } = await client.query<{ max: string | null }>('SELECT max(id) AS max FROM hook_events');
   const after = Number(before[0].max ?? 0);
@@ -94,6 +97,10 @@ async function round(
       missedPolls: 0,
     }));
     await store.applyOutcomes(outcomes, Date.now());
+    if (perSecond) {
+      const due = started + ((i + BATCH) / perSecond) * 1000;
+      if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+    }
   }
   for (;;) {
     const { rows } = await client.query<{ pending: string }>(
@@ -138,12 +145,13 @@ export const hooksSuite: BenchSuite = {
       const rows: string[][] = [];
       const rates: number[] = [];
       let delivered = 0;
-      for (const [n, to] of [
-        { status: 'IN_PROGRESS', progress: '0%' },
-        { status: 'SUCCESS', progress: '100%' },
-      ].entries() as IterableIterator<[number, { status: 'IN_PROGRESS' | 'SUCCESS'; progress: string }]>) {
+      const rounds: { name: string; to: { status: 'IN_PROGRESS' | 'SUCCESS'; progress: string }; perSecond?: number }[] = [
+        { name: `burst: all ${formatNumber(EVENTS)} changes at once`, to: { status: 'IN_PROGRESS', progress: '0%' } },
+        { name: `steady: ${STEADY_PER_SECOND} changes/s`, to: { status: 'SUCCESS', progress: '100%' }, perSecond: STEADY_PER_SECOND },
+      ];
+      for (const [n, { name, to, perSecond }] of rounds.entries()) {
         const before = Date.now();
-        const result = await round(store, client, tasks, to);
+        const result = await round(store, client, tasks, to, perSecond);
         const received = (await (await request(receiver.url)).body.json()) as [string, number][];
         const { rows: events } = await client.query<{ id: string; created_at: string; state: string }>(
           'SELECT id, created_at, state FROM hook_events WHERE created_at >= $1',
@@ -158,7 +166,7 @@ export const hooksSuite: BenchSuite = {
         const rate = events.length / result.seconds;
         rates.push(rate);
         rows.push([
-          `${n + 1}: → ${to.status}`,
+          `${n + 1}. ${name}`,
           formatNumber(events.length),
           formatNumber(result.seconds, 2),
           formatNumber(rate),
@@ -174,7 +182,10 @@ export const hooksSuite: BenchSuite = {
       const markdown = [
         machineMarkdown(machine),
         `- Data: ${formatNumber(EVENTS)} running tasks, each subscribed to one receiver (a plain node:http server in its own process, answering 200 at once)`,
-        `- A round moves every task one step through \`TaskStore.applyOutcomes\` (the poller's write path: one UPDATE per ${BATCH} tasks, its events written by the same statement), then waits until every event is delivered. The senders (one instance, ${CONCURRENCY} deliveries at once, claims with SKIP LOCKED) start on the first change`,
+        `- Load average (1, 5, 15 min) at the end, other work on the machine included: ${loadavg()
+          .map((n) => n.toFixed(1))
+          .join(', ')}`,
+        `- A round moves every task one step through \`TaskStore.applyOutcomes\` (the poller's write path: one UPDATE per ${BATCH} tasks, its events written by the same statement), at once (burst: throughput and the queue it drains) or paced (steady: the lag a change sees when the senders keep up), then waits until every event is delivered. The senders (one instance, ${CONCURRENCY} deliveries at once, claims with SKIP LOCKED) start on the first change`,
         '- Events/s: events ÷ (first change → last delivery). CPU/event: the gateway process (user + system, PostgreSQL and the receiver not included) over the round, the task writes included. Lag: the task change (the event row) → the receiver got it',
         '',
         markdownTable(['Round', 'Events', 'Seconds', 'Events/s', 'CPU µs/event', 'Lag p50 ms', 'Lag p99 ms'], rows),
