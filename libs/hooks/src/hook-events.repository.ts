@@ -200,6 +200,16 @@ export class HookEventsRepository {
     return rows[0] ?? null;
   }
 
+  /** Drops up to `limit` finished deliveries (their attempts with them) of events older than `before`; answers how many. */
+  async prune(before: number, limit: number): Promise<number> {
+    const rows = await this.sql.query(
+      `DELETE FROM hook_events WHERE id IN (
+         SELECT id FROM hook_events WHERE state <> 'pending' AND created_at < ? ORDER BY id LIMIT ?) RETURNING id`,
+      [before, limit],
+    );
+    return rows.length;
+  }
+
   /** Sends the event again from now, with a fresh retry schedule (its id stays: receivers deduplicate by it). */
   async redeliver(id: number, userId?: number): Promise<boolean> {
     const rows = await this.sql.query(

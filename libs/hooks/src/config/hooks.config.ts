@@ -36,6 +36,12 @@ export class HooksEnv {
   @Max(60000)
   HOOK_SEND_INTERVAL_MS: number = 1000;
 
+  /** Days a finished delivery (and its attempts) stays in the log; 0 keeps them forever. Pending ones are never dropped. */
+  @IsInt()
+  @Min(0)
+  @Max(3650)
+  HOOK_RETENTION_DAYS: number = 30;
+
   /** Deliveries in flight at once on one instance. */
   @IsInt()
   @Min(1)
@@ -51,6 +57,7 @@ export interface HooksConfig {
   allowlist: string[];
   sendIntervalMs: number;
   concurrency: number;
+  retentionMs: number;
 }
 
 export const hooksConfig = registerAs('hooks', (): HooksConfig => {
@@ -72,5 +79,6 @@ export const hooksConfig = registerAs('hooks', (): HooksConfig => {
     allowlist,
     sendIntervalMs: env.HOOK_SEND_INTERVAL_MS,
     concurrency: env.HOOK_CONCURRENCY,
+    retentionMs: env.HOOK_RETENTION_DAYS * 86_400_000,
   };
 });
