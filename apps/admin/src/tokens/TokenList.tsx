@@ -1,4 +1,4 @@
-import { Typography } from '@mui/material';
+import { Box, Typography } from '@mui/material';
 import { CreateButton, DataTable, DeleteWithConfirmButton, List, TopToolbar } from 'react-admin';
 import type { Schemas } from '../api/client';
 import { UnixTimeField } from '../common/UnixTimeField';
@@ -43,8 +43,14 @@ export default function TokenList() {
         />
         <Column source="hook_url" label="Callback URL" disableSort render={(key) => key.hook_url || '—'} />
         <Column label="" disableSort align="right">
-          <HookActions />
-          <DeleteWithConfirmButton label="Revoke" confirmTitle="Revoke this key?" confirmContent="Clients using it stop working at once." />
+          <Box sx={{ display: 'inline-flex', alignItems: 'center', whiteSpace: 'nowrap' }}>
+            <HookActions />
+            <DeleteWithConfirmButton
+              label="Revoke"
+              confirmTitle="Revoke this key?"
+              confirmContent="Clients using it stop working at once."
+            />
+          </Box>
         </Column>
       </DataTable>
     </List>
