@@ -182,8 +182,9 @@ export class HookSender {
   private describe(error: unknown): string {
     const found = error as { code?: string; name?: string; message?: string; cause?: { code?: string; message?: string } };
     const code = found?.code ?? found?.cause?.code;
-    if (code === BLOCKED_CODE) return found.message ?? found.cause?.message ?? 'refused: private address';
-    if (found?.cause && (found.cause as { code?: string }).code === BLOCKED_CODE) return found.cause.message ?? 'refused';
+    // The connect-time address check (HookTargets) refused the target: say where it pointed.
+    if (found?.code === BLOCKED_CODE) return found.message ?? 'refused: a private address';
+    if (found?.cause?.code === BLOCKED_CODE) return found.cause.message ?? 'refused: a private address';
     if (found?.name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT')
       return `no answer within ${this.config.timeoutMs} ms`;
     if (code === 'ECONNREFUSED') return 'connection refused';
