@@ -44,6 +44,11 @@ export class RelayTasksService {
     return tasks.map((task) => this.view(task, base));
   }
 
+  /** A task as fetch answers it to a caller who reached us at `origin` (also the body of its callbacks). */
+  viewAt(task: Task, origin: string): ProtocolTask {
+    return this.view(task, this.media.base(origin));
+  }
+
   private view(task: Task, base: string): ProtocolTask {
     const media = this.media.links(
       {

@@ -4,6 +4,8 @@ import { DiscoveryModule } from '@nestjs/core';
 import { ChannelsModule } from '@app/channels';
 import { MjModule } from '@app/mj';
 import { ProxyModule } from '@app/proxy';
+import { HookBodies, HookOutboxModule } from '@app/hooks';
+import { RelayHookBodies } from './hook-bodies';
 import { relayConfig } from './config/relay.config';
 import { RelayTasksController } from './relay-tasks.controller';
 import { RelayTasksService } from './relay-tasks.service';
@@ -12,8 +14,10 @@ import { RelayService } from './relay.service';
 import { SubmitChecks } from './submit-checks';
 
 @Module({
-  imports: [ConfigModule.forFeature(relayConfig), DiscoveryModule, ChannelsModule, MjModule, ProxyModule],
+  imports: [ConfigModule.forFeature(relayConfig), DiscoveryModule, ChannelsModule, MjModule, ProxyModule, HookOutboxModule],
   controllers: [RelayController, RelayTasksController],
-  providers: [RelayService, RelayTasksService, SubmitChecks],
+  providers: [RelayService, RelayTasksService, SubmitChecks, { provide: HookBodies, useClass: RelayHookBodies }],
+  // The fetch view is the callbacks' body: libs/hooks takes it from here (wired in the API app).
+  exports: [HookBodies],
 })
 export class RelayModule {}

@@ -3,6 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { ApiKeyQuotaExceededError, InsufficientQuotaError } from '@app/billing';
 import { Channel, ChannelRepository, NotifyTokens, UpstreamClient, UpstreamError } from '@app/channels';
 import { type AuthUser, PublicUrl } from '@app/core';
+import { HookSubscriptions, type HookSubscription, HookTargetRefused } from '@app/hooks';
 import { MediaUrls } from '@app/proxy';
 import { type Task, TaskStore } from '@app/mj';
 import { ReturnCode, type SubmitResultVO, ValidationMessage, withoutUpstreamIds } from '@app/mj-protocol';
@@ -42,12 +43,12 @@ export class RelayService {
     @Inject(relayConfig.KEY) private readonly config: ConfigType<typeof relayConfig>,
     private readonly media: MediaUrls,
     private readonly checks: SubmitChecks,
+    private readonly hooks: HookSubscriptions,
   ) {}
 
   async submit(auth: AuthUser, route: SubmitRoute, body: unknown, context: RelayContext): Promise<unknown> {
     const plan = planSubmit(route, body, {
       imageLimitBytes: this.config.imageLimitBytes,
-      allowNotifyHook: this.config.allowNotifyHook,
       allowAccountFilter: this.config.allowAccountFilter,
       mode: context.mode,
     });
@@ -58,7 +59,8 @@ export class RelayService {
     if (!candidates.length) {
       throw new RelayRejection(HttpStatus.SERVICE_UNAVAILABLE, ReturnCode.NOT_FOUND, '无可用的账号实例', 'No upstream channel is enabled');
     }
-    const { id, held } = await this.record(auth, plan, parent, candidates[0].id).catch((error: unknown) => {
+    const hook = await this.hookOf(auth, plan, context);
+    const { id, held } = await this.record(auth, plan, parent, candidates[0].id, hook).catch((error: unknown) => {
       if (error instanceof InsufficientQuotaError || error instanceof ApiKeyQuotaExceededError) {
         throw new RelayRejection(HttpStatus.PAYMENT_REQUIRED, ReturnCode.VALIDATION_ERROR, '余额不足', error.message);
       }
@@ -156,10 +158,28 @@ export class RelayService {
     return last;
   }
 
+  /** Where the task's callbacks go (the submit's notifyHook, else the key's default): refused targets are a 400 here, before any hold. */
+  private async hookOf(auth: AuthUser, plan: SubmitPlan, context: RelayContext): Promise<HookSubscription | undefined> {
+    try {
+      return await this.hooks.forSubmit(auth, plan.notifyHook, context.baseUrl);
+    } catch (error) {
+      if (error instanceof HookTargetRefused) throw invalid('notifyHook参数错误', error.message);
+      throw error;
+    }
+  }
+
   /** The task with its hold; a modal confirm continues its MODAL task (same row, same upstream id), held again. */
-  private async record(auth: AuthUser, plan: SubmitPlan, parent: Task | null, channelId: number): Promise<{ id: number; held: number }> {
+  private async record(
+    auth: AuthUser,
+    plan: SubmitPlan,
+    parent: Task | null,
+    channelId: number,
+    hook?: HookSubscription,
+  ): Promise<{ id: number; held: number }> {
     if (plan.route === 'modal') {
-      const held = await this.tasks.confirmModal(parent!, auth.apiKeyId ?? 0, plan.prompt, plan.originalPrompt);
+      // A confirm continues its task: it changes where callbacks go only when it names its own notifyHook.
+      const hookOfConfirm = plan.notifyHook ? hook : undefined;
+      const held = await this.tasks.confirmModal(parent!, auth.apiKeyId ?? 0, plan.prompt, plan.originalPrompt, hookOfConfirm);
       if (held === null) throw parentNotReady(parent!.mjId, 'no longer MODAL');
       return { id: parent!.id, held };
     }
@@ -178,6 +198,7 @@ export class RelayService {
       deadlineAt: now + this.config.deadlineMs(plan.action),
       nextPollAt: now + FIRST_POLL_DELAY_MS,
       holdReason: `${plan.action} submitted`,
+      hook,
     });
   }
 }
