@@ -5,3 +5,6 @@ export * from './channels.service';
 export * from './upstream.client';
 export * from './dto/channel.dto';
 export * from './notify-token';
+export * from './capabilities';
+export * from './channel-health.service';
+export * from './channel-alerts';

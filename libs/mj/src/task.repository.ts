@@ -21,6 +21,7 @@ export interface TaskRow {
   channel_id: number;
   mj_id: string;
   action: string;
+  mode: string;
   prompt: string;
   prompt_en: string;
   status: string;
@@ -42,7 +43,7 @@ export interface TaskRow {
   properties: Record<string, unknown>;
 }
 
-const ROW_COLUMNS = `t.id, t.user_id, t.channel_id, t.mj_id, t.action, t.prompt, t.prompt_en, t.status, t.progress,
+const ROW_COLUMNS = `t.id, t.user_id, t.channel_id, t.mj_id, t.action, t.mode, t.prompt, t.prompt_en, t.status, t.progress,
   t.image_url, t.image_urls, t.video_url, t.video_urls, (t.submit_time / 1000)::int8::float8 AS submit_time,
   (t.start_time / 1000)::int8::float8 AS start_time, (t.finish_time / 1000)::int8::float8 AS finish_time,
   t.fail_reason, t.quota::float8 AS quota, t.submit_code AS code, t.description, t.state, t.buttons, t.properties`;

@@ -80,6 +80,8 @@ export interface TaskDraft {
   nextPollAt: number;
   /** What the ledger says of the hold. */
   holdReason: string;
+  /** Speed mode (fast / relax / turbo): recorded, and priced by. */
+  mode?: string;
 }
 
 /** The upstream's acceptance of a submitted task. */
@@ -123,7 +125,7 @@ const POLLED_COLUMNS = `id, user_id AS "userId", api_key_id AS "apiKeyId", chann
 const LINK_EPOCH = `link_epoch + (SELECT u.link_epoch FROM users u WHERE u.id = tasks.user_id AND u.deleted_at IS NULL) AS "linkEpoch"`;
 
 const TASK_COLUMNS = `id, user_id AS "userId", channel_id AS "channelId", api_key_id AS "apiKeyId", parent_id AS "parentId",
-  mj_id AS "mjId", action, status, progress, prompt, prompt_en AS "promptEn", description, state, submit_code AS "submitCode",
+  mj_id AS "mjId", action, mode, status, progress, prompt, prompt_en AS "promptEn", description, state, submit_code AS "submitCode",
   image_url AS "imageUrl", image_urls AS "imageUrls", video_url AS "videoUrl", video_urls AS "videoUrls", buttons, properties,
   fail_reason AS "failReason", quota::float8 AS quota, submit_time::float8 AS "submitTime", start_time::float8 AS "startTime",
   finish_time::float8 AS "finishTime", deadline_at::float8 AS "deadlineAt", next_poll_at::float8 AS "nextPollAt",
@@ -173,13 +175,14 @@ export class TaskStore implements TaskMediaSource {
       apiKeyId: draft.apiKeyId,
       action: draft.action,
       reason: draft.holdReason,
+      mode: draft.mode,
     });
     try {
       const [[task], [held]] = await this.sql.batch([
         {
           sql: `INSERT INTO tasks (user_id, api_key_id, channel_id, parent_id, action, prompt, prompt_en, state, submit_time,
-                  deadline_at, next_poll_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+                  deadline_at, next_poll_at, updated_at, mode)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
           params: [
             draft.userId,
             draft.apiKeyId,
@@ -193,6 +196,7 @@ export class TaskStore implements TaskMediaSource {
             draft.deadlineAt,
             draft.nextPollAt,
             draft.submitTime,
+            draft.mode ?? 'fast',
           ],
         },
         hold,

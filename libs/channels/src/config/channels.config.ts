@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { IsInt, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, IsUrl, Max, Min } from 'class-validator';
 import { readEnv } from '@app/core';
 
 export class ChannelsEnv {
@@ -25,6 +25,22 @@ export class ChannelsEnv {
   @Min(1)
   @Max(1024)
   UPSTREAM_CONNECTIONS: number = 64;
+
+  /** Where operator alerts (breaker opened/closed, channel disabled) are POSTed, signed; unset: the log only. */
+  @IsOptional()
+  @IsString()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'must be an http(s) URL' })
+  ALERT_WEBHOOK_URL?: string;
+
+  /** Run the breaker's half-open probes on this instance (off for tests that drive them, and read-only replicas). */
+  @IsBoolean()
+  CHANNEL_HEALTH_ENABLED: boolean = true;
+
+  /** How often open channels whose cool-down is over are probed. */
+  @IsInt()
+  @Min(100)
+  @Max(600000)
+  CHANNEL_HEALTH_INTERVAL_MS: number = 1000;
 }
 
 export interface ChannelsConfig {
@@ -32,6 +48,9 @@ export interface ChannelsConfig {
   pollTimeoutMs: number;
   connectTimeoutMs: number;
   connections: number;
+  alertWebhookUrl: string;
+  healthEnabled: boolean;
+  healthIntervalMs: number;
 }
 
 export const channelsConfig = registerAs('channels', (): ChannelsConfig => {
@@ -41,5 +60,8 @@ export const channelsConfig = registerAs('channels', (): ChannelsConfig => {
     pollTimeoutMs: env.UPSTREAM_POLL_TIMEOUT_MS,
     connectTimeoutMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,
     connections: env.UPSTREAM_CONNECTIONS,
+    alertWebhookUrl: env.ALERT_WEBHOOK_URL ?? '',
+    healthEnabled: env.CHANNEL_HEALTH_ENABLED,
+    healthIntervalMs: env.CHANNEL_HEALTH_INTERVAL_MS,
   };
 });

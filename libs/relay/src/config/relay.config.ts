@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { IsBoolean, IsInt, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, Max, Min } from 'class-validator';
 import { readEnv } from '@app/core';
 
 export class RelayEnv {
@@ -34,6 +34,10 @@ export class RelayEnv {
   @Min(1)
   @Max(86400)
   VIDEO_DEADLINE_S: number = 1800;
+
+  /** The speed mode of a task whose route has no /mj-fast|relax|turbo prefix and whose prompt names none. */
+  @IsIn(['fast', 'relax', 'turbo'])
+  DEFAULT_SPEED_MODE: 'fast' | 'relax' | 'turbo' = 'fast';
 }
 
 export interface RelayConfig {
@@ -42,6 +46,7 @@ export interface RelayConfig {
   allowNotifyHook: boolean;
   allowAccountFilter: boolean;
   deadlineMs(action: string): number;
+  defaultMode: 'fast' | 'relax' | 'turbo';
 }
 
 export const relayConfig = registerAs('relay', (): RelayConfig => {
@@ -51,6 +56,7 @@ export const relayConfig = registerAs('relay', (): RelayConfig => {
     maxIds: env.RELAY_MAX_IDS,
     allowNotifyHook: env.RELAY_ALLOW_NOTIFY_HOOK,
     allowAccountFilter: env.RELAY_ALLOW_ACCOUNT_FILTER,
+    defaultMode: env.DEFAULT_SPEED_MODE,
     deadlineMs: (action) => (action.startsWith('VIDEO') ? env.VIDEO_DEADLINE_S : env.TASK_DEADLINE_S) * 1000,
   };
 });

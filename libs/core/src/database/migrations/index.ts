@@ -9,6 +9,7 @@ import { Migration20261126090000_hardening } from './Migration20261126090000_har
 import { Migration20261130090000_one_vocabulary } from './Migration20261130090000_one_vocabulary';
 import { Migration20261130100000_quota_functions } from './Migration20261130100000_quota_functions';
 import { Migration20261130140000_link_epochs } from './Migration20261130140000_link_epochs';
+import { Migration20261130150000_channel_health } from './Migration20261130150000_channel_health';
 
 /** Every migration, in order. Listed explicitly so the same list works from TypeScript and from dist/. */
 export const migrationsList = [
@@ -23,4 +24,5 @@ export const migrationsList = [
   { name: 'Migration20261130090000_one_vocabulary', class: Migration20261130090000_one_vocabulary },
   { name: 'Migration20261130100000_quota_functions', class: Migration20261130100000_quota_functions },
   { name: 'Migration20261130140000_link_epochs', class: Migration20261130140000_link_epochs },
+  { name: 'Migration20261130150000_channel_health', class: Migration20261130150000_channel_health },
 ];
