@@ -94,7 +94,6 @@ describe('channels that heal themselves: breaker, capabilities, speed modes, ale
       breaker_failures: 5,
       breaker_window_s: 60,
       breaker_cooldown_s: 120,
-      relax_fallback: false,
       min_gap_ms: 0,
       daily_cap: 0,
       capabilities: {

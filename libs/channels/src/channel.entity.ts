@@ -25,7 +25,6 @@ export class Channel {
     | 'breakerWindowS'
     | 'breakerCooldownS'
     | 'capabilities'
-    | 'relaxFallback'
     | 'minGapMs'
     | 'gapJitterMs'
     | 'dailyCap';
@@ -79,10 +78,6 @@ export class Channel {
 
   @Property({ type: 'json' })
   capabilities: StoredCapabilities = {};
-
-  /** When the upstream says fast hours are used up, submit in relax mode and give back the difference. */
-  @Property()
-  relaxFallback = false;
 
   /** Pacing: the least time between two submits, plus up to `gapJitterMs` at random. */
   @Property()

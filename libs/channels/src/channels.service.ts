@@ -26,7 +26,6 @@ function applySettings(channel: Channel, dto: HealthSettings): void {
   if (dto.breaker_failures !== undefined) channel.breakerFailures = dto.breaker_failures;
   if (dto.breaker_window_s !== undefined) channel.breakerWindowS = dto.breaker_window_s;
   if (dto.breaker_cooldown_s !== undefined) channel.breakerCooldownS = dto.breaker_cooldown_s;
-  if (dto.relax_fallback !== undefined) channel.relaxFallback = dto.relax_fallback;
   if (dto.min_gap_ms !== undefined) channel.minGapMs = dto.min_gap_ms;
   if (dto.gap_jitter_ms !== undefined) channel.gapJitterMs = dto.gap_jitter_ms;
   if (dto.daily_cap !== undefined) channel.dailyCap = dto.daily_cap;

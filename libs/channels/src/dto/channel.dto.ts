@@ -65,21 +65,21 @@ export class CapabilitiesPatchDto {
 
 /** Breaker, capability and pacing settings, the same on create and change. */
 class ChannelHealthSettingsDto {
-  @ApiPropertyOptional({ default: 5, description: 'Failures within breaker_window_s that open the breaker' })
+  @ApiPropertyOptional({ description: 'Failures within breaker_window_s that open the breaker (default 5)' })
   @IsOptional()
   @IsInt({ message: 'breaker_failures must be an integer between 1 and 1000' })
   @Min(1, { message: 'breaker_failures must be an integer between 1 and 1000' })
   @Max(1000, { message: 'breaker_failures must be an integer between 1 and 1000' })
   breaker_failures?: number;
 
-  @ApiPropertyOptional({ default: 60, description: 'Seconds over which failures are counted' })
+  @ApiPropertyOptional({ description: 'Seconds over which failures are counted (default 60)' })
   @IsOptional()
   @IsInt({ message: 'breaker_window_s must be an integer between 1 and 86400' })
   @Min(1, { message: 'breaker_window_s must be an integer between 1 and 86400' })
   @Max(86400, { message: 'breaker_window_s must be an integer between 1 and 86400' })
   breaker_window_s?: number;
 
-  @ApiPropertyOptional({ default: 120, description: 'Seconds open before a probe; doubles on each failed probe, up to 1 h' })
+  @ApiPropertyOptional({ description: 'Seconds open before a probe; doubles on each failed probe, up to 1 h (default 120)' })
   @IsOptional()
   @IsInt({ message: 'breaker_cooldown_s must be an integer between 1 and 3600' })
   @Min(1, { message: 'breaker_cooldown_s must be an integer between 1 and 3600' })
@@ -93,26 +93,21 @@ class ChannelHealthSettingsDto {
   @Type(() => CapabilitiesPatchDto)
   capabilities?: CapabilitiesPatchDto;
 
-  @ApiPropertyOptional({ default: false, description: 'When fast hours are used up upstream, submit in relax and refund the difference' })
-  @IsOptional()
-  @IsBoolean({ message: 'relax_fallback must be true or false' })
-  relax_fallback?: boolean;
-
-  @ApiPropertyOptional({ default: 0, description: 'Pacing: least milliseconds between two submits (0: none)' })
+  @ApiPropertyOptional({ description: 'Pacing: least milliseconds between two submits (0: none) (default 0)' })
   @IsOptional()
   @IsInt({ message: 'min_gap_ms must be an integer between 0 and 3600000' })
   @Min(0, { message: 'min_gap_ms must be an integer between 0 and 3600000' })
   @Max(3_600_000, { message: 'min_gap_ms must be an integer between 0 and 3600000' })
   min_gap_ms?: number;
 
-  @ApiPropertyOptional({ default: 0, description: 'Pacing: up to this many milliseconds added to the gap at random' })
+  @ApiPropertyOptional({ description: 'Pacing: up to this many milliseconds added to the gap at random (default 0)' })
   @IsOptional()
   @IsInt({ message: 'gap_jitter_ms must be an integer between 0 and 3600000' })
   @Min(0, { message: 'gap_jitter_ms must be an integer between 0 and 3600000' })
   @Max(3_600_000, { message: 'gap_jitter_ms must be an integer between 0 and 3600000' })
   gap_jitter_ms?: number;
 
-  @ApiPropertyOptional({ default: 0, description: 'Pacing: most submits per UTC day (0: no cap)' })
+  @ApiPropertyOptional({ description: 'Pacing: most submits per UTC day (0: no cap) (default 0)' })
   @IsOptional()
   @IsInt({ message: 'daily_cap must be an integer between 0 and 1000000' })
   @Min(0, { message: 'daily_cap must be an integer between 0 and 1000000' })
@@ -170,9 +165,6 @@ export class ChannelDto {
   @ApiProperty({ type: CapabilitiesDto })
   capabilities: CapabilitiesDto;
 
-  @ApiProperty({ example: false })
-  relax_fallback: boolean;
-
   @ApiProperty({ example: 0 })
   min_gap_ms: number;
 
@@ -212,7 +204,6 @@ export function toChannelDto(channel: Channel): ChannelDto {
     breaker_window_s: channel.breakerWindowS,
     breaker_cooldown_s: channel.breakerCooldownS,
     capabilities: resolveCapabilities(channel.capabilities),
-    relax_fallback: channel.relaxFallback,
     min_gap_ms: channel.minGapMs,
     gap_jitter_ms: channel.gapJitterMs,
     daily_cap: channel.dailyCap,

@@ -17,7 +17,6 @@ export class Migration20261130150000_channel_health extends Migration {
       ADD COLUMN probe_at timestamptz NULL,
       ADD COLUMN failed_probes integer NOT NULL DEFAULT 0,
       ADD COLUMN capabilities jsonb NOT NULL DEFAULT '{}',
-      ADD COLUMN relax_fallback boolean NOT NULL DEFAULT false,
       ADD COLUMN min_gap_ms integer NOT NULL DEFAULT 0 CHECK (min_gap_ms >= 0),
       ADD COLUMN gap_jitter_ms integer NOT NULL DEFAULT 0 CHECK (gap_jitter_ms >= 0),
       ADD COLUMN daily_cap integer NOT NULL DEFAULT 0 CHECK (daily_cap >= 0),
