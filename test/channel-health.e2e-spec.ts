@@ -246,6 +246,32 @@ describe('channels that heal themselves: breaker, capabilities, speed modes, ale
     expect(await balance()).toBe(before - 80_000);
   });
 
+  it('takes the mode from the key, else the user, when the route names none', async () => {
+    const slow = await add({ name: 'slow' }, { capabilities: { modes: ['relax'] } });
+    const quick = await add({ name: 'quick' }, { capabilities: { modes: ['turbo'] } });
+    await only(slow, quick);
+    const relaxKey = await createApiKey(t, alice.token, { name: 'relax key', default_mode: 'relax' });
+    await asAdmin(t.http.patch(`/api/users/${alice.id}`))
+      .send({ default_mode: 'turbo' })
+      .expect(200);
+    const byKey = (await t.http.post('/mj/submit/imagine').set('mj-api-secret', relaxKey).send({ prompt: 'by key' }).expect(200)).body
+      .result as string;
+    const byUser = (await imagine('by user').expect(200)).body.result as string;
+    const byPrompt = (await imagine('by prompt --relax').expect(200)).body.result as string;
+    expect(submits(slow)).toBe(2);
+    expect(submits(quick)).toBe(1);
+    const mine = (await t.http.get('/api/mj/self').set('Authorization', `Bearer ${alice.token}`).expect(200)).body.data.items;
+    const modeOf = (mjId: string) => mine.find((task: { mj_id: string }) => task.mj_id === mjId)?.mode;
+    expect([modeOf(byKey), modeOf(byUser), modeOf(byPrompt)]).toEqual(['relax', 'turbo', 'relax']);
+    const bad = await asAdmin(t.http.patch(`/api/users/${alice.id}`))
+      .send({ default_mode: 'warp' })
+      .expect(400);
+    expect(bad.body.message).toMatch(/default_mode must be one of/);
+    await asAdmin(t.http.patch(`/api/users/${alice.id}`))
+      .send({ default_mode: null })
+      .expect(200);
+  });
+
   it('paces a channel: a second submit within its least gap goes to another channel', async () => {
     const paced = await add({ name: 'paced', priority: 10 }, { min_gap_ms: 3_600_000 });
     const other = await add({ name: 'other', priority: 0 });

@@ -64,7 +64,7 @@ export class RelayService {
     const parent = plan.parentMjId ? await this.parentOf(auth, plan) : null;
     const need: TaskNeed = {
       action: plan.action,
-      mode: taskMode(context.mode, plan.prompt, this.config.defaultMode),
+      mode: taskMode(context.mode, plan.prompt, auth.defaultMode ?? this.config.defaultMode),
       bot: botOf(plan.body),
     };
     const candidates = parent ? [await this.channelOf(parent, need)] : await this.eligible(need);

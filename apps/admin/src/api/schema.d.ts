@@ -974,6 +974,12 @@ export interface components {
              */
             quota: number;
             /**
+             * @description Speed mode of the user's tasks when neither route nor key names one
+             * @example null
+             * @enum {string|null}
+             */
+            default_mode: "fast" | "relax" | "turbo" | null;
+            /**
              * @description Unix seconds
              * @example 1764061200
              */
@@ -1025,6 +1031,11 @@ export interface components {
              * @example 500000
              */
             quota?: number;
+            /**
+             * @description Speed mode of the user's tasks when neither route nor key names one
+             * @enum {string}
+             */
+            default_mode?: "fast" | "relax" | "turbo";
         };
         UpdateUserDto: {
             /** @enum {string} */
@@ -1036,6 +1047,11 @@ export interface components {
              * @example 1000000
              */
             quota?: number;
+            /**
+             * @description Speed mode of the user's tasks when neither route nor key names one; null clears it
+             * @enum {string|null}
+             */
+            default_mode?: "fast" | "relax" | "turbo" | null;
             /**
              * @description Also revokes the user's tokens
              * @example a-new-long-password
@@ -1082,6 +1098,12 @@ export interface components {
              */
             last_used_at: number;
             /**
+             * @description Speed mode of this key's tasks when the route names none; null: the user's
+             * @example null
+             * @enum {string|null}
+             */
+            default_mode: "fast" | "relax" | "turbo" | null;
+            /**
              * @description Unix seconds
              * @example 1764061200
              */
@@ -1126,6 +1148,11 @@ export interface components {
              * @example 1000000
              */
             quota_limit?: number;
+            /**
+             * @description Speed mode of this key's tasks when the route (/mj-fast, /mj-relax, /mj-turbo) names none
+             * @enum {string}
+             */
+            default_mode?: "fast" | "relax" | "turbo";
         };
         LedgerEntryDto: {
             /** @example 12 */

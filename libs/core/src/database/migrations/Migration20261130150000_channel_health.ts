@@ -43,6 +43,9 @@ export class Migration20261130150000_channel_health extends Migration {
     this.addSql(`CREATE INDEX channel_events_channel_idx ON channel_events (channel_id, id DESC)`);
 
     this.addSql(`ALTER TABLE tasks ADD COLUMN mode varchar(8) NOT NULL DEFAULT 'fast'`);
+    // A task's mode, when its route names none: the key's, else the user's, else the gateway's default.
+    this.addSql(`ALTER TABLE api_keys ADD COLUMN default_mode varchar(8) NULL CHECK (default_mode IN ('fast', 'relax', 'turbo'))`);
+    this.addSql(`ALTER TABLE users ADD COLUMN default_mode varchar(8) NULL CHECK (default_mode IN ('fast', 'relax', 'turbo'))`);
 
     this.addSql(`CREATE TABLE mode_prices (
       action varchar(32) NOT NULL,
