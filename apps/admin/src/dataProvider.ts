@@ -178,7 +178,9 @@ export const dataProvider = {
       case 'tokens':
         return {
           data: await unwrap(
-            api.POST('/api/tokens', { body: changes(data, undefined, ['expires_at', 'quota_limit']) as Schemas['CreateApiKeyDto'] }),
+            api.POST('/api/tokens', {
+              body: changes(data, undefined, ['expires_at', 'quota_limit', 'default_mode']) as Schemas['CreateApiKeyDto'],
+            }),
           ),
         } as never;
       default:
@@ -190,8 +192,8 @@ export const dataProvider = {
     const path = { id: Number(id) };
     switch (resource) {
       case 'users': {
-        const { role, status, password } = data as Schemas['UpdateUserDto'];
-        const body = changes({ role, status, password }, previousData, ['password']);
+        const { role, status, password, default_mode } = data as Schemas['UpdateUserDto'];
+        const body = changes({ role, status, password, default_mode }, previousData, ['password']);
         return { data: await unwrap(api.PATCH('/api/users/{id}', { params: { path }, body })) } as never;
       }
       case 'channels': {
