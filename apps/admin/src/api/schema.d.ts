@@ -358,6 +358,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/mj/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Success rate per channel, p50/p95 time to finish by action × mode, stuck tasks (admin) */
+        get: operations["getTaskFigures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/mj/events/ticket": {
         parameters: {
             query?: never;
@@ -1489,6 +1506,54 @@ export interface components {
              * @example 20
              */
             page_size: number;
+        };
+        ChannelFiguresDto: {
+            /** @example 1 */
+            channel_id: number;
+            /** @example 95 */
+            succeeded: number;
+            /** @example 5 */
+            failed: number;
+            /**
+             * @description succeeded / (succeeded + failed); null when none finished
+             * @example 0.95
+             */
+            success_rate: number | null;
+        };
+        TimingFiguresDto: {
+            /** @example IMAGINE */
+            action: string;
+            /** @example fast */
+            mode: string;
+            /**
+             * @description Successes measured
+             * @example 42
+             */
+            finished: number;
+            /**
+             * @description Median seconds from submit to finish
+             * @example 48.5
+             */
+            p50_s: number;
+            /**
+             * @description 95th percentile seconds from submit to finish
+             * @example 95.2
+             */
+            p95_s: number;
+        };
+        TaskFiguresDto: {
+            /**
+             * @description Unix seconds: the window starts here
+             * @example 1764061200
+             */
+            since: number;
+            channels: components["schemas"]["ChannelFiguresDto"][];
+            timings: components["schemas"]["TimingFiguresDto"][];
+            /**
+             * @description Unfinished tasks submitted more than 10 minutes ago
+             * @example 2
+             */
+            stuck: number;
         };
         EventTicketDto: {
             /**
@@ -3402,6 +3467,62 @@ export interface operations {
                         /** @example  */
                         message: string;
                         data: components["schemas"]["AdminTaskPageDto"];
+                    };
+                };
+            };
+            /** @description A parameter or body field is invalid; the message names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Logged in, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    getTaskFigures: {
+        parameters: {
+            query?: {
+                /** @description The window: tasks submitted in the last this many hours (1-720) */
+                hours?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example true */
+                        success: boolean;
+                        /** @example  */
+                        message: string;
+                        data: components["schemas"]["TaskFiguresDto"];
                     };
                 };
             };
