@@ -6,13 +6,17 @@ import { Secrets } from '@app/core';
 import type { ChannelState } from './channel.entity';
 import { channelsConfig } from './config/channels.config';
 
-export type AlertKind = 'breaker.opened' | 'breaker.closed' | 'breaker.half_open' | 'channel.disabled' | 'channel.enabled';
+export type AlertKind =
+  'breaker.opened' | 'breaker.closed' | 'breaker.half_open' | 'channel.disabled' | 'channel.enabled' | 'channel.success_rate_low';
 
 export interface AlertEvent {
   event: AlertKind;
   channel: { id: number; name: string };
-  from: ChannelState;
-  to: ChannelState;
+  /** The transition, for state changes. */
+  from?: ChannelState;
+  to?: ChannelState;
+  /** Successes among finished tasks over the last hour, for `channel.success_rate_low`. */
+  success_rate?: number;
   reason: string;
   /** Unix seconds. */
   at: number;
@@ -60,6 +64,11 @@ export class ChannelAlerts implements OnApplicationShutdown {
 
   get webhookUrl(): string {
     return this.config.alertWebhookUrl;
+  }
+
+  /** The success-rate alert's settings (threshold 0: off). */
+  get successRate(): { threshold: number; minTasks: number; intervalMs: number } {
+    return this.config.successRate;
   }
 
   transition(channel: { id: number; name: string }, from: ChannelState, to: ChannelState, reason: string): void {

@@ -202,6 +202,32 @@ export class ChannelHealth {
     }
   }
 
+  /**
+   * A channel's outcomes over the last hour (counted by whoever reads the tasks): below the alert threshold, with
+   * enough tasks finished, the operator hears of it, at most once an hour per channel whichever instance checks.
+   */
+  async reportSuccessRate(channelId: number, succeeded: number, failed: number): Promise<boolean> {
+    const { threshold, minTasks } = this.alerts.successRate;
+    const finished = succeeded + failed;
+    if (threshold <= 0 || finished < minTasks || succeeded / finished >= threshold) return false;
+    const [claimed] = await this.sql.query<{ name: string }>(
+      `UPDATE channels SET rate_alert_at = now()
+       WHERE id = ? AND deleted_at IS NULL AND (rate_alert_at IS NULL OR rate_alert_at < now() - interval '1 hour')
+       RETURNING name`,
+      [channelId],
+    );
+    if (!claimed) return false;
+    const rate = Math.round((succeeded / finished) * 1000) / 1000;
+    this.alerts.send({
+      event: 'channel.success_rate_low',
+      channel: { id: channelId, name: claimed.name },
+      success_rate: rate,
+      reason: `${succeeded} of ${finished} tasks succeeded in the last hour (${Math.round(rate * 100)}%, alert below ${Math.round(threshold * 100)}%)`,
+      at: Math.floor(Date.now() / 1000),
+    });
+    return true;
+  }
+
   /** An admin switched the channel on or off: the state follows, with the event. */
   async adminSwitch(channelId: number, enabled: boolean): Promise<void> {
     await this.move(

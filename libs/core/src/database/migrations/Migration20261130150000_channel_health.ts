@@ -22,7 +22,8 @@ export class Migration20261130150000_channel_health extends Migration {
       ADD COLUMN daily_cap integer NOT NULL DEFAULT 0 CHECK (daily_cap >= 0),
       ADD COLUMN next_submit_at timestamptz NULL,
       ADD COLUMN submits_day date NULL,
-      ADD COLUMN submits_today integer NOT NULL DEFAULT 0`);
+      ADD COLUMN submits_today integer NOT NULL DEFAULT 0,
+      ADD COLUMN rate_alert_at timestamptz NULL`);
     // A channel an admin switched off before this migration is "disabled" with that reason.
     this.addSql(`UPDATE channels SET state = 'disabled', state_reason = 'disabled by an admin' WHERE NOT enabled`);
 
