@@ -24,6 +24,8 @@ const PARENT_MISSING = /关联任务不存在|parent/i;
 const MAX_COOLDOWN_S = 3600;
 /** A half-open probe that never reported back (its instance died) is taken over after this. */
 const STALE_PROBE_S = 300;
+/** Failures older than any window are deleted this often. */
+const PRUNE_EVERY_MS = 3_600_000;
 
 export function verdictOf(outcome: AttemptOutcome): Verdict {
   if ('error' in outcome) {
@@ -73,6 +75,7 @@ interface Transition {
 @Injectable()
 export class ChannelHealth {
   private readonly logger = new Logger('ChannelHealth');
+  private prunedAt = 0;
 
   constructor(
     private readonly sql: Sql,
@@ -170,7 +173,10 @@ export class ChannelHealth {
       await this.applyProbe(channel, await this.upstream.probe(channel));
       probed++;
     }
-    await this.sql.query(`DELETE FROM channel_failures WHERE at < now() - interval '1 day'`);
+    if (Date.now() - this.prunedAt > PRUNE_EVERY_MS) {
+      this.prunedAt = Date.now();
+      await this.sql.query(`DELETE FROM channel_failures WHERE at < now() - interval '1 day'`);
+    }
     return probed;
   }
 
