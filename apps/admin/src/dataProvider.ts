@@ -30,7 +30,7 @@ function changes<T extends Record<string, unknown>>(data: T, previous: Partial<T
   return out as Partial<T>;
 }
 /** Admin-only resources: refused here for users, so a stray query (before canAccess redirects) never calls the API. */
-const ADMIN_ONLY = new Set(['users', 'channels']);
+const ADMIN_ONLY = new Set(['users', 'channels', 'banned-words']);
 function requireRole(resource: string): void {
   if (ADMIN_ONLY.has(resource) && !session.isAdmin()) throw new HttpError('This needs the admin role', 403);
 }
@@ -109,6 +109,14 @@ async function getList(
       );
     case 'channels':
       return listResult(await unwrap(api.GET('/api/channels', { params: { query: page } })));
+    case 'banned-words':
+      return listResult(
+        await unwrap(
+          api.GET('/api/banned-words', {
+            params: { query: { ...page, q: text(filter.q), list: text(filter.list) as Schemas['BannedWordDto']['list'] | undefined } },
+          }),
+        ),
+      );
     case 'tokens':
       return listResult(await unwrap(api.GET('/api/tokens', { params: { query: page } })));
     case 'ledger':
@@ -144,6 +152,8 @@ async function getOne(resource: string, id: Identifier, meta?: Record<string, un
       return unwrap(api.GET('/api/users/{id}', { params: { path } }));
     case 'channels':
       return unwrap(api.GET('/api/channels/{id}', { params: { path } }));
+    case 'banned-words':
+      return unwrap(api.GET('/api/banned-words/{id}', { params: { path } }));
     case 'prices': {
       const price = (await priceRows()).find((item) => item.action === id);
       if (!price) throw new HttpError(`No price for ${String(id)}`, 404);
@@ -175,6 +185,8 @@ export const dataProvider = {
         return {
           data: await unwrap(api.POST('/api/channels', { body: changes(data, undefined, ['secret']) as Schemas['CreateChannelDto'] })),
         } as never;
+      case 'banned-words':
+        return { data: await unwrap(api.POST('/api/banned-words', { body: data as Schemas['CreateBannedWordDto'] })) } as never;
       case 'tokens':
         return {
           data: await unwrap(
@@ -197,13 +209,14 @@ export const dataProvider = {
         return { data: await unwrap(api.PATCH('/api/users/{id}', { params: { path }, body })) } as never;
       }
       case 'channels': {
-        const { name, base_url, secret, enabled, priority, weight, capabilities } = data as Schemas['UpdateChannelDto'];
+        const { name, base_url, type, secret, enabled, priority, weight, capabilities } = data as Schemas['UpdateChannelDto'];
         const { breaker_failures, breaker_window_s, breaker_cooldown_s, min_gap_ms, gap_jitter_ms, daily_cap } =
           data as Schemas['UpdateChannelDto'];
         const body: Schemas['UpdateChannelDto'] = changes(
           {
             name,
             base_url,
+            type,
             secret,
             enabled,
             priority,
@@ -223,6 +236,11 @@ export const dataProvider = {
           body.capabilities = capabilities;
         }
         return { data: await unwrap(api.PATCH('/api/channels/{id}', { params: { path }, body })) } as never;
+      }
+      case 'banned-words': {
+        const { phrase, list, whole_word, note } = data as Schemas['UpdateBannedWordDto'];
+        const body = changes({ phrase, list, whole_word, note }, previousData);
+        return { data: await unwrap(api.PATCH('/api/banned-words/{id}', { params: { path }, body })) } as never;
       }
       case 'prices': {
         const action = String(id);
@@ -258,6 +276,9 @@ export const dataProvider = {
       case 'channels':
         await unwrap(api.DELETE('/api/channels/{id}', { params: { path } }));
         break;
+      case 'banned-words':
+        await unwrap(api.DELETE('/api/banned-words/{id}', { params: { path } }));
+        break;
       case 'tokens':
         await unwrap(api.DELETE('/api/tokens/{id}', { params: { path } }));
         consoleKey.forgetIfRevoked(Number(id));
@@ -283,6 +304,9 @@ export const dataProvider = {
 
   /** Probes a channel's upstream: reachability, secret, latency. */
   testChannel: (channelId: Identifier) => unwrap(api.POST('/api/channels/{id}/test', { params: { path: { id: Number(channelId) } } })),
+
+  /** Would a submit with this prompt be refused for a banned word? */
+  testPrompt: (prompt: string) => unwrap(api.POST('/api/banned-words/test', { body: { prompt } })),
 } satisfies DataProvider & Record<string, unknown>;
 
 export type ConsoleDataProvider = typeof dataProvider;

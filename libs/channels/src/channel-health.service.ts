@@ -5,7 +5,8 @@ import { missingFor, type TaskNeed } from './capabilities';
 import { ChannelAlerts } from './channel-alerts';
 import type { Channel, ChannelState } from './channel.entity';
 import { ChannelRepository } from './channel.repository';
-import { type ProbeResult, UpstreamClient, UpstreamError } from './upstream.client';
+import { type ProbeResult, UpstreamError } from './upstream-kind';
+import { UpstreamClient } from './upstream.client';
 
 /** What one submit attempt to a channel came to: the upstream's answer, or why there was none. */
 export type AttemptOutcome = { answer: SubmitResultVO } | { error: UpstreamError };

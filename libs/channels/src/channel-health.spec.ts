@@ -1,6 +1,6 @@
 import { botOf, missingFor, resolveCapabilities } from './capabilities';
 import { verdictOf } from './channel-health.service';
-import { UpstreamError } from './upstream.client';
+import { UpstreamError } from './upstream-kind';
 
 const answer = (code: number, description = '') => ({ answer: { code, description, result: null, properties: {} } });
 

@@ -11,6 +11,7 @@ export type ChannelState = (typeof CHANNEL_STATES)[number];
 export class Channel {
   [EntityRepositoryType]?: ChannelRepository;
   [OptionalProps]?:
+    | 'type'
     | 'secret'
     | 'enabled'
     | 'priority'
@@ -37,6 +38,10 @@ export class Channel {
 
   @Property({ type: 'text' })
   baseUrl!: string;
+
+  /** The upstream kind that serves this channel: `midjourney-proxy` (built in) or one a module registers. */
+  @Property({ length: 64 })
+  type = 'midjourney-proxy';
 
   @Property({ type: 'text', hidden: true })
   secret = '';

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { DiscoveryModule } from '@nestjs/core';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { ChannelAlerts } from './channel-alerts';
 import { ChannelHealthScheduler } from './channel-health.scheduler';
@@ -9,12 +10,13 @@ import { ChannelsController } from './channels.controller';
 import { ChannelsService } from './channels.service';
 import { channelsConfig } from './config/channels.config';
 import { NotifyTokens } from './notify-token';
+import { MidjourneyProxyClient } from './midjourney-proxy.client';
 import { UpstreamClient } from './upstream.client';
 
 @Module({
-  imports: [ConfigModule.forFeature(channelsConfig), MikroOrmModule.forFeature([Channel])],
+  imports: [ConfigModule.forFeature(channelsConfig), DiscoveryModule, MikroOrmModule.forFeature([Channel])],
   controllers: [ChannelsController],
-  providers: [ChannelsService, UpstreamClient, NotifyTokens, ChannelHealth, ChannelAlerts, ChannelHealthScheduler],
+  providers: [ChannelsService, MidjourneyProxyClient, UpstreamClient, NotifyTokens, ChannelHealth, ChannelAlerts, ChannelHealthScheduler],
   exports: [ChannelsService, UpstreamClient, NotifyTokens, ChannelHealth, ChannelAlerts, MikroOrmModule],
 })
 export class ChannelsModule {}

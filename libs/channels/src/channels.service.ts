@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { NotFoundError, PageQuery, pageWindow, Sql } from '@app/core';
+import { BadRequestError, NotFoundError, PageQuery, pageWindow, Sql } from '@app/core';
 import type { StoredCapabilities } from './capabilities';
 import { ChannelAlerts } from './channel-alerts';
 import { ChannelHealth } from './channel-health.service';
@@ -63,6 +63,7 @@ export class ChannelsService {
     const channel = this.channels.create({
       name: dto.name,
       baseUrl: dto.base_url,
+      type: this.kindOf(dto.type),
       secret: dto.secret ?? '',
       enabled: dto.enabled ?? true,
       priority: dto.priority ?? 0,
@@ -83,6 +84,7 @@ export class ChannelsService {
     const channel = await this.require(id);
     if (dto.name !== undefined) channel.name = dto.name;
     if (dto.base_url !== undefined) channel.baseUrl = dto.base_url;
+    if (dto.type !== undefined) channel.type = this.kindOf(dto.type);
     if (dto.secret !== undefined) channel.secret = dto.secret;
     if (dto.priority !== undefined) channel.priority = dto.priority;
     if (dto.weight !== undefined) channel.weight = dto.weight;
@@ -133,6 +135,15 @@ export class ChannelsService {
 
   alertSettings(): AlertSettingsDto {
     return { webhook_url: this.alerts.webhookUrl, signing_key: this.alerts.signingKey() };
+  }
+
+  /** A kind some loaded module serves (the built-in midjourney-proxy when none is given). */
+  private kindOf(type: string | undefined): string {
+    const kinds = this.upstream.kinds();
+    if (type === undefined) return kinds[0];
+    if (!kinds.includes(type))
+      throw new BadRequestError(`type must be one of the loaded upstream kinds: ${kinds.join(', ')}`, { type: 'unknown upstream kind' });
+    return type;
   }
 
   private async require(id: number): Promise<Channel> {

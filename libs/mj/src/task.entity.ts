@@ -38,9 +38,6 @@ export class Task {
     | 'startTime'
     | 'finishTime'
     | 'deadlineAt'
-    | 'nextPollAt'
-    | 'idlePolls'
-    | 'missedPolls'
     | 'updatedAt';
 
   @PrimaryKey({ autoincrement: true })
@@ -126,17 +123,6 @@ export class Task {
 
   @Property({ type: new BigIntType('number') })
   deadlineAt = 0;
-
-  @Property({ type: new BigIntType('number') })
-  nextPollAt = 0;
-
-  /** Consecutive polls that found no change; the poll interval backs off with it. */
-  @Property()
-  idlePolls = 0;
-
-  /** Consecutive successful polls whose answer left this task out; past a limit it is lost. */
-  @Property()
-  missedPolls = 0;
 
   @Property({ type: new BigIntType('number'), onUpdate: () => Date.now() })
   updatedAt: number = Date.now();

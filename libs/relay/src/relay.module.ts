@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { DiscoveryModule } from '@nestjs/core';
 import { ChannelsModule } from '@app/channels';
 import { MjModule } from '@app/mj';
 import { ProxyModule } from '@app/proxy';
@@ -8,10 +9,11 @@ import { RelayTasksController } from './relay-tasks.controller';
 import { RelayTasksService } from './relay-tasks.service';
 import { RelayController } from './relay.controller';
 import { RelayService } from './relay.service';
+import { SubmitChecks } from './submit-checks';
 
 @Module({
-  imports: [ConfigModule.forFeature(relayConfig), ChannelsModule, MjModule, ProxyModule],
+  imports: [ConfigModule.forFeature(relayConfig), DiscoveryModule, ChannelsModule, MjModule, ProxyModule],
   controllers: [RelayController, RelayTasksController],
-  providers: [RelayService, RelayTasksService],
+  providers: [RelayService, RelayTasksService, SubmitChecks],
 })
 export class RelayModule {}

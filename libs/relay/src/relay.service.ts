@@ -20,6 +20,7 @@ import { channelOrder } from './channel-order';
 import { relayConfig } from './config/relay.config';
 import { invalid, parentMissing, parentNotReady, RelayRejection } from './relay.errors';
 import { taskMode } from './speed-mode';
+import { SubmitChecks } from './submit-checks';
 import { planSubmit, SpeedMode, SubmitPlan, SubmitRoute } from './submit-plan';
 
 /** Where the request came from: its speed prefix and the gateway's address as the client reached it. */
@@ -51,6 +52,7 @@ export class RelayService {
     private readonly publicUrl: PublicUrl,
     @Inject(relayConfig.KEY) private readonly config: ConfigType<typeof relayConfig>,
     private readonly media: MediaUrls,
+    private readonly checks: SubmitChecks,
     private readonly health: ChannelHealth,
   ) {}
 
@@ -62,6 +64,8 @@ export class RelayService {
       mode: context.mode,
     });
     const parent = plan.parentMjId ? await this.parentOf(auth, plan) : null;
+    // Extension point: the submit checks may refuse (nothing held, nothing sent) or rewrite the prompt.
+    await this.checks.run(auth, plan);
     const need: TaskNeed = {
       action: plan.action,
       mode: taskMode(context.mode, plan.prompt, auth.defaultMode ?? this.config.defaultMode),
@@ -188,7 +192,7 @@ export class RelayService {
     mode: SpeedMode,
   ): Promise<{ id: number; held: number }> {
     if (plan.route === 'modal') {
-      const held = await this.tasks.confirmModal(parent!, auth.apiKeyId ?? 0, plan.prompt);
+      const held = await this.tasks.confirmModal(parent!, auth.apiKeyId ?? 0, plan.prompt, plan.originalPrompt);
       if (held === null) throw parentNotReady(parent!.mjId, 'no longer MODAL');
       return { id: parent!.id, held };
     }
@@ -201,6 +205,7 @@ export class RelayService {
       action: plan.action,
       prompt: plan.prompt || parent?.prompt || '',
       promptEn: plan.prompt || parent?.promptEn || '',
+      originalPrompt: plan.originalPrompt,
       state: plan.state,
       submitTime: now,
       deadlineAt: now + this.config.deadlineMs(plan.action),

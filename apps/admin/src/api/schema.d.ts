@@ -908,6 +908,60 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/banned-words": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List banned words and allowed exceptions (admin) */
+        get: operations["listBannedWords"];
+        put?: never;
+        /** Ban a word or phrase, or allow an exception (admin); applies at once on every instance */
+        post: operations["createBannedWord"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/banned-words/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Would a submit with this prompt be refused? (admin) */
+        post: operations["testBannedWords"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/banned-words/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a banned word or exception (admin) */
+        get: operations["getBannedWord"];
+        put?: never;
+        post?: never;
+        /** Remove a banned word or exception (admin) */
+        delete: operations["deleteBannedWord"];
+        options?: never;
+        head?: never;
+        /** Change a banned word or exception (admin) */
+        patch: operations["updateBannedWord"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1491,6 +1545,11 @@ export interface components {
             user_id: number;
             /** @example 1 */
             channel_id: number;
+            /**
+             * @description What the client sent when a submit check rewrote the prompt (e.g. translated it); "" otherwise
+             * @example
+             */
+            original_prompt: string;
         };
         AdminTaskPageDto: {
             items: components["schemas"]["AdminTaskDto"][];
@@ -1604,6 +1663,11 @@ export interface components {
             /** @example https://mj-proxy.example.com */
             base_url: string;
             /**
+             * @description The upstream kind that serves the channel (modules may add kinds)
+             * @example midjourney-proxy
+             */
+            type: string;
+            /**
              * @description The secret, masked; "" when none is set
              * @example sk-s…3f
              */
@@ -1709,6 +1773,11 @@ export interface components {
              */
             base_url: string;
             /**
+             * @description The upstream kind (default midjourney-proxy; modules may add kinds)
+             * @example midjourney-proxy
+             */
+            type?: string;
+            /**
              * @description Sent as mj-api-secret; write-only
              * @example upstream-secret
              */
@@ -1791,6 +1860,11 @@ export interface components {
             name?: string;
             /** @example https://mj-proxy.example.com */
             base_url?: string;
+            /**
+             * @description The upstream kind (default midjourney-proxy; modules may add kinds)
+             * @example midjourney-proxy
+             */
+            type?: string;
             /** @description New secret; "" removes it */
             secret?: string;
             enabled?: boolean;
@@ -2119,6 +2193,96 @@ export interface components {
              * @example true
              */
             changed: boolean;
+        };
+        BannedWordDto: {
+            /** @example 1 */
+            id: number;
+            /**
+             * @description A word or phrase, as the admin wrote it
+             * @example gore
+             */
+            phrase: string;
+            /**
+             * @description `banned`, or `allowed`: an exception (a known false positive)
+             * @example banned
+             * @enum {string}
+             */
+            list: "banned" | "allowed";
+            /**
+             * @description Match whole words only (ignored at an end written in a script without spaces: Chinese, Japanese, Korean, Thai…)
+             * @example true
+             */
+            whole_word: boolean;
+            /**
+             * @description The admin's note
+             * @example
+             */
+            note: string;
+            /**
+             * @description Unix seconds
+             * @example 1764061200
+             */
+            created_at: number;
+            /**
+             * @description Unix seconds
+             * @example 1764061200
+             */
+            updated_at: number;
+        };
+        BannedWordPageDto: {
+            items: components["schemas"]["BannedWordDto"][];
+            /**
+             * @description How many match the filters, all pages together
+             * @example 42
+             */
+            total: number;
+            /** @example 1 */
+            page: number;
+            /**
+             * @description The page size applied (requests above 100 are capped)
+             * @example 20
+             */
+            page_size: number;
+        };
+        CreateBannedWordDto: {
+            /** @example gore */
+            phrase: string;
+            /**
+             * @default banned
+             * @enum {string}
+             */
+            list: "banned" | "allowed";
+            /**
+             * @description Match whole words only
+             * @default true
+             */
+            whole_word: boolean;
+            /** @example  */
+            note?: string;
+        };
+        PromptVerdictDto: {
+            /**
+             * @description A submit with this prompt would be refused (code 24)
+             * @example true
+             */
+            banned: boolean;
+            /**
+             * @description The banned phrase it matched; "" when none
+             * @example gore
+             */
+            word: string;
+        };
+        TestPromptDto: {
+            /** @example a gore scene --ar 3:2 */
+            prompt: string;
+        };
+        UpdateBannedWordDto: {
+            /** @example gore */
+            phrase?: string;
+            /** @enum {string} */
+            list?: "banned" | "allowed";
+            whole_word?: boolean;
+            note?: string;
         };
     };
     responses: never;
@@ -5704,6 +5868,389 @@ export interface operations {
             };
             /** @description No such resource */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    listBannedWords: {
+        parameters: {
+            query?: {
+                p?: number;
+                /** @description Values above 100 are capped at 100 */
+                page_size?: number;
+                /** @description Only this list */
+                list?: "banned" | "allowed";
+                /** @description Phrases containing this text (case-insensitive) */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example true */
+                        success: boolean;
+                        /** @example  */
+                        message: string;
+                        data: components["schemas"]["BannedWordPageDto"];
+                    };
+                };
+            };
+            /** @description A parameter or body field is invalid; the message names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Logged in, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    createBannedWord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateBannedWordDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example true */
+                        success: boolean;
+                        /** @example  */
+                        message: string;
+                        data: components["schemas"]["BannedWordDto"];
+                    };
+                };
+            };
+            /** @description A parameter or body field is invalid; the message names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Logged in, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    testBannedWords: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestPromptDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example true */
+                        success: boolean;
+                        /** @example  */
+                        message: string;
+                        data: components["schemas"]["PromptVerdictDto"];
+                    };
+                };
+            };
+            /** @description A parameter or body field is invalid; the message names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Logged in, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    getBannedWord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example true */
+                        success: boolean;
+                        /** @example  */
+                        message: string;
+                        data: components["schemas"]["BannedWordDto"];
+                    };
+                };
+            };
+            /** @description A parameter or body field is invalid; the message names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Logged in, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    deleteBannedWord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmptyEnvelopeDto"];
+                };
+            };
+            /** @description A parameter or body field is invalid; the message names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Logged in, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    updateBannedWord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateBannedWordDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example true */
+                        success: boolean;
+                        /** @example  */
+                        message: string;
+                        data: components["schemas"]["BannedWordDto"];
+                    };
+                };
+            };
+            /** @description A parameter or body field is invalid; the message names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Logged in, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

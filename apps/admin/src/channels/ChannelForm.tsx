@@ -62,6 +62,7 @@ export function ChannelForm() {
   return (
     <SimpleForm
       defaultValues={{
+        type: 'midjourney-proxy',
         enabled: true,
         priority: 0,
         weight: 1,
@@ -81,6 +82,13 @@ export function ChannelForm() {
         label="Base URL"
         validate={[required(), httpUrl]}
         helperText="The midjourney-proxy server, e.g. http://mj-proxy:8080"
+        fullWidth
+      />
+      <TextInput
+        source="type"
+        label="Upstream kind"
+        validate={required()}
+        helperText="midjourney-proxy, or a kind an extension module adds (docs/extending.md)"
         fullWidth
       />
       <SecretInput />

@@ -81,6 +81,13 @@ function TaskDetail() {
         <Row label="English prompt">
           <Typography variant="body2">{task.prompt_en || '—'}</Typography>
         </Row>
+        {'original_prompt' in task && typeof task.original_prompt === 'string' && task.original_prompt && (
+          <Row label="Client's prompt">
+            <Typography variant="body2" title="A submit check rewrote the prompt; this is what the client sent">
+              {task.original_prompt}
+            </Typography>
+          </Row>
+        )}
         <Row label="Submitted">
           <Typography variant="body2">{formatTime(task.submit_time) || '—'}</Typography>
         </Row>

@@ -17,6 +17,9 @@ export interface TaskEvent {
   at: number;
 }
 
+/** Which changes a subscriber hears: those this instance made (`local`), or every instance's (`all`). */
+export type TaskEventScope = 'local' | 'all';
+
 const CHANNEL = 'mj_task_events';
 /** Events of this long go to the other instances in one NOTIFY (a NOTIFY per submit cost more than the rest of it). */
 const NOTIFY_WINDOW_MS = 20;
@@ -65,7 +68,10 @@ export class TaskEvents implements OnModuleInit, OnApplicationShutdown {
   /** Call after the transaction that made the changes has committed. */
   publish(events: TaskEvent[]): void {
     if (!events.length) return;
-    for (const event of events) this.emitter.emit('task', event);
+    for (const event of events) {
+      this.emitter.emit('task', event);
+      this.emitter.emit('local', event);
+    }
     if (!this.publisher) return;
     if (!this.pending.length) setTimeout(() => this.notify(), NOTIFY_WINDOW_MS);
     this.pending.push(...events);
@@ -87,9 +93,14 @@ export class TaskEvents implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  subscribe(listener: (event: TaskEvent) => void): () => void {
-    this.emitter.on('task', listener);
-    return () => this.emitter.off('task', listener);
+  /**
+   * Calls `listener` with every task event: `all` (the default) also hears other instances' changes (through NOTIFY,
+   * best effort), `local` only the changes this instance made, each once, right after their commit.
+   */
+  subscribe(listener: (event: TaskEvent) => void, scope: TaskEventScope = 'all'): () => void {
+    const name = scope === 'local' ? 'local' : 'task';
+    this.emitter.on(name, listener);
+    return () => this.emitter.off(name, listener);
   }
 
   private receive(payload: string | undefined): void {

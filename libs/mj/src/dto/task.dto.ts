@@ -95,6 +95,12 @@ export class AdminTaskDto extends TaskDto {
 
   @ApiProperty({ example: 1 })
   channel_id: number;
+
+  @ApiProperty({
+    example: '',
+    description: 'What the client sent when a submit check rewrote the prompt (e.g. translated it); "" otherwise',
+  })
+  original_prompt: string;
 }
 
 export class TaskPageDto extends PageOf(TaskDto) {}
@@ -153,5 +159,6 @@ export function toAdminTaskDto(row: TaskRow, media?: TaskMediaLinks): AdminTaskD
   const item = toTaskDto(row, media, true) as AdminTaskDto;
   item.user_id = row.user_id;
   item.channel_id = row.channel_id;
+  item.original_prompt = row.original_prompt ?? '';
   return item;
 }
