@@ -85,6 +85,8 @@ describe.each([
         'state',
         'buttons',
         'properties',
+        // The task's speed mode (fast, relax, turbo).
+        'mode',
       ].sort(),
     );
     expect(item).toMatchObject({

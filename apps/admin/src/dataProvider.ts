@@ -34,6 +34,17 @@ const ADMIN_ONLY = new Set(['users', 'channels', 'banned-words']);
 function requireRole(resource: string): void {
   if (ADMIN_ONLY.has(resource) && !session.isAdmin()) throw new HttpError('This needs the admin role', 403);
 }
+const PRICE_MODES = ['fast', 'relax', 'turbo'] as const;
+
+/** Each action's price with its per-mode cells beside it (`fast`, `relax`, `turbo`: null where the action's price applies). */
+async function priceRows() {
+  const [{ items }, { items: cells }] = await Promise.all([unwrap(api.GET('/api/prices')), unwrap(api.GET('/api/prices/modes'))]);
+  return items.map((price) => {
+    const mode = (name: string) => cells.find((cell) => cell.action === price.action && cell.mode === name)?.quota ?? null;
+    return { ...price, id: price.action, fast: mode('fast'), relax: mode('relax'), turbo: mode('turbo') };
+  });
+}
+
 const notSupported = (resource: string, what: string) => Promise.reject(new HttpError(`${resource}: ${what} is not available`, 405));
 
 function taskQuery(filter: Filter) {
@@ -130,8 +141,7 @@ async function getList(
       );
     case 'prices': {
       // A short fixed list: the API answers it whole; the console pages it itself.
-      const { items } = await unwrap(api.GET('/api/prices'));
-      const rows = items.map((price) => ({ ...price, id: price.action }));
+      const rows = await priceRows();
       const start = (page.p - 1) * page.page_size;
       return { data: rows.slice(start, start + page.page_size), total: rows.length };
     }
@@ -153,10 +163,9 @@ async function getOne(resource: string, id: Identifier, meta?: Record<string, un
     case 'banned-words':
       return unwrap(api.GET('/api/banned-words/{id}', { params: { path } }));
     case 'prices': {
-      const { items } = await unwrap(api.GET('/api/prices'));
-      const price = items.find((item) => item.action === id);
+      const price = (await priceRows()).find((item) => item.action === id);
       if (!price) throw new HttpError(`No price for ${String(id)}`, 404);
-      return { ...price, id: price.action };
+      return price;
     }
     default:
       return notSupported(resource, 'getOne');
@@ -190,7 +199,7 @@ export const dataProvider = {
         return {
           data: await unwrap(
             api.POST('/api/tokens', {
-              body: changes(data, undefined, ['expires_at', 'quota_limit', 'hook_url']) as Schemas['CreateApiKeyDto'],
+              body: changes(data, undefined, ['expires_at', 'quota_limit', 'hook_url', 'default_mode']) as Schemas['CreateApiKeyDto'],
             }),
           ),
         } as never;
@@ -203,13 +212,37 @@ export const dataProvider = {
     const path = { id: Number(id) };
     switch (resource) {
       case 'users': {
-        const { role, status, password } = data as Schemas['UpdateUserDto'];
-        const body = changes({ role, status, password }, previousData, ['password']);
+        const { role, status, password, default_mode } = data as Schemas['UpdateUserDto'];
+        const body = changes({ role, status, password, default_mode }, previousData, ['password']);
         return { data: await unwrap(api.PATCH('/api/users/{id}', { params: { path }, body })) } as never;
       }
       case 'channels': {
-        const { name, base_url, type, secret, enabled, priority, weight } = data as Schemas['UpdateChannelDto'];
-        const body = changes({ name, base_url, type, secret, enabled, priority, weight }, previousData, ['secret']);
+        const { name, base_url, type, secret, enabled, priority, weight, capabilities } = data as Schemas['UpdateChannelDto'];
+        const { breaker_failures, breaker_window_s, breaker_cooldown_s, min_gap_ms, gap_jitter_ms, daily_cap } =
+          data as Schemas['UpdateChannelDto'];
+        const body: Schemas['UpdateChannelDto'] = changes(
+          {
+            name,
+            base_url,
+            type,
+            secret,
+            enabled,
+            priority,
+            weight,
+            breaker_failures,
+            breaker_window_s,
+            breaker_cooldown_s,
+            min_gap_ms,
+            gap_jitter_ms,
+            daily_cap,
+          },
+          previousData,
+          ['secret'],
+        );
+        // Sent whole when changed: each list replaces the channel's.
+        if (JSON.stringify(capabilities) !== JSON.stringify((previousData as Schemas['ChannelDto'] | undefined)?.capabilities)) {
+          body.capabilities = capabilities;
+        }
         return { data: await unwrap(api.PATCH('/api/channels/{id}', { params: { path }, body })) } as never;
       }
       case 'banned-words': {
@@ -218,10 +251,22 @@ export const dataProvider = {
         return { data: await unwrap(api.PATCH('/api/banned-words/{id}', { params: { path }, body })) } as never;
       }
       case 'prices': {
-        const price = await unwrap(
-          api.PUT('/api/prices/{action}', { params: { path: { action: String(id) } }, body: { quota: Number(data.quota) } }),
-        );
-        return { data: { ...price, id: price.action } } as never;
+        const action = String(id);
+        if (Number(data.quota) !== previousData?.quota) {
+          await unwrap(api.PUT('/api/prices/{action}', { params: { path: { action } }, body: { quota: Number(data.quota) } }));
+        }
+        // A mode left empty costs the action's price: its cell is removed.
+        for (const mode of PRICE_MODES) {
+          const value = data[mode] as number | null | undefined | '';
+          const before = previousData?.[mode] as number | null | undefined;
+          const path = { action, mode };
+          if (value === null || value === undefined || value === '') {
+            if (before !== null && before !== undefined) await unwrap(api.DELETE('/api/prices/{action}/{mode}', { params: { path } }));
+          } else if (Number(value) !== before) {
+            await unwrap(api.PUT('/api/prices/{action}/{mode}', { params: { path }, body: { quota: Number(value) } }));
+          }
+        }
+        return { data: (await priceRows()).find((row) => row.action === action)! } as never;
       }
       default:
         return notSupported(resource, 'update');

@@ -17,6 +17,8 @@ export interface Hold {
   /** The action priced: an admin's price if set, else the default. */
   action: string;
   reason: string;
+  /** Speed mode: its price for the action when an admin set one, else the action's. */
+  mode?: string;
 }
 
 /** How a held amount goes back: `release` when the upstream refused the task, `refund` when it failed later. */
@@ -63,8 +65,8 @@ export class BillingService {
   holdStatement(taskId: string, hold: Omit<Hold, 'taskId'>): BatchStatement {
     return {
       sql: `SELECT quota_hold(p_user_id => ?::int, p_api_key_id => ?::int, p_action => ?::text, p_default => ?::bigint,
-        p_reason => ?::text, p_task_id => ${taskId}) AS amount`,
-      params: [hold.userId, hold.apiKeyId ?? 0, hold.action, defaultPrice(hold.action), hold.reason],
+        p_reason => ?::text, p_mode => ?::text, p_task_id => ${taskId}) AS amount`,
+      params: [hold.userId, hold.apiKeyId ?? 0, hold.action, defaultPrice(hold.action), hold.reason, hold.mode ?? ''],
     };
   }
 

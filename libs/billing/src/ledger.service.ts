@@ -1,7 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { pageWindow, Sql } from '@app/core';
-import { LedgerEntryDto, LedgerPageDto, ListLedgerQuery, PriceDto, PriceListDto } from './dto/ledger.dto';
-import { DEFAULT_PRICES } from './prices';
+import {
+  LedgerEntryDto,
+  LedgerPageDto,
+  ListLedgerQuery,
+  ModePriceDto,
+  ModePriceListDto,
+  PriceDto,
+  PriceListDto,
+  PricePreviewDto,
+} from './dto/ledger.dto';
+import { DEFAULT_PRICES, defaultPrice } from './prices';
 
 /** Reading the ledger and the price list (writing quota is BillingService's alone). */
 @Injectable()
@@ -46,5 +55,32 @@ export class LedgerService {
       [action, quota],
     );
     return { action, quota, custom: true };
+  }
+
+  async modePrices(): Promise<ModePriceListDto> {
+    const rows = await this.sql.query<ModePriceDto>('SELECT action, mode, quota::float8 AS quota FROM mode_prices ORDER BY action, mode');
+    return { items: rows };
+  }
+
+  async setModePrice(action: string, mode: string, quota: number): Promise<ModePriceDto> {
+    await this.sql.query(
+      `INSERT INTO mode_prices (action, mode, quota) VALUES (?, ?, ?)
+       ON CONFLICT (action, mode) DO UPDATE SET quota = EXCLUDED.quota, updated_at = now()`,
+      [action, mode, quota],
+    );
+    return { action, mode, quota };
+  }
+
+  async removeModePrice(action: string, mode: string): Promise<void> {
+    await this.sql.query('DELETE FROM mode_prices WHERE action = ? AND mode = ?', [action, mode]);
+  }
+
+  /** What a submit would hold: the mode's price, else the action's (as `quota_hold` reads them). */
+  async preview(action: string, mode: string): Promise<PricePreviewDto> {
+    const [row] = await this.sql.query<{ price: number | null }>(
+      `SELECT coalesce((SELECT quota FROM mode_prices WHERE action = ? AND mode = ?), (SELECT quota FROM prices WHERE action = ?))::float8 AS price`,
+      [action, mode, action],
+    );
+    return { action, mode, price: row.price ?? defaultPrice(action) };
   }
 }

@@ -1,11 +1,34 @@
 import { Entity, EntityRepositoryType, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
+import type { StoredCapabilities } from './capabilities';
 import { ChannelRepository } from './channel.repository';
+
+/** The breaker's states, plus `disabled` (by an admin, or by an upstream that refused our secret). */
+export const CHANNEL_STATES = ['closed', 'open', 'half_open', 'disabled'] as const;
+export type ChannelState = (typeof CHANNEL_STATES)[number];
 
 /** A midjourney-proxy upstream. Its secret is sent as `mj-api-secret` and never returned by the API. */
 @Entity({ tableName: 'channels', repository: () => ChannelRepository })
 export class Channel {
   [EntityRepositoryType]?: ChannelRepository;
-  [OptionalProps]?: 'type' | 'secret' | 'enabled' | 'priority' | 'weight' | 'notifyEnabled' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?:
+    | 'type'
+    | 'secret'
+    | 'enabled'
+    | 'priority'
+    | 'weight'
+    | 'notifyEnabled'
+    | 'createdAt'
+    | 'updatedAt'
+    | 'state'
+    | 'stateReason'
+    | 'stateSince'
+    | 'breakerFailures'
+    | 'breakerWindowS'
+    | 'breakerCooldownS'
+    | 'capabilities'
+    | 'minGapMs'
+    | 'gapJitterMs'
+    | 'dailyCap';
 
   @PrimaryKey({ autoincrement: true })
   id!: number;
@@ -36,6 +59,41 @@ export class Channel {
   /** Pass the upstream our own notifyHook so results arrive before the next poll. */
   @Property()
   notifyEnabled = false;
+
+  /** The breaker (written by ChannelHealth in single statements, so every instance sees one state). */
+  @Property({ length: 16 })
+  state: ChannelState = 'closed';
+
+  @Property({ type: 'text' })
+  stateReason = '';
+
+  @Property()
+  stateSince: Date = new Date();
+
+  /** Failures within `breakerWindowS` seconds that open the breaker. */
+  @Property()
+  breakerFailures = 5;
+
+  @Property({ fieldName: 'breaker_window_s' })
+  breakerWindowS = 60;
+
+  /** Seconds open before the first probe; doubled by each failed probe, up to an hour. */
+  @Property({ fieldName: 'breaker_cooldown_s' })
+  breakerCooldownS = 120;
+
+  @Property({ type: 'json' })
+  capabilities: StoredCapabilities = {};
+
+  /** Pacing: the least time between two submits, plus up to `gapJitterMs` at random. */
+  @Property()
+  minGapMs = 0;
+
+  @Property()
+  gapJitterMs = 0;
+
+  /** Most submits per UTC day; 0 means no cap. */
+  @Property()
+  dailyCap = 0;
 
   @Property()
   createdAt: Date = new Date();

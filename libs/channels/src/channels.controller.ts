@@ -2,7 +2,15 @@ import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, Patch, Post
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiEnvelope, ApiErrors, Authenticated, IdParam, PageQuery } from '@app/core';
 import { ChannelsService } from './channels.service';
-import { ChannelDto, ChannelPageDto, ChannelTestDto, CreateChannelDto, UpdateChannelDto } from './dto/channel.dto';
+import {
+  AlertSettingsDto,
+  ChannelDto,
+  ChannelEventPageDto,
+  ChannelPageDto,
+  ChannelTestDto,
+  CreateChannelDto,
+  UpdateChannelDto,
+} from './dto/channel.dto';
 
 @ApiTags('channels')
 @Controller('api/channels')
@@ -24,6 +32,21 @@ export class ChannelsController {
   @ApiErrors(HttpStatus.BAD_REQUEST)
   createChannel(@Body() dto: CreateChannelDto): Promise<ChannelDto> {
     return this.channels.create(dto);
+  }
+
+  @Get('alerts')
+  @ApiOperation({ summary: 'Where operator alerts go and the key their X-MJ-Signature is made with (admin)' })
+  @ApiEnvelope(AlertSettingsDto)
+  getAlertSettings(): AlertSettingsDto {
+    return this.channels.alertSettings();
+  }
+
+  @Get(':id/events')
+  @ApiOperation({ summary: "A channel's state changes, newest first (admin)" })
+  @ApiEnvelope(ChannelEventPageDto)
+  @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.NOT_FOUND)
+  listChannelEvents(@Param() params: IdParam, @Query() query: PageQuery): Promise<ChannelEventPageDto> {
+    return this.channels.events(params.id, query);
   }
 
   @Get(':id')
@@ -53,7 +76,9 @@ export class ChannelsController {
 
   @Post(':id/test')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Probe the upstream: reachability, secret and latency (admin)' })
+  @ApiOperation({
+    summary: 'Probe the upstream: reachability, secret and latency (admin); closes an open breaker, disables on a refused secret',
+  })
   @ApiEnvelope(ChannelTestDto)
   @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.NOT_FOUND)
   testChannel(@Param() params: IdParam): Promise<ChannelTestDto> {

@@ -7,3 +7,6 @@ export * from './upstream-kind';
 export * from './midjourney-proxy.client';
 export * from './dto/channel.dto';
 export * from './notify-token';
+export * from './capabilities';
+export * from './channel-health.service';
+export * from './channel-alerts';

@@ -5,3 +5,4 @@ export * from './task.repository';
 export * from './task.store';
 export * from './dto/task.dto';
 export * from './dto/list-tasks.query.dto';
+export * from './dto/task-figures.dto';

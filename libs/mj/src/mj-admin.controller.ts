@@ -4,6 +4,7 @@ import { Authenticated } from '@app/core';
 import { ApiEnvelope, ApiErrors } from '@app/core';
 import { RequestOrigin } from '@app/core';
 import { ListAllTasksQuery } from './dto/list-tasks.query.dto';
+import { TaskFiguresDto, TaskFiguresQuery } from './dto/task-figures.dto';
 import { AdminTaskPageDto } from './dto/task.dto';
 import { MjService } from './mj.service';
 
@@ -19,5 +20,14 @@ export class MjAdminController {
   @ApiErrors(HttpStatus.BAD_REQUEST)
   listAllTasks(@Query() query: ListAllTasksQuery, @RequestOrigin() origin: string): Promise<AdminTaskPageDto> {
     return this.mj.listAll(query, origin);
+  }
+
+  @Get('figures')
+  @Authenticated({ admin: true })
+  @ApiOperation({ summary: 'Success rate per channel, p50/p95 time to finish by action × mode, stuck tasks (admin)' })
+  @ApiEnvelope(TaskFiguresDto)
+  @ApiErrors(HttpStatus.BAD_REQUEST)
+  getTaskFigures(@Query() query: TaskFiguresQuery): Promise<TaskFiguresDto> {
+    return this.mj.figures(query);
   }
 }

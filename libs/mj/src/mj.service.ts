@@ -2,11 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { type AuthUser, BadRequestError, NotFoundError, pageWindow } from '@app/core';
 import { MediaUrls } from '@app/proxy';
 import { ListAllTasksQuery, ListMyTasksQuery } from './dto/list-tasks.query.dto';
+import { TaskFiguresDto, TaskFiguresQuery } from './dto/task-figures.dto';
 import { AdminTaskPageDto, TaskPageDto, toAdminTaskDto, toTaskDto } from './dto/task.dto';
 import { TaskFilter, TaskRepository, TaskRow } from './task.repository';
 import { TaskStore } from './task.store';
 
 const MILLISECONDS_FROM = 1e12;
+/** A task unfinished this long after its submit counts as stuck on the dashboard. */
+const STUCK_AFTER_MS = 10 * 60_000;
 /** Pages this deep are read only after the total confirms they hold anything. */
 const ONE_TRIP_MAX_OFFSET = 100_000;
 
@@ -99,5 +102,24 @@ export class MjService {
     const total = await this.tasks.countMatching(filter);
     const items: TaskRow[] = offset < total ? await this.tasks.findPage(filter, offset, pageSize, total) : [];
     return { items, total, page, page_size: pageSize };
+  }
+
+  /** The dashboard's figures over one window, one statement each. */
+  async figures(query: TaskFiguresQuery, now = Date.now()): Promise<TaskFiguresDto> {
+    const sinceMs = now - (query.hours ?? 24) * 3_600_000;
+    const [outcomes, timings, stuck] = await Promise.all([
+      this.tasks.channelOutcomes(sinceMs),
+      this.tasks.finishTimes(sinceMs),
+      this.tasks.countStuck(now - STUCK_AFTER_MS),
+    ]);
+    return {
+      since: Math.floor(sinceMs / 1000),
+      channels: outcomes.map((row) => ({
+        ...row,
+        success_rate: row.succeeded + row.failed ? row.succeeded / (row.succeeded + row.failed) : null,
+      })),
+      timings,
+      stuck,
+    };
   }
 }

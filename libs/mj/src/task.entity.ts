@@ -20,6 +20,7 @@ export class Task {
     | 'parentId'
     | 'mjId'
     | 'status'
+    | 'mode'
     | 'progress'
     | 'prompt'
     | 'promptEn'
@@ -63,6 +64,10 @@ export class Task {
 
   @Property({ length: 16 })
   status: TaskStatus = 'NOT_START';
+
+  /** Speed mode: fast, relax or turbo. */
+  @Property({ length: 8 })
+  mode = 'fast';
 
   @Property({ length: 32 })
   progress = '';

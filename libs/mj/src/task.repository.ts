@@ -21,6 +21,7 @@ export interface TaskRow {
   channel_id: number;
   mj_id: string;
   action: string;
+  mode: string;
   prompt: string;
   prompt_en: string;
   status: string;
@@ -44,7 +45,7 @@ export interface TaskRow {
   original_prompt: string;
 }
 
-const ROW_COLUMNS = `t.id, t.user_id, t.channel_id, t.mj_id, t.action, t.prompt, t.prompt_en, t.status, t.progress,
+const ROW_COLUMNS = `t.id, t.user_id, t.channel_id, t.mj_id, t.action, t.mode, t.prompt, t.prompt_en, t.status, t.progress,
   t.image_url, t.image_urls, t.video_url, t.video_urls, (t.submit_time / 1000)::int8::float8 AS submit_time,
   (t.start_time / 1000)::int8::float8 AS start_time, (t.finish_time / 1000)::int8::float8 AS finish_time,
   t.fail_reason, t.quota::float8 AS quota, t.submit_code AS code, t.description, t.state, t.buttons, t.properties, t.original_prompt`;
@@ -150,6 +151,36 @@ export class TaskRepository extends EntityRepository<Task> {
     } finally {
       await client.releaseConnection(connection);
     }
+  }
+
+  /** Successes and failures per channel among tasks submitted since `sinceMs`. */
+  channelOutcomes(sinceMs: number): Promise<{ channel_id: number; succeeded: number; failed: number }[]> {
+    return this.rows(
+      `SELECT channel_id, count(*) FILTER (WHERE status = 'SUCCESS')::int AS succeeded, count(*) FILTER (WHERE status = 'FAILURE')::int AS failed
+       FROM tasks WHERE submit_time >= ? AND status IN ('SUCCESS', 'FAILURE') GROUP BY channel_id ORDER BY channel_id`,
+      [sinceMs],
+    );
+  }
+
+  /** Median and 95th percentile seconds from submit to finish of the successes submitted since `sinceMs`, by action × mode. */
+  finishTimes(sinceMs: number): Promise<{ action: string; mode: string; finished: number; p50_s: number; p95_s: number }[]> {
+    return this.rows(
+      `SELECT action, mode, count(*)::int AS finished,
+         round((percentile_cont(0.5) WITHIN GROUP (ORDER BY finish_time - submit_time) / 1000)::numeric, 1)::float8 AS p50_s,
+         round((percentile_cont(0.95) WITHIN GROUP (ORDER BY finish_time - submit_time) / 1000)::numeric, 1)::float8 AS p95_s
+       FROM tasks WHERE submit_time >= ? AND status = 'SUCCESS' AND finish_time > 0 GROUP BY action, mode ORDER BY action, mode`,
+      [sinceMs],
+    );
+  }
+
+  /** Unfinished tasks submitted before `beforeMs` (and within the last week: older ones are the deadline's to fail). */
+  async countStuck(beforeMs: number): Promise<number> {
+    const rows = await this.rows<{ n: number }>(
+      `SELECT count(*)::int AS n FROM tasks
+       WHERE submit_time < ? AND submit_time >= ? AND status NOT IN ('SUCCESS', 'FAILURE', 'MODAL') AND mj_id <> ''`,
+      [beforeMs, beforeMs - 7 * 86_400_000],
+    );
+    return rows[0]?.n ?? 0;
   }
 
   /**

@@ -85,6 +85,8 @@ export interface TaskDraft {
   holdReason: string;
   /** Where the task's callbacks go (none when absent). */
   hook?: HookSubscription;
+  /** Speed mode (fast / relax / turbo): recorded, and priced by. */
+  mode?: string;
 }
 
 /** The upstream's acceptance of a submitted task. */
@@ -129,7 +131,7 @@ const POLLED_COLUMNS = `t.id, t.user_id AS "userId", t.api_key_id AS "apiKeyId",
 const LINK_EPOCH = `link_epoch + (SELECT u.link_epoch FROM users u WHERE u.id = tasks.user_id AND u.deleted_at IS NULL) AS "linkEpoch"`;
 
 const TASK_COLUMNS = `id, user_id AS "userId", channel_id AS "channelId", api_key_id AS "apiKeyId", parent_id AS "parentId",
-  mj_id AS "mjId", action, status, progress, prompt, prompt_en AS "promptEn", description, state, submit_code AS "submitCode",
+  mj_id AS "mjId", action, mode, status, progress, prompt, prompt_en AS "promptEn", description, state, submit_code AS "submitCode",
   image_url AS "imageUrl", image_urls AS "imageUrls", video_url AS "videoUrl", video_urls AS "videoUrls", buttons, properties,
   fail_reason AS "failReason", quota::float8 AS quota, submit_time::float8 AS "submitTime", start_time::float8 AS "startTime",
   finish_time::float8 AS "finishTime", deadline_at::float8 AS "deadlineAt", updated_at::float8 AS "updatedAt", ${LINK_EPOCH}`;
@@ -186,14 +188,15 @@ export class TaskStore implements TaskMediaSource {
       apiKeyId: draft.apiKeyId,
       action: draft.action,
       reason: draft.holdReason,
+      mode: draft.mode,
     });
     try {
       const subscribe = draft.hook ? [this.hooks.subscribeStatement(CURRENT_TASK, draft.userId, draft.apiKeyId, draft.hook)] : [];
       const results = await this.sql.batch([
         {
           sql: `INSERT INTO tasks (user_id, api_key_id, channel_id, parent_id, action, prompt, prompt_en, state, submit_time,
-                  deadline_at, updated_at, original_prompt)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+                  deadline_at, updated_at, original_prompt, mode)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
           params: [
             draft.userId,
             draft.apiKeyId,
@@ -207,6 +210,7 @@ export class TaskStore implements TaskMediaSource {
             draft.deadlineAt,
             draft.submitTime,
             draft.originalPrompt ?? '',
+            draft.mode ?? 'fast',
           ],
         },
         // The insert put it on the poll schedule (a trigger); its first poll comes when the draft says.

@@ -1,7 +1,17 @@
 import { HttpStatus, Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { ApiKeyQuotaExceededError, InsufficientQuotaError } from '@app/billing';
-import { Channel, ChannelRepository, NotifyTokens, UpstreamClient, UpstreamError } from '@app/channels';
+import {
+  botOf,
+  Channel,
+  ChannelHealth,
+  ChannelRepository,
+  NotifyTokens,
+  type TaskNeed,
+  UpstreamClient,
+  UpstreamError,
+  verdictOf,
+} from '@app/channels';
 import { type AuthUser, PublicUrl } from '@app/core';
 import { HookSubscriptions, type HookSubscription, HookTargetRefused } from '@app/hooks';
 import { MediaUrls } from '@app/proxy';
@@ -10,6 +20,7 @@ import { ReturnCode, type SubmitResultVO, ValidationMessage, withoutUpstreamIds 
 import { channelOrder } from './channel-order';
 import { relayConfig } from './config/relay.config';
 import { invalid, parentMissing, parentNotReady, RelayRejection } from './relay.errors';
+import { taskMode } from './speed-mode';
 import { SubmitChecks } from './submit-checks';
 import { planSubmit, SpeedMode, SubmitPlan, SubmitRoute } from './submit-plan';
 
@@ -44,6 +55,7 @@ export class RelayService {
     private readonly media: MediaUrls,
     private readonly checks: SubmitChecks,
     private readonly hooks: HookSubscriptions,
+    private readonly health: ChannelHealth,
   ) {}
 
   async submit(auth: AuthUser, route: SubmitRoute, body: unknown, context: RelayContext): Promise<unknown> {
@@ -55,12 +67,14 @@ export class RelayService {
     const parent = plan.parentMjId ? await this.parentOf(auth, plan) : null;
     // Extension point: the submit checks may refuse (nothing held, nothing sent) or rewrite the prompt.
     await this.checks.run(auth, plan);
-    const candidates = parent ? [await this.channelOf(parent)] : channelOrder(await this.channels.findEnabledCached());
-    if (!candidates.length) {
-      throw new RelayRejection(HttpStatus.SERVICE_UNAVAILABLE, ReturnCode.NOT_FOUND, '无可用的账号实例', 'No upstream channel is enabled');
-    }
+    const need: TaskNeed = {
+      action: plan.action,
+      mode: taskMode(context.mode, plan.prompt, auth.defaultMode ?? this.config.defaultMode),
+      bot: botOf(plan.body),
+    };
+    const candidates = parent ? [await this.channelOf(parent, need)] : await this.eligible(need);
     const hook = await this.hookOf(auth, plan, context);
-    const { id, held } = await this.record(auth, plan, parent, candidates[0].id, hook).catch((error: unknown) => {
+    const { id, held } = await this.record(auth, plan, parent, candidates[0].id, need.mode, hook).catch((error: unknown) => {
       if (error instanceof InsufficientQuotaError || error instanceof ApiKeyQuotaExceededError) {
         throw new RelayRejection(HttpStatus.PAYMENT_REQUIRED, ReturnCode.VALIDATION_ERROR, '余额不足', error.message);
       }
@@ -121,20 +135,26 @@ export class RelayService {
     return parent;
   }
 
-  private async channelOf(parent: Task): Promise<Channel> {
-    const channel = await this.channels.findLive(parent.channelId);
-    if (!channel || !channel.enabled) {
-      throw new RelayRejection(
-        HttpStatus.SERVICE_UNAVAILABLE,
-        ReturnCode.NOT_FOUND,
-        '账号不可用',
-        `The channel of task ${parent.mjId} is disabled or deleted; follow-ups must go to it`,
-      );
-    }
-    return channel;
+  /** The channels a new task may go to, in the order to try them; refused (before any charge) when there are none. */
+  private async eligible(need: TaskNeed): Promise<Channel[]> {
+    const { channels, refusal } = await this.health.eligible(need);
+    if (!channels.length) throw new RelayRejection(HttpStatus.SERVICE_UNAVAILABLE, ReturnCode.NOT_FOUND, '无可用的账号实例', refusal!);
+    return channelOrder(channels);
   }
 
-  /** Tries channels in order; moves on after a transport error, a 5xx or code 3, when there is a choice. */
+  private async channelOf(parent: Task, need: TaskNeed): Promise<Channel> {
+    const channel = await this.channels.findLive(parent.channelId);
+    const refusal = channel
+      ? this.health.refusalFor(channel, need)
+      : `The channel of task ${parent.mjId} is deleted; follow-ups must go to it`;
+    if (refusal) throw new RelayRejection(HttpStatus.SERVICE_UNAVAILABLE, ReturnCode.NOT_FOUND, '账号不可用', refusal);
+    return channel!;
+  }
+
+  /**
+   * Tries channels in order; moves on after a transport error, a 5xx, a refused secret or code 3, when there is a
+   * choice. Each outcome is told to the channel's breaker; a channel pacing its submits is passed over.
+   */
   private async forward(plan: SubmitPlan, candidates: Channel[], mayFailOver: boolean, baseUrl: string): Promise<Attempt> {
     let last: Attempt = { channel: null, error: 'no channel tried' };
     for (const [i, channel] of candidates.entries()) {
@@ -142,7 +162,13 @@ export class RelayService {
       try {
         // With callbacks on, the upstream reports to us (our notifyHook wins over a client's).
         const body = channel.notifyEnabled ? { ...plan.body, notifyHook: this.notify.hookUrl(baseUrl, channel.id) } : plan.body;
+        if (!(await this.health.claimSlot(channel))) {
+          last = { channel, error: `channel ${channel.id} is pacing its submits (least gap or daily cap)` };
+          if (isLast) return last;
+          continue;
+        }
         const answer = await this.upstream.submit(channel, plan.upstreamPath, body);
+        await this.health.recordOutcome(channel, { answer });
         if (answer.code === ReturnCode.NOT_FOUND && !isLast) {
           this.logger.warn(`channel ${channel.id} has no account (code 3); trying the next`);
           continue;
@@ -150,9 +176,10 @@ export class RelayService {
         return { channel, answer };
       } catch (error) {
         if (!(error instanceof UpstreamError)) throw error;
+        await this.health.recordOutcome(channel, { error });
         last = { channel, error: `channel ${channel.id}: ${error.message}` };
         this.logger.warn(`submit to channel ${channel.id} failed: ${error.message}`);
-        if (!error.retryable || isLast) return last;
+        if ((!error.retryable && verdictOf({ error }).kind !== 'disable') || isLast) return last;
       }
     }
     return last;
@@ -174,6 +201,7 @@ export class RelayService {
     plan: SubmitPlan,
     parent: Task | null,
     channelId: number,
+    mode: SpeedMode,
     hook?: HookSubscription,
   ): Promise<{ id: number; held: number }> {
     if (plan.route === 'modal') {
@@ -198,6 +226,7 @@ export class RelayService {
       deadlineAt: now + this.config.deadlineMs(plan.action),
       nextPollAt: now + FIRST_POLL_DELAY_MS,
       holdReason: `${plan.action} submitted`,
+      mode,
       hook,
     });
   }

@@ -16,3 +16,10 @@ export function speedModeRewrite(req: SpeedModeRequest): string {
   req.speedMode = match[1] as SpeedMode;
   return match[2];
 }
+
+const FLAG = /(^|\s)--(fast|relax|turbo)\b/;
+
+/** A task's speed mode: the route's prefix, else a `--fast/--relax/--turbo` flag in its prompt, else the default. */
+export function taskMode(prefix: SpeedMode | undefined, prompt: string, fallback: SpeedMode): SpeedMode {
+  return prefix ?? (FLAG.exec(prompt)?.[2] as SpeedMode | undefined) ?? fallback;
+}

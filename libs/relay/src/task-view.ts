@@ -35,5 +35,7 @@ export function toProtocolTask(task: Task, media: MediaLinks = storedLinks(task)
     imageUrls: media.imageUrls.length ? media.imageUrls.map((url) => ({ url })) : null,
     videoUrl: media.videoUrl || null,
     videoUrls: media.videoUrls.length ? media.videoUrls.map((url) => ({ url })) : null,
+    // TA's field: the speed mode, as its enum's name.
+    mode: task.mode ? task.mode.toUpperCase() : null,
   };
 }

@@ -252,6 +252,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/prices/modes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Prices per action × speed mode that an admin set (any other cell costs the action’s price) */
+        get: operations["listModePrices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/prices/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What a submit of an action in a speed mode will cost */
+        get: operations["previewPrice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/prices/{action}/{mode}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set the price of an action in one speed mode (admin) */
+        put: operations["setModePrice"];
+        post?: never;
+        /** Remove the price of an action in one speed mode: it costs the action’s price again (admin) */
+        delete: operations["removeModePrice"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/mj/self": {
         parameters: {
             query?: never;
@@ -298,6 +350,23 @@ export interface paths {
         };
         /** All users' Midjourney tasks, newest first (admin) */
         get: operations["listAllTasks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mj/figures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Success rate per channel, p50/p95 time to finish by action × mode, stuck tasks (admin) */
+        get: operations["getTaskFigures"];
         put?: never;
         post?: never;
         delete?: never;
@@ -441,6 +510,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/channels/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where operator alerts go and the key their X-MJ-Signature is made with (admin) */
+        get: operations["getAlertSettings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/channels/{id}/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A channel's state changes, newest first (admin) */
+        get: operations["listChannelEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/channels/{id}": {
         parameters: {
             query?: never;
@@ -469,7 +572,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Probe the upstream: reachability, secret and latency (admin) */
+        /** Probe the upstream: reachability, secret and latency (admin); closes an open breaker, disables on a refused secret */
         post: operations["testChannel"];
         delete?: never;
         options?: never;
@@ -1027,6 +1130,12 @@ export interface components {
              */
             quota: number;
             /**
+             * @description Speed mode of the user's tasks when neither route nor key names one
+             * @example null
+             * @enum {string|null}
+             */
+            default_mode: "fast" | "relax" | "turbo" | null;
+            /**
              * @description Unix seconds
              * @example 1764061200
              */
@@ -1078,6 +1187,11 @@ export interface components {
              * @example 500000
              */
             quota?: number;
+            /**
+             * @description Speed mode of the user's tasks when neither route nor key names one
+             * @enum {string}
+             */
+            default_mode?: "fast" | "relax" | "turbo";
         };
         UpdateUserDto: {
             /** @enum {string} */
@@ -1089,6 +1203,11 @@ export interface components {
              * @example 1000000
              */
             quota?: number;
+            /**
+             * @description Speed mode of the user's tasks when neither route nor key names one; null clears it
+             * @enum {string|null}
+             */
+            default_mode?: "fast" | "relax" | "turbo" | null;
             /**
              * @description Also revokes the user's tokens
              * @example a-new-long-password
@@ -1134,6 +1253,12 @@ export interface components {
              * @example 1764061200
              */
             last_used_at: number;
+            /**
+             * @description Speed mode of this key's tasks when the route names none; null: the user's
+             * @example null
+             * @enum {string|null}
+             */
+            default_mode: "fast" | "relax" | "turbo" | null;
             /**
              * @description Unix seconds
              * @example 1764061200
@@ -1194,6 +1319,11 @@ export interface components {
              * @example https://example.com/mj-hook
              */
             hook_url?: string;
+            /**
+             * @description Speed mode of this key's tasks when the route (/mj-fast, /mj-relax, /mj-turbo) names none
+             * @enum {string}
+             */
+            default_mode?: "fast" | "relax" | "turbo";
         };
         LedgerEntryDto: {
             /** @example 12 */
@@ -1269,6 +1399,38 @@ export interface components {
             /** @example 60000 */
             quota: number;
         };
+        ModePriceDto: {
+            /** @example IMAGINE */
+            action: string;
+            /**
+             * @example relax
+             * @enum {string}
+             */
+            mode: "fast" | "relax" | "turbo";
+            /**
+             * @description Quota per submit in this mode
+             * @example 30000
+             */
+            quota: number;
+        };
+        ModePriceListDto: {
+            /** @description The cells an admin set; any other action × mode costs the action’s price */
+            items: components["schemas"]["ModePriceDto"][];
+        };
+        PricePreviewDto: {
+            /** @example IMAGINE */
+            action: string;
+            /**
+             * @example relax
+             * @enum {string}
+             */
+            mode: "fast" | "relax" | "turbo";
+            /**
+             * @description What a submit of this action in this mode holds now
+             * @example 30000
+             */
+            price: number;
+        };
         TaskDto: {
             /**
              * @description Row id
@@ -1282,6 +1444,12 @@ export interface components {
             mj_id: string;
             /** @example IMAGINE */
             action: string;
+            /**
+             * @description Speed mode the task was submitted in
+             * @example fast
+             * @enum {string}
+             */
+            mode: "fast" | "relax" | "turbo";
             /** @example a beautiful landscape */
             prompt: string;
             /** @example a beautiful landscape */
@@ -1389,6 +1557,12 @@ export interface components {
             mj_id: string;
             /** @example IMAGINE */
             action: string;
+            /**
+             * @description Speed mode the task was submitted in
+             * @example fast
+             * @enum {string}
+             */
+            mode: "fast" | "relax" | "turbo";
             /** @example a beautiful landscape */
             prompt: string;
             /** @example a beautiful landscape */
@@ -1492,6 +1666,54 @@ export interface components {
              */
             page_size: number;
         };
+        ChannelFiguresDto: {
+            /** @example 1 */
+            channel_id: number;
+            /** @example 95 */
+            succeeded: number;
+            /** @example 5 */
+            failed: number;
+            /**
+             * @description succeeded / (succeeded + failed); null when none finished
+             * @example 0.95
+             */
+            success_rate: number | null;
+        };
+        TimingFiguresDto: {
+            /** @example IMAGINE */
+            action: string;
+            /** @example fast */
+            mode: string;
+            /**
+             * @description Successes measured
+             * @example 42
+             */
+            finished: number;
+            /**
+             * @description Median seconds from submit to finish
+             * @example 48.5
+             */
+            p50_s: number;
+            /**
+             * @description 95th percentile seconds from submit to finish
+             * @example 95.2
+             */
+            p95_s: number;
+        };
+        TaskFiguresDto: {
+            /**
+             * @description Unix seconds: the window starts here
+             * @example 1764061200
+             */
+            since: number;
+            channels: components["schemas"]["ChannelFiguresDto"][];
+            timings: components["schemas"]["TimingFiguresDto"][];
+            /**
+             * @description Unfinished tasks submitted more than 10 minutes ago
+             * @example 2
+             */
+            stuck: number;
+        };
         EventTicketDto: {
             /**
              * @description Pass as ?ticket= to GET /api/mj/events
@@ -1503,6 +1725,35 @@ export interface components {
              * @example 60
              */
             expires_in: number;
+        };
+        CapabilitiesDto: {
+            /**
+             * @example [
+             *       "imagine",
+             *       "upscale",
+             *       "variation"
+             *     ]
+             */
+            actions: ("imagine" | "upscale" | "variation" | "reroll" | "zoom" | "pan" | "inpaint" | "describe" | "blend" | "shorten" | "video" | "edits" | "face_swap" | "upload")[];
+            /**
+             * @example [
+             *       "fast",
+             *       "relax"
+             *     ]
+             */
+            modes: ("fast" | "relax" | "turbo")[];
+            /**
+             * @example [
+             *       "mj",
+             *       "niji"
+             *     ]
+             */
+            bots: ("mj" | "niji")[];
+            /**
+             * @description The upstream returns v7 imageUrls (the four images of a grid)
+             * @example true
+             */
+            image_urls: boolean;
         };
         ChannelDto: {
             /** @example 1 */
@@ -1539,6 +1790,35 @@ export interface components {
              */
             notify_enabled: boolean;
             /**
+             * @description The breaker: closed (in use), open, half_open (probing), disabled
+             * @example closed
+             * @enum {string}
+             */
+            state: "closed" | "open" | "half_open" | "disabled";
+            /**
+             * @description Why it is in this state
+             * @example 5 failures within 60 s, the last: upstream answered HTTP 500
+             */
+            state_reason: string;
+            /**
+             * @description Unix seconds
+             * @example 1764061200
+             */
+            state_since: number;
+            /** @example 5 */
+            breaker_failures: number;
+            /** @example 60 */
+            breaker_window_s: number;
+            /** @example 120 */
+            breaker_cooldown_s: number;
+            capabilities: components["schemas"]["CapabilitiesDto"];
+            /** @example 0 */
+            min_gap_ms: number;
+            /** @example 0 */
+            gap_jitter_ms: number;
+            /** @example 0 */
+            daily_cap: number;
+            /**
              * @description Unix seconds
              * @example 1764061200
              */
@@ -1564,7 +1844,27 @@ export interface components {
              */
             page_size: number;
         };
+        CapabilitiesPatchDto: {
+            actions?: ("imagine" | "upscale" | "variation" | "reroll" | "zoom" | "pan" | "inpaint" | "describe" | "blend" | "shorten" | "video" | "edits" | "face_swap" | "upload")[];
+            modes?: ("fast" | "relax" | "turbo")[];
+            bots?: ("mj" | "niji")[];
+            image_urls?: boolean;
+        };
         CreateChannelDto: {
+            /** @description Failures within breaker_window_s that open the breaker (default 5) */
+            breaker_failures?: number;
+            /** @description Seconds over which failures are counted (default 60) */
+            breaker_window_s?: number;
+            /** @description Seconds open before a probe; doubles on each failed probe, up to 1 h (default 120) */
+            breaker_cooldown_s?: number;
+            /** @description What the channel serves; a list left out means all */
+            capabilities?: components["schemas"]["CapabilitiesPatchDto"];
+            /** @description Pacing: least milliseconds between two submits (0: none) (default 0) */
+            min_gap_ms?: number;
+            /** @description Pacing: up to this many milliseconds added to the gap at random (default 0) */
+            gap_jitter_ms?: number;
+            /** @description Pacing: most submits per UTC day (0: no cap) (default 0) */
+            daily_cap?: number;
             /** @example Main upstream */
             name: string;
             /**
@@ -1594,7 +1894,68 @@ export interface components {
              */
             notify_enabled: boolean;
         };
+        AlertSettingsDto: {
+            /**
+             * @description ALERT_WEBHOOK_URL; "" when alerts go to the log only
+             * @example https://ops.example.com/mj-alerts
+             */
+            webhook_url: string;
+            /** @description Hex key of X-MJ-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>"> */
+            signing_key: string;
+        };
+        ChannelEventDto: {
+            /** @example 12 */
+            id: number;
+            /** @example 1 */
+            channel_id: number;
+            /**
+             * @example closed
+             * @enum {string}
+             */
+            from_state: "closed" | "open" | "half_open" | "disabled";
+            /**
+             * @example open
+             * @enum {string}
+             */
+            to_state: "closed" | "open" | "half_open" | "disabled";
+            /** @example 5 failures within 60 s, the last: upstream answered HTTP 500 */
+            reason: string;
+            /**
+             * @description Unix seconds
+             * @example 1764061200
+             */
+            created_at: number;
+        };
+        ChannelEventPageDto: {
+            items: components["schemas"]["ChannelEventDto"][];
+            /**
+             * @description How many match the filters, all pages together
+             * @example 42
+             */
+            total: number;
+            /** @example 1 */
+            page: number;
+            /**
+             * @description The page size applied (requests above 100 are capped)
+             * @example 20
+             */
+            page_size: number;
+        };
         UpdateChannelDto: {
+            /** @description Failures within breaker_window_s that open the breaker (default 5) */
+            breaker_failures?: number;
+            /** @description Seconds over which failures are counted (default 60) */
+            breaker_window_s?: number;
+            /** @description Seconds open before a probe; doubles on each failed probe, up to 1 h (default 120) */
+            breaker_cooldown_s?: number;
+            /** @description What the channel serves; a list left out means all */
+            capabilities?: components["schemas"]["CapabilitiesPatchDto"];
+            /** @description Pacing: least milliseconds between two submits (0: none) (default 0) */
+            min_gap_ms?: number;
+            /** @description Pacing: up to this many milliseconds added to the gap at random (default 0) */
+            gap_jitter_ms?: number;
+            /** @description Pacing: most submits per UTC day (0: no cap) (default 0) */
+            daily_cap?: number;
             /** @example Main upstream */
             name?: string;
             /** @example https://mj-proxy.example.com */
@@ -3159,6 +3520,198 @@ export interface operations {
             };
         };
     };
+    listModePrices: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example true */
+                        success: boolean;
+                        /** @example  */
+                        message: string;
+                        data: components["schemas"]["ModePriceListDto"];
+                    };
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    previewPrice: {
+        parameters: {
+            query: {
+                action: string;
+                mode: "fast" | "relax" | "turbo";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example true */
+                        success: boolean;
+                        /** @example  */
+                        message: string;
+                        data: components["schemas"]["PricePreviewDto"];
+                    };
+                };
+            };
+            /** @description A parameter or body field is invalid; the message names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    setModePrice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                action: string;
+                mode: "fast" | "relax" | "turbo";
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetPriceDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example true */
+                        success: boolean;
+                        /** @example  */
+                        message: string;
+                        data: components["schemas"]["ModePriceDto"];
+                    };
+                };
+            };
+            /** @description A parameter or body field is invalid; the message names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Logged in, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    removeModePrice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                action: string;
+                mode: "fast" | "relax" | "turbo";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmptyEnvelopeDto"];
+                };
+            };
+            /** @description A parameter or body field is invalid; the message names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Logged in, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
     listMyTasks: {
         parameters: {
             query?: {
@@ -3305,6 +3858,62 @@ export interface operations {
                         /** @example  */
                         message: string;
                         data: components["schemas"]["AdminTaskPageDto"];
+                    };
+                };
+            };
+            /** @description A parameter or body field is invalid; the message names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Logged in, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    getTaskFigures: {
+        parameters: {
+            query?: {
+                /** @description The window: tasks submitted in the last this many hours (1-720) */
+                hours?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example true */
+                        success: boolean;
+                        /** @example  */
+                        message: string;
+                        data: components["schemas"]["TaskFiguresDto"];
                     };
                 };
             };
@@ -3864,6 +4473,118 @@ export interface operations {
             };
             /** @description Logged in, but not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    getAlertSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example true */
+                        success: boolean;
+                        /** @example  */
+                        message: string;
+                        data: components["schemas"]["AlertSettingsDto"];
+                    };
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Logged in, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    listChannelEvents: {
+        parameters: {
+            query?: {
+                p?: number;
+                /** @description Values above 100 are capped at 100 */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example true */
+                        success: boolean;
+                        /** @example  */
+                        message: string;
+                        data: components["schemas"]["ChannelEventPageDto"];
+                    };
+                };
+            };
+            /** @description A parameter or body field is invalid; the message names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Logged in, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -1,11 +1,23 @@
+import { Box } from '@mui/material';
 import { DeleteWithConfirmButton, Edit, ListButton, TopToolbar, useRecordContext } from 'react-admin';
+import { ChannelEvents } from './ChannelEvents';
 import { ChannelForm } from './ChannelForm';
 import type { Channel } from './channelRecords';
+import { StateChip } from './StateChip';
 import { TestButton } from './TestButton';
 
 function Title() {
   const channel = useRecordContext<Channel>();
   return <>Channel {channel?.name}</>;
+}
+
+function Health() {
+  return (
+    <Box sx={{ px: 2, pb: 2 }}>
+      <StateChip />
+      <ChannelEvents />
+    </Box>
+  );
 }
 
 export default function ChannelEdit() {
@@ -22,6 +34,7 @@ export default function ChannelEdit() {
       }
     >
       <ChannelForm />
+      <Health />
     </Edit>
   );
 }

@@ -1,4 +1,16 @@
-import { BooleanInput, NumberInput, PasswordInput, SimpleForm, TextInput, required, useRecordContext, type Validator } from 'react-admin';
+import { Typography } from '@mui/material';
+import {
+  BooleanInput,
+  CheckboxGroupInput,
+  NumberInput,
+  PasswordInput,
+  SimpleForm,
+  TextInput,
+  minValue,
+  required,
+  useRecordContext,
+  type Validator,
+} from 'react-admin';
 import type { Channel } from './channelRecords';
 
 const httpUrl: Validator = (value: string) => (value && !/^https?:\/\/[^\s/]+/i.test(value) ? 'An http(s):// URL' : undefined);
@@ -11,10 +23,59 @@ function SecretInput() {
   return <PasswordInput source="secret" label="Secret (mj-api-secret)" helperText={helper} autoComplete="new-password" fullWidth />;
 }
 
+const ACTIONS = [
+  'imagine',
+  'upscale',
+  'variation',
+  'reroll',
+  'zoom',
+  'pan',
+  'inpaint',
+  'describe',
+  'blend',
+  'shorten',
+  'video',
+  'edits',
+  'face_swap',
+  'upload',
+].map((id) => ({ id, name: id.replace('_', ' ') }));
+const MODES = ['fast', 'relax', 'turbo'].map((id) => ({ id, name: id }));
+const BOTS = [
+  { id: 'mj', name: 'Midjourney' },
+  { id: 'niji', name: 'Niji' },
+];
+
+const EVERYTHING = {
+  capabilities: { actions: ACTIONS.map((a) => a.id), modes: MODES.map((m) => m.id), bots: BOTS.map((b) => b.id), image_urls: true },
+};
+
+function Section({ children }: { children: string }) {
+  return (
+    <Typography variant="subtitle2" sx={{ mt: 2 }}>
+      {children}
+    </Typography>
+  );
+}
+
 /** The secret is write-only: the API answers `secret_mask`; the field starts empty and is sent only when filled. */
 export function ChannelForm() {
   return (
-    <SimpleForm defaultValues={{ type: 'midjourney-proxy', enabled: true, priority: 0, weight: 1 }} sx={{ maxWidth: 560 }}>
+    <SimpleForm
+      defaultValues={{
+        type: 'midjourney-proxy',
+        enabled: true,
+        priority: 0,
+        weight: 1,
+        breaker_failures: 5,
+        breaker_window_s: 60,
+        breaker_cooldown_s: 120,
+        min_gap_ms: 0,
+        gap_jitter_ms: 0,
+        daily_cap: 0,
+        ...EVERYTHING,
+      }}
+      sx={{ maxWidth: 720 }}
+    >
       <TextInput source="name" validate={required()} fullWidth />
       <TextInput
         source="base_url"
@@ -34,6 +95,24 @@ export function ChannelForm() {
       <BooleanInput source="enabled" />
       <NumberInput source="priority" step={1} helperText="Higher is tried first" />
       <NumberInput source="weight" step={1} helperText="Share among channels of the same priority" />
+      <Section>Capabilities: new tasks go only to a channel that can do their action, mode and bot</Section>
+      <CheckboxGroupInput source="capabilities.actions" label="Actions" choices={ACTIONS} />
+      <CheckboxGroupInput source="capabilities.modes" label="Speed modes" choices={MODES} />
+      <CheckboxGroupInput source="capabilities.bots" label="Bots" choices={BOTS} />
+      <BooleanInput source="capabilities.image_urls" label="Returns v7 imageUrls" />
+      <Section>Circuit breaker</Section>
+      <NumberInput source="breaker_failures" label="Failures that open it" step={1} validate={minValue(1)} />
+      <NumberInput source="breaker_window_s" label="…within seconds" step={1} validate={minValue(1)} />
+      <NumberInput
+        source="breaker_cooldown_s"
+        label="Seconds before a probe (doubles per failed probe, up to 1 h)"
+        step={1}
+        validate={minValue(1)}
+      />
+      <Section>Pacing</Section>
+      <NumberInput source="min_gap_ms" label="Least gap between submits (ms)" step={100} validate={minValue(0)} />
+      <NumberInput source="gap_jitter_ms" label="Random extra gap up to (ms)" step={100} validate={minValue(0)} />
+      <NumberInput source="daily_cap" label="Submits per day (0: no cap)" step={1} validate={minValue(0)} />
     </SimpleForm>
   );
 }

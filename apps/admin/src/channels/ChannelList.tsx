@@ -3,6 +3,7 @@ import { CreateButton, DataTable, EditButton, List, TopToolbar } from 'react-adm
 import { UnixTimeField } from '../common/UnixTimeField';
 import type { Channel } from './channelRecords';
 import { EnabledToggle } from './EnabledToggle';
+import { capabilitySummary, StateChip } from './StateChip';
 import { TestButton } from './TestButton';
 
 const Column = DataTable.Col<Channel>;
@@ -43,6 +44,19 @@ export default function ChannelList() {
         <Column source="enabled" disableSort>
           <EnabledToggle />
         </Column>
+        <Column source="state" disableSort>
+          <StateChip />
+        </Column>
+        <Column
+          source="capabilities"
+          label="Serves"
+          disableSort
+          render={(channel) => (
+            <Typography variant="body2" color="text.secondary">
+              {capabilitySummary(channel)}
+            </Typography>
+          )}
+        />
         <Column source="priority" disableSort align="right" />
         <Column source="weight" disableSort align="right" />
         <Column source="updated_at" label="Updated" disableSort field={UnixTimeField} />

@@ -1,4 +1,19 @@
-import { Box, Button, Card, CardContent, CardHeader, Grid, Skeleton, Typography, useTheme } from '@mui/material';
+import {
+  Box,
+  Button,
+  Card,
+  CardContent,
+  CardHeader,
+  Grid,
+  Skeleton,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Typography,
+  useTheme,
+} from '@mui/material';
 import BrushIcon from '@mui/icons-material/Brush';
 import { useQuery } from '@tanstack/react-query';
 import { Title, usePermissions } from 'react-admin';
@@ -61,10 +76,11 @@ function ChannelPanels() {
   const since = useWindow();
   const { data, isPending } = useQuery({
     queryKey: ['dashboard', 'channels', since],
-    queryFn: () => channelStats(since),
+    queryFn: () => channelStats(24),
     staleTime: 60_000,
   });
-  const rows = data ?? [];
+  const rows = data?.channels ?? [];
+  const resting = rows.filter((row) => row.state !== 'closed');
   return (
     <>
       <Grid size={{ xs: 12, md: 6, xl: 4 }}>
@@ -90,17 +106,56 @@ function ChannelPanels() {
         </Panel>
       </Grid>
       <Grid size={{ xs: 12, md: 6, xl: 4 }}>
-        <Panel title="Median duration by channel" subheader="Last 24 hours · latest 100 successes" loading={isPending}>
-          <BarChart
-            label="Median duration by channel"
-            empty="No channels"
-            bars={rows.map((row) => ({
-              label: row.name,
-              value: row.medianSeconds ?? 0,
-              display: row.medianSeconds === null ? '—' : formatDuration(Math.round(row.medianSeconds)),
-              color: theme.palette.info.main,
-            }))}
-          />
+        <Panel title="Time to finish" subheader="Last 24 hours · p50 / p95 from submit, by action × mode" loading={isPending}>
+          {data?.timings.length ? (
+            <Table size="small">
+              <TableHead>
+                <TableRow>
+                  <TableCell>Action</TableCell>
+                  <TableCell>Mode</TableCell>
+                  <TableCell align="right">p50</TableCell>
+                  <TableCell align="right">p95</TableCell>
+                  <TableCell align="right">Tasks</TableCell>
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {data.timings.map((row) => (
+                  <TableRow key={`${row.action}-${row.mode}`}>
+                    <TableCell>{row.action}</TableCell>
+                    <TableCell>{row.mode}</TableCell>
+                    <TableCell align="right">{formatDuration(Math.round(row.p50_s))}</TableCell>
+                    <TableCell align="right">{formatDuration(Math.round(row.p95_s))}</TableCell>
+                    <TableCell align="right">{row.finished}</TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          ) : (
+            <Typography variant="body2" color="text.secondary">
+              No finished tasks
+            </Typography>
+          )}
+        </Panel>
+      </Grid>
+      <Grid size={{ xs: 12, md: 6, xl: 4 }}>
+        <Panel title="Channel health" subheader="Breakers not closed · tasks unfinished after 10 minutes" loading={isPending}>
+          <Typography variant="h4" component="p" data-testid="stuck-tasks">
+            {data?.stuck ?? '—'}
+          </Typography>
+          <Typography variant="body2" color="text.secondary" gutterBottom>
+            stuck tasks
+          </Typography>
+          {resting.length ? (
+            resting.map((row) => (
+              <Typography key={row.id} variant="body2">
+                <strong>{row.name}</strong>: {row.state.replace('_', '-')} — {row.stateReason}
+              </Typography>
+            ))
+          ) : (
+            <Typography variant="body2" color="text.secondary">
+              Every channel is healthy
+            </Typography>
+          )}
         </Panel>
       </Grid>
     </>

@@ -1,11 +1,10 @@
-import { api, unwrap } from '../api/client';
+import { api, unwrap, type Schemas } from '../api/client';
 import { listTasks } from '../dataProvider';
 import { TASK_STATUSES, type TaskStatus } from '../tasks/taskRecords';
 
 /**
- * There is no stats endpoint: the figures come from the task lists themselves. Counts are list totals with
- * `page_size=1` (exact and cheap: the API keeps per-user and per-channel counts); a channel's median duration is
- * taken over its latest 100 successes of the window.
+ * Counts by status are list totals with `page_size=1` (exact and cheap: the API keeps per-user and per-channel
+ * counts); the channel figures come from `/api/mj/figures`.
  */
 export interface StatusCount {
   status: TaskStatus;
@@ -20,8 +19,8 @@ export interface ChannelStats {
   failed: number;
   /** succeeded / (succeeded + failed), null when nothing finished. */
   successRate: number | null;
-  /** Seconds from start (or submit) to finish, over the sample. */
-  medianSeconds: number | null;
+  state: Schemas['ChannelDto']['state'];
+  stateReason: string;
 }
 
 const DAY_S = 86_400;
@@ -46,27 +45,27 @@ export function median(values: number[]): number | null {
   return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
-export async function channelStats(since: number): Promise<ChannelStats[]> {
-  const { items } = await unwrap(api.GET('/api/channels', { params: { query: { p: 1, page_size: 100 } } }));
-  return Promise.all(
-    items.map(async (channel) => {
-      const [succeeded, failed] = await Promise.all([
-        listTasks({ channel_id: channel.id, status: 'SUCCESS', start_timestamp: since }, { page: 1, perPage: 100 }),
-        listTasks({ channel_id: channel.id, status: 'FAILURE', start_timestamp: since }, { page: 1, perPage: 1 }),
-      ]);
-      const finished = succeeded.total + failed.total;
-      const durations = succeeded.items
-        .filter((task) => task.finish_time)
-        .map((task) => task.finish_time - (task.start_time || task.submit_time));
-      return {
-        id: channel.id,
-        name: channel.name,
-        enabled: channel.enabled,
-        succeeded: succeeded.total,
-        failed: failed.total,
-        successRate: finished ? succeeded.total / finished : null,
-        medianSeconds: median(durations),
-      };
-    }),
-  );
+/**
+ * Channel figures: success rate from the server's figures (`/api/mj/figures`, one statement per figure, so every
+ * screen agrees), beside each channel's name and breaker state; p50/p95 by action × mode and stuck tasks come along.
+ */
+export async function channelStats(hours = 24) {
+  const [{ items }, figures] = await Promise.all([
+    unwrap(api.GET('/api/channels', { params: { query: { p: 1, page_size: 100 } } })),
+    unwrap(api.GET('/api/mj/figures', { params: { query: { hours } } })),
+  ]);
+  const channels: ChannelStats[] = items.map((channel) => {
+    const row = figures.channels.find((c) => c.channel_id === channel.id);
+    return {
+      id: channel.id,
+      name: channel.name,
+      enabled: channel.enabled,
+      state: channel.state,
+      stateReason: channel.state_reason,
+      succeeded: row?.succeeded ?? 0,
+      failed: row?.failed ?? 0,
+      successRate: row?.success_rate ?? null,
+    };
+  });
+  return { channels, timings: figures.timings, stuck: figures.stuck };
 }

@@ -1,5 +1,11 @@
 import { useState } from 'react';
-import { Create, DateTimeInput, NumberInput, SimpleForm, TextInput, required, useRedirect } from 'react-admin';
+import { Create, DateTimeInput, NumberInput, SelectInput, SimpleForm, TextInput, required, useRedirect } from 'react-admin';
+
+const MODE_CHOICES = [
+  { id: 'fast', name: 'fast' },
+  { id: 'relax', name: 'relax' },
+  { id: 'turbo', name: 'turbo' },
+];
 import type { Schemas } from '../api/client';
 import { unixSeconds } from '../dataProvider';
 import { KeyDialog } from './KeyDialog';
@@ -34,6 +40,13 @@ export default function TokenCreate() {
             label="Callback URL"
             fullWidth
             helperText="Optional: where this key's tasks report when a submit names no notifyHook"
+          />
+          <SelectInput
+            source="default_mode"
+            label="Speed mode"
+            choices={MODE_CHOICES}
+            emptyText="The user's"
+            helperText="For requests whose path names none (/mj-fast, /mj-relax, /mj-turbo)"
           />
         </SimpleForm>
       </Create>

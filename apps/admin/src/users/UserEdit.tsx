@@ -20,6 +20,12 @@ import { RevokeLinksButton } from '../common/RevokeLinksButton';
 import { QuotaButton } from './QuotaButton';
 import { roleChoices, statusChoices, type User } from './userRecords';
 
+const MODE_CHOICES = [
+  { id: 'fast', name: 'fast' },
+  { id: 'relax', name: 'relax' },
+  { id: 'turbo', name: 'turbo' },
+];
+
 function Title() {
   const user = useRecordContext<User>();
   return <>User {user?.username}</>;
@@ -48,6 +54,14 @@ export default function UserEdit() {
         </Labeled>
         <SelectInput source="role" choices={roleChoices} />
         <SelectInput source="status" choices={statusChoices} helperText="A disabled user's tokens and keys stop working at once" />
+        <SelectInput
+          source="default_mode"
+          label="Speed mode"
+          choices={MODE_CHOICES}
+          emptyText="The gateway's default"
+          emptyValue={null}
+          helperText="For tasks whose path and key name none"
+        />
         <PasswordInput
           source="password"
           label="New password"

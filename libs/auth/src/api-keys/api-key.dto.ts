@@ -1,6 +1,8 @@
 import { PageOf } from '@app/core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min, MinLength } from 'class-validator';
+
+const MODES = ['fast', 'relax', 'turbo'] as const;
 import type { ApiKey } from './api-key.entity';
 
 const seconds = (date?: Date | null) => (date ? Math.floor(date.getTime() / 1000) : 0);
@@ -27,6 +29,14 @@ export class ApiKeyDto {
   @ApiProperty({ example: 1764061200, description: 'Unix seconds; 0 = never used' })
   last_used_at: number;
 
+  @ApiProperty({
+    enum: MODES,
+    nullable: true,
+    example: null,
+    description: "Speed mode of this key's tasks when the route names none; null: the user's",
+  })
+  default_mode: 'fast' | 'relax' | 'turbo' | null;
+
   @ApiProperty({ example: 1764061200, description: 'Unix seconds' })
   created_at: number;
 
@@ -46,6 +56,7 @@ export function toApiKeyDto(key: ApiKey): ApiKeyDto {
     quota_limit: key.quotaLimit ?? 0,
     quota_used: key.quotaUsed,
     last_used_at: seconds(key.lastUsedAt),
+    default_mode: key.defaultMode ?? null,
     created_at: seconds(key.createdAt),
     hook_url: key.hookUrl ?? '',
   };
@@ -97,6 +108,14 @@ export class CreateApiKeyDto {
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'hook_url must be an http(s) URL' })
   @MaxLength(2000, { message: 'hook_url must be at most 2000 characters' })
   hook_url?: string;
+
+  @ApiPropertyOptional({
+    enum: MODES,
+    description: "Speed mode of this key's tasks when the route (/mj-fast, /mj-relax, /mj-turbo) names none",
+  })
+  @IsOptional()
+  @IsIn(MODES, { message: `default_mode must be one of: ${MODES.join(', ')}` })
+  default_mode?: 'fast' | 'relax' | 'turbo';
 }
 
 export class ApiKeyPageDto extends PageOf(ApiKeyDto) {}

@@ -27,6 +27,10 @@ export class ApiKey {
   @Property({ type: new BigIntType('number'), nullable: true })
   quotaLimit?: number | null;
 
+  /** Speed mode of this key's tasks when the route names none; null: the user's. */
+  @Property({ length: 8, nullable: true })
+  defaultMode?: 'fast' | 'relax' | 'turbo' | null;
+
   @Property({ type: new BigIntType('number') })
   quotaUsed = 0;
 

@@ -19,6 +19,7 @@ interface KeyRow {
   status: string;
   expires_at: Date | null;
   last_used_at: Date | null;
+  default_mode: 'fast' | 'relax' | 'turbo' | null;
 }
 
 @Injectable()
@@ -52,6 +53,7 @@ export class ApiKeysService {
       expiresAt: dto.expires_at ? new Date(dto.expires_at * 1000) : undefined,
       quotaLimit: dto.quota_limit ? dto.quota_limit : null,
       hookUrl: dto.hook_url ?? '',
+      defaultMode: dto.default_mode ?? null,
     });
     await this.em.persistAndFlush(apiKey);
     return { id: apiKey.id, name: apiKey.name, key, hook_secret: hookSecretOf(this.secrets, apiKey.id, apiKey.hookSecretVersion) };
@@ -67,7 +69,8 @@ export class ApiKeysService {
   /** The relay's authentication: the key's user, if the key is live and the user enabled; 401 otherwise. */
   async authenticate(key: string): Promise<AuthUser> {
     const rows = await this.sql.query<KeyRow>(
-      `SELECT k.id, k.user_id, u.username, u.role, u.status, k.expires_at, k.last_used_at
+      `SELECT k.id, k.user_id, u.username, u.role, u.status, k.expires_at, k.last_used_at,
+              coalesce(k.default_mode, u.default_mode) AS default_mode
        FROM api_keys k JOIN users u ON u.id = k.user_id
        WHERE k.key_hash = ? AND k.deleted_at IS NULL AND u.deleted_at IS NULL`,
       [hashKey(key)],
@@ -79,6 +82,6 @@ export class ApiKeysService {
     if (!row.last_used_at || Date.now() - new Date(row.last_used_at).getTime() > LAST_USED_RESOLUTION_MS) {
       await this.sql.query('UPDATE api_keys SET last_used_at = now() WHERE id = ?', [row.id]);
     }
-    return { id: row.user_id, username: row.username, role: row.role, apiKeyId: row.id };
+    return { id: row.user_id, username: row.username, role: row.role, apiKeyId: row.id, defaultMode: row.default_mode ?? undefined };
   }
 }

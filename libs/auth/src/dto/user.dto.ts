@@ -1,6 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { PageOf, PageQuery } from '@app/core';
+
+const MODES = ['fast', 'relax', 'turbo'] as const;
 import { ROLES, type Role, type User, USER_STATUSES, type UserStatus } from '../users/user.entity';
 
 const USERNAME = /^[A-Za-z0-9_.-]{3,64}$/;
@@ -22,6 +24,14 @@ export class UserDto {
   @ApiProperty({ example: 500000, description: 'Quota balance (500,000 = 1 USD at default prices)' })
   quota: number;
 
+  @ApiProperty({
+    enum: MODES,
+    nullable: true,
+    example: null,
+    description: "Speed mode of the user's tasks when neither route nor key names one",
+  })
+  default_mode: 'fast' | 'relax' | 'turbo' | null;
+
   @ApiProperty({ example: 1764061200, description: 'Unix seconds' })
   created_at: number;
 
@@ -36,6 +46,7 @@ export function toUserDto(user: User): UserDto {
     role: user.role,
     status: user.status,
     quota: user.quota,
+    default_mode: user.defaultMode ?? null,
     created_at: Math.floor(user.createdAt.getTime() / 1000),
     updated_at: Math.floor(user.updatedAt.getTime() / 1000),
   };
@@ -69,6 +80,11 @@ export class CreateUserDto {
   @Min(0, { message: 'quota must be >= 0' })
   @Max(Number.MAX_SAFE_INTEGER, { message: 'quota is too large' })
   quota?: number;
+
+  @ApiPropertyOptional({ enum: MODES, description: "Speed mode of the user's tasks when neither route nor key names one" })
+  @IsOptional()
+  @IsIn(MODES, { message: `default_mode must be one of: ${MODES.join(', ')}` })
+  default_mode?: 'fast' | 'relax' | 'turbo';
 }
 
 export class UpdateUserDto {
@@ -88,6 +104,15 @@ export class UpdateUserDto {
   @Min(0, { message: 'quota must be >= 0' })
   @Max(Number.MAX_SAFE_INTEGER, { message: 'quota is too large' })
   quota?: number;
+
+  @ApiPropertyOptional({
+    enum: MODES,
+    nullable: true,
+    description: "Speed mode of the user's tasks when neither route nor key names one; null clears it",
+  })
+  @IsOptional()
+  @IsIn(MODES, { message: `default_mode must be one of: ${MODES.join(', ')}` })
+  default_mode?: 'fast' | 'relax' | 'turbo' | null;
 
   @ApiPropertyOptional({ example: 'a-new-long-password', minLength: 8, description: "Also revokes the user's tokens" })
   @IsOptional()

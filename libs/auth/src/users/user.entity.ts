@@ -30,6 +30,10 @@ export class User {
   @Property({ type: new BigIntType('number') })
   quota = 0;
 
+  /** Speed mode of this user's tasks when neither the route nor the key names one; null: the gateway's default. */
+  @Property({ length: 8, nullable: true })
+  defaultMode?: 'fast' | 'relax' | 'turbo' | null;
+
   /** Bumped on password change: tokens issued before stop working. */
   @Property()
   tokenVersion = 0;

@@ -38,6 +38,7 @@ export class UsersService {
       passwordHash: await hashPassword(dto.password),
       role: dto.role ?? 'user',
       status: dto.status ?? 'enabled',
+      defaultMode: dto.default_mode ?? null,
     });
     await this.em.persistAndFlush(user);
     if (dto.quota) {
@@ -53,6 +54,7 @@ export class UsersService {
     }
     if (dto.role) user.role = dto.role;
     if (dto.status) user.status = dto.status;
+    if (dto.default_mode !== undefined) user.defaultMode = dto.default_mode;
     if (dto.password) {
       user.passwordHash = await hashPassword(dto.password);
       user.tokenVersion += 1;

@@ -110,3 +110,48 @@ export class PriceActionParam {
   @IsIn(Object.keys(DEFAULT_PRICES), { message: `action must be one of: ${Object.keys(DEFAULT_PRICES).join(', ')}` })
   action: string;
 }
+
+export const PRICE_MODES = ['fast', 'relax', 'turbo'] as const;
+
+export class ModePriceDto {
+  @ApiProperty({ example: 'IMAGINE' })
+  action: string;
+
+  @ApiProperty({ enum: PRICE_MODES, example: 'relax' })
+  mode: string;
+
+  @ApiProperty({ example: 30000, description: 'Quota per submit in this mode' })
+  quota: number;
+}
+
+export class ModePriceListDto {
+  @ApiProperty({ type: [ModePriceDto], description: 'The cells an admin set; any other action × mode costs the action’s price' })
+  items: ModePriceDto[];
+}
+
+export class PriceModeParam extends PriceActionParam {
+  @ApiProperty({ enum: PRICE_MODES, example: 'relax' })
+  @IsIn(PRICE_MODES, { message: `mode must be one of: ${PRICE_MODES.join(', ')}` })
+  mode: string;
+}
+
+export class PricePreviewQuery {
+  @ApiProperty({ example: 'IMAGINE' })
+  @IsIn(Object.keys(DEFAULT_PRICES), { message: `action must be one of: ${Object.keys(DEFAULT_PRICES).join(', ')}` })
+  action: string;
+
+  @ApiProperty({ enum: PRICE_MODES, example: 'relax' })
+  @IsIn(PRICE_MODES, { message: `mode must be one of: ${PRICE_MODES.join(', ')}` })
+  mode: string;
+}
+
+export class PricePreviewDto {
+  @ApiProperty({ example: 'IMAGINE' })
+  action: string;
+
+  @ApiProperty({ enum: PRICE_MODES, example: 'relax' })
+  mode: string;
+
+  @ApiProperty({ example: 30000, description: 'What a submit of this action in this mode holds now' })
+  price: number;
+}

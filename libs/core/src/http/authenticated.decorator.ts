@@ -20,6 +20,8 @@ export interface AuthUser {
   role: Role;
   /** Set when the caller authenticated with an API key. */
   apiKeyId?: number;
+  /** The speed mode of the caller's tasks when the route names none: the key's, else the user's (API keys only). */
+  defaultMode?: 'fast' | 'relax' | 'turbo';
 }
 
 /** The route needs a logged-in user (a dashboard JWT, or an API key for the relay); sets the guard's metadata and the Swagger security together. */

@@ -14,6 +14,9 @@ export class TaskDto {
   @ApiProperty({ example: 'IMAGINE' })
   action: string;
 
+  @ApiProperty({ enum: ['fast', 'relax', 'turbo'], example: 'fast', description: 'Speed mode the task was submitted in' })
+  mode: string;
+
   @ApiProperty({ example: 'a beautiful landscape' })
   prompt: string;
 
@@ -129,6 +132,7 @@ export function toTaskDto(row: TaskRow, media: TaskMediaLinks = storedLinks(row)
     id: row.id,
     mj_id: row.mj_id,
     action: row.action,
+    mode: row.mode,
     prompt: row.prompt,
     prompt_en: row.prompt_en,
     status: row.status,

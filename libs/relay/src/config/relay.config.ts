@@ -1,5 +1,5 @@
 import { registerAs } from '@nestjs/config';
-import { IsBoolean, IsInt, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, Max, Min } from 'class-validator';
 import { readEnv } from '@app/core';
 
 export class RelayEnv {
@@ -30,6 +30,10 @@ export class RelayEnv {
   @Min(1)
   @Max(86400)
   VIDEO_DEADLINE_S: number = 1800;
+
+  /** The speed mode of a task whose route has no /mj-fast|relax|turbo prefix and whose prompt names none. */
+  @IsIn(['fast', 'relax', 'turbo'])
+  DEFAULT_SPEED_MODE: 'fast' | 'relax' | 'turbo' = 'fast';
 }
 
 export interface RelayConfig {
@@ -37,6 +41,7 @@ export interface RelayConfig {
   maxIds: number;
   allowAccountFilter: boolean;
   deadlineMs(action: string): number;
+  defaultMode: 'fast' | 'relax' | 'turbo';
 }
 
 export const relayConfig = registerAs('relay', (): RelayConfig => {
@@ -45,6 +50,7 @@ export const relayConfig = registerAs('relay', (): RelayConfig => {
     imageLimitBytes: env.RELAY_IMAGE_LIMIT_MB * 1024 * 1024,
     maxIds: env.RELAY_MAX_IDS,
     allowAccountFilter: env.RELAY_ALLOW_ACCOUNT_FILTER,
+    defaultMode: env.DEFAULT_SPEED_MODE,
     deadlineMs: (action) => (action.startsWith('VIDEO') ? env.VIDEO_DEADLINE_S : env.TASK_DEADLINE_S) * 1000,
   };
 });

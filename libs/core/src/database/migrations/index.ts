@@ -11,6 +11,7 @@ import { Migration20261130100000_quota_functions } from './Migration202611301000
 import { Migration20261130120000_hooks } from './Migration20261130120000_hooks';
 import { Migration20261130130000_banned_words } from './Migration20261130130000_banned_words';
 import { Migration20261130140000_link_epochs } from './Migration20261130140000_link_epochs';
+import { Migration20261130150000_channel_health } from './Migration20261130150000_channel_health';
 import { Migration20261130160000_task_polls } from './Migration20261130160000_task_polls';
 
 /** Every migration, in order. Listed explicitly so the same list works from TypeScript and from dist/. */
@@ -28,5 +29,6 @@ export const migrationsList = [
   { name: 'Migration20261130120000_hooks', class: Migration20261130120000_hooks },
   { name: 'Migration20261130130000_banned_words', class: Migration20261130130000_banned_words },
   { name: 'Migration20261130140000_link_epochs', class: Migration20261130140000_link_epochs },
+  { name: 'Migration20261130150000_channel_health', class: Migration20261130150000_channel_health },
   { name: 'Migration20261130160000_task_polls', class: Migration20261130160000_task_polls },
 ];
