@@ -5,7 +5,7 @@ import { ChannelRepository } from './channel.repository';
 @Entity({ tableName: 'channels', repository: () => ChannelRepository })
 export class Channel {
   [EntityRepositoryType]?: ChannelRepository;
-  [OptionalProps]?: 'secret' | 'enabled' | 'priority' | 'weight' | 'notifyEnabled' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?: 'secret' | 'enabled' | 'priority' | 'weight' | 'notifyEnabled' | 'maxRunning' | 'maxQueued' | 'createdAt' | 'updatedAt';
 
   @PrimaryKey({ autoincrement: true })
   id!: number;
@@ -32,6 +32,14 @@ export class Channel {
   /** Pass the upstream our own notifyHook so results arrive before the next poll. */
   @Property()
   notifyEnabled = false;
+
+  /** Tasks the upstream runs at once (midjourney-proxy's coreSize, default 3). */
+  @Property()
+  maxRunning = 3;
+
+  /** Tasks the upstream queues behind those (its queueSize, default 10); past both, the gateway queues them itself. */
+  @Property()
+  maxQueued = 10;
 
   @Property()
   createdAt: Date = new Date();

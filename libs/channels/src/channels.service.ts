@@ -33,6 +33,8 @@ export class ChannelsService {
       priority: dto.priority ?? 0,
       weight: dto.weight ?? 1,
       notifyEnabled: dto.notify_enabled ?? false,
+      maxRunning: dto.max_running ?? 3,
+      maxQueued: dto.max_queued ?? 10,
     });
     await this.em.persistAndFlush(channel);
     this.channels.forgetEnabled();
@@ -48,6 +50,8 @@ export class ChannelsService {
     if (dto.priority !== undefined) channel.priority = dto.priority;
     if (dto.weight !== undefined) channel.weight = dto.weight;
     if (dto.notify_enabled !== undefined) channel.notifyEnabled = dto.notify_enabled;
+    if (dto.max_running !== undefined) channel.maxRunning = dto.max_running;
+    if (dto.max_queued !== undefined) channel.maxQueued = dto.max_queued;
     await this.em.flush();
     this.channels.forgetEnabled();
     return toChannelDto(channel);

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BillingService } from '@app/billing';
-import { MediaTask, Sql, type SqlRunner, TaskEvent, TaskEvents, TaskMediaSource } from '@app/core';
+import { createHmac } from 'node:crypto';
+import { MediaTask, Secrets, Sql, type SqlRunner, TaskEvent, TaskEvents, TaskMediaSource } from '@app/core';
 import type { TaskAction, TaskStatus, TerminalStatus } from '@app/mj-protocol';
 import type { Task, TaskButton } from './task.entity';
 
@@ -11,6 +12,8 @@ export interface PolledTask {
   apiKeyId: number;
   channelId: number;
   mjId: string;
+  /** The upstream's id: what polls ask for ('' while it has none). */
+  upstreamId: string;
   action: string;
   status: TaskStatus;
   progress: string;
@@ -25,6 +28,8 @@ export interface PolledTask {
   properties: Record<string, unknown>;
   startTime: number;
   submitTime: number;
+  /** When the dispatcher sent it upstream (0: sent at submit). */
+  dispatchedAt: number;
   deadlineAt: number;
   idlePolls: number;
   missedPolls: number;
@@ -80,12 +85,71 @@ export interface TaskDraft {
   nextPollAt: number;
   /** What the ledger says of the hold. */
   holdReason: string;
+  /** Set: the task waits in the gateway's queue (code 22) with this request, instead of being sent at once. */
+  queue?: QueuedRequest;
 }
+
+/** What a queued task will send upstream, once the dispatcher finds it room. */
+export interface QueuedRequest {
+  path: string;
+  body: Record<string, unknown>;
+  /** The channel it must go to (a follow-up's parent's); 0: any capable channel. */
+  channelId: number;
+  /** How long it may run once dispatched (its deadline then), in ms. */
+  runMs: number;
+  /** The gateway's address as the client reached it: the base of the notifyHook given to the upstream. */
+  baseUrl: string;
+}
+
+/** A queued task the dispatcher claimed for a channel: sent by it, then recorded as accepted, refused or requeued. */
+export interface DispatchedTask {
+  id: number;
+  mjId: string;
+  userId: number;
+  apiKeyId: number;
+  action: string;
+  held: number;
+  request: QueuedRequest;
+}
+
+/** What runs on, and waits for, one channel (channel 0: queued tasks that any channel may take). */
+export interface ChannelLoad {
+  channelId: number;
+  inFlight: number;
+  queued: number;
+}
+
+/** Unfinished (queued or running) tasks of a user and of a key, and their caps from the admin API (null: default). */
+export interface TaskCounts {
+  user: number;
+  key: number;
+  userCap: number | null;
+  keyCap: number | null;
+}
+
+const UNFINISHED = `('NOT_START', 'SUBMITTED', 'IN_PROGRESS')`;
+// Queued tasks never reach the poller: far in the future, the dispatcher owns them until sent.
+const NEVER = 8_000_000_000_000_000;
+
+/**
+ * The order the dispatcher serves queued tasks in: round-robin over users, counting what each already has running, so
+ * a user's thousand queued tasks never hold back another's one. `turn` = the user's tasks running + the task's place
+ * among the user's queued ones; ties go to the older task.
+ */
+const FAIR_ORDER = `WITH load AS (
+    SELECT user_id, count(*) AS running FROM tasks
+    WHERE status IN ${UNFINISHED} AND NOT queued AND user_id IN (SELECT user_id FROM tasks WHERE queued)
+    GROUP BY user_id),
+  ranked AS (
+    SELECT q.id, q.channel_id, row_number() OVER (PARTITION BY q.user_id ORDER BY q.id) + coalesce(l.running, 0) AS turn
+    FROM tasks q LEFT JOIN load l ON l.user_id = q.user_id
+    WHERE q.queued)`;
 
 /** The upstream's acceptance of a submitted task. */
 export interface Acceptance {
   channelId: number;
-  mjId: string;
+  /** The upstream's id of the task (an upload, which has none: ''). */
+  upstreamId: string;
   submitCode: number;
   status: TaskStatus;
   progress: string;
@@ -113,14 +177,15 @@ const FIELDS: [keyof TaskChanges, string, string][] = [
 const SET_CLAUSE = FIELDS.map(([, column]) => `${column} = COALESCE(v.${column}, t.${column})`).join(', ');
 const RECORD_TYPE = FIELDS.map(([, column, type]) => `${column} ${type}`).join(', ');
 
-const POLLED_COLUMNS = `id, user_id AS "userId", api_key_id AS "apiKeyId", channel_id AS "channelId", mj_id AS "mjId", action,
+const POLLED_COLUMNS = `id, user_id AS "userId", api_key_id AS "apiKeyId", channel_id AS "channelId", mj_id AS "mjId",
+  upstream_id AS "upstreamId", dispatched_at::float8 AS "dispatchedAt", action,
   status, progress, image_url AS "imageUrl", image_urls AS "imageUrls", video_url AS "videoUrl", video_urls AS "videoUrls",
   prompt_en AS "promptEn", description, fail_reason AS "failReason", buttons, properties,
   start_time::float8 AS "startTime", submit_time::float8 AS "submitTime", deadline_at::float8 AS "deadlineAt",
   idle_polls AS "idlePolls", missed_polls AS "missedPolls"`;
 
 const TASK_COLUMNS = `id, user_id AS "userId", channel_id AS "channelId", api_key_id AS "apiKeyId", parent_id AS "parentId",
-  mj_id AS "mjId", action, status, progress, prompt, prompt_en AS "promptEn", description, state, submit_code AS "submitCode",
+  mj_id AS "mjId", upstream_id AS "upstreamId", queued, dispatched_at::float8 AS "dispatchedAt", action, status, progress, prompt, prompt_en AS "promptEn", description, state, submit_code AS "submitCode",
   image_url AS "imageUrl", image_urls AS "imageUrls", video_url AS "videoUrl", video_urls AS "videoUrls", buttons, properties,
   fail_reason AS "failReason", quota::float8 AS quota, submit_time::float8 AS "submitTime", start_time::float8 AS "startTime",
   finish_time::float8 AS "finishTime", deadline_at::float8 AS "deadlineAt", next_poll_at::float8 AS "nextPollAt",
@@ -157,14 +222,21 @@ export class TaskStore implements TaskMediaSource {
     private readonly sql: Sql,
     private readonly billing: BillingService,
     private readonly events: TaskEvents,
-  ) {}
+    secrets: Secrets,
+  ) {
+    const key = secrets.keyFor('task-id');
+    this.idKeys = [0, 1, 2, 3].map((i) => createHmac('sha256', key).update(`round ${i}`).digest('hex').slice(0, 32));
+  }
+
+  /** Round keys of the permutation that turns a sequence number into a task's public id (`gateway_task_id`). */
+  private readonly idKeys: string[];
 
   /**
    * Records a task and holds its price, together, in one round trip (billing's refusal undoes the insert and surfaces
    * as its 402 error). Answers the task's id and the amount held. The insert ends (its counter triggers take their
    * locks) before the hold takes the balance's: the order of every transaction that writes tasks, then moves quota.
    */
-  async createHeld(draft: TaskDraft): Promise<{ id: number; held: number }> {
+  async createHeld(draft: TaskDraft): Promise<{ id: number; mjId: string; held: number }> {
     const hold = this.billing.holdStatement(`currval(pg_get_serial_sequence('tasks', 'id'))::int`, {
       userId: draft.userId,
       apiKeyId: draft.apiKeyId,
@@ -175,12 +247,13 @@ export class TaskStore implements TaskMediaSource {
       const [[task], [held]] = await this.sql.batch([
         {
           sql: `INSERT INTO tasks (user_id, api_key_id, channel_id, parent_id, action, prompt, prompt_en, state, submit_time,
-                  deadline_at, next_poll_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+                  deadline_at, next_poll_at, updated_at, mj_id, queued, queued_request, submit_code)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, gateway_task_id(nextval('task_public_ids'), ?::text[]), ?, ?::jsonb, ?)
+                RETURNING id, mj_id`,
           params: [
             draft.userId,
             draft.apiKeyId,
-            draft.channelId,
+            draft.queue ? draft.queue.channelId : draft.channelId,
             draft.parentId,
             draft.action,
             draft.prompt,
@@ -188,13 +261,19 @@ export class TaskStore implements TaskMediaSource {
             draft.state,
             draft.submitTime,
             draft.deadlineAt,
-            draft.nextPollAt,
+            draft.queue ? NEVER : draft.nextPollAt,
             draft.submitTime,
+            `{${this.idKeys.join(',')}}`,
+            !!draft.queue,
+            draft.queue ? JSON.stringify(draft.queue) : null,
+            draft.queue ? 22 : 0,
           ],
         },
         hold,
       ]);
-      return { id: Number(task.id), held: Number(held.amount) };
+      const event = draft.queue ? await this.eventOf(Number(task.id)) : null;
+      if (event) this.events.publish([event]);
+      return { id: Number(task.id), mjId: String(task.mj_id), held: Number(held.amount) };
     } catch (error) {
       throw this.billing.refusalOf(error);
     }
@@ -227,14 +306,14 @@ export class TaskStore implements TaskMediaSource {
     // One statement: the row (unless it is a duplicate or was given up meanwhile) and its capture.
     const rows = await this.sql.query<EventRow>(
       `WITH accepted AS (
-         UPDATE tasks t SET mj_id = ?, channel_id = ?, submit_code = ?, status = ?, progress = ?, properties = ?::jsonb,
-           image_urls = ?::jsonb, finish_time = ?, quota = quota + ?, updated_at = ?
+         UPDATE tasks t SET upstream_id = ?, channel_id = ?, submit_code = ?, status = ?, progress = ?, properties = ?::jsonb,
+           image_urls = ?::jsonb, finish_time = ?, quota = quota + ?, updated_at = ?, queued = false, queued_request = NULL
          WHERE t.id = ? AND t.status = 'NOT_START'
-           AND (? = '' OR NOT EXISTS (SELECT 1 FROM tasks d WHERE d.channel_id = ? AND d.mj_id = ? AND d.id <> t.id))
+           AND (? = '' OR NOT EXISTS (SELECT 1 FROM tasks d WHERE d.channel_id = ? AND d.upstream_id = ? AND d.id <> t.id))
          RETURNING ${EVENT_COLUMNS})
        SELECT accepted.*, ${this.billing.captureCall('accepted.id')} FROM accepted`,
       [
-        accepted.mjId,
+        accepted.upstreamId,
         accepted.channelId,
         accepted.submitCode,
         accepted.status,
@@ -245,9 +324,9 @@ export class TaskStore implements TaskMediaSource {
         held,
         Date.now(),
         taskId,
-        accepted.mjId,
+        accepted.upstreamId,
         accepted.channelId,
-        accepted.mjId,
+        accepted.upstreamId,
       ],
     );
     if (rows.length) {
@@ -274,7 +353,8 @@ export class TaskStore implements TaskMediaSource {
     const event = await this.sql.transaction(async (tx) => {
       const now = Date.now();
       const [row] = await tx.query<EventRow & { apiKeyId: number }>(
-        `UPDATE tasks SET channel_id = ?, submit_code = ?, status = 'FAILURE', fail_reason = ?, finish_time = ?, quota = 0, updated_at = ?
+        `UPDATE tasks SET channel_id = ?, submit_code = ?, status = 'FAILURE', fail_reason = ?, finish_time = ?, quota = 0, updated_at = ?,
+           queued = false, queued_request = NULL
          WHERE id = ? AND status = 'NOT_START' RETURNING ${EVENT_COLUMNS}, api_key_id AS "apiKeyId"`,
         [channelId, code, reason.slice(0, 1000), now, now, taskId],
       );
@@ -311,7 +391,7 @@ export class TaskStore implements TaskMediaSource {
 
   /** One task as a callback names it: by channel and upstream id. */
   async findByUpstreamId(channelId: number, mjId: string): Promise<PolledTask | null> {
-    const rows = await this.sql.query<PolledTask>(`SELECT ${POLLED_COLUMNS} FROM tasks WHERE channel_id = ? AND mj_id = ?`, [
+    const rows = await this.sql.query<PolledTask>(`SELECT ${POLLED_COLUMNS} FROM tasks WHERE channel_id = ? AND upstream_id = ?`, [
       channelId,
       mjId,
     ]);
@@ -327,7 +407,7 @@ export class TaskStore implements TaskMediaSource {
     return this.sql.query<PolledTask>(
       `UPDATE tasks SET next_poll_at = ? WHERE id IN (
          SELECT id FROM tasks
-         WHERE status NOT IN ('SUCCESS', 'FAILURE', 'CANCEL') AND next_poll_at <= ?
+         WHERE status NOT IN ('SUCCESS', 'FAILURE', 'CANCEL') AND next_poll_at <= ? AND NOT queued
          ORDER BY next_poll_at LIMIT ? FOR UPDATE SKIP LOCKED)
        RETURNING ${POLLED_COLUMNS}`,
       [leaseUntil, now, limit],
@@ -398,12 +478,150 @@ export class TaskStore implements TaskMediaSource {
       const given = await this.billing.giveBack(runner, {
         taskId: row.id,
         apiKeyId: task.apiKeyId,
-        kind: task.mjId ? 'refund' : 'release',
+        kind: task.upstreamId ? 'refund' : 'release',
         reason: (reason ?? changes?.failReason ?? terminal!).slice(0, 500),
       });
       if (given) refunded += 1;
     }
     return { applied: rows, refunded };
+  }
+
+  private async eventOf(taskId: number): Promise<TaskEvent | null> {
+    const [row] = await this.sql.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM tasks WHERE id = ?`, [taskId]);
+    return row ? toEvent(row) : null;
+  }
+
+  /** Per channel: tasks sent upstream and unfinished (derived from the rows: nothing to drift), and tasks queued for it. */
+  channelLoads(): Promise<ChannelLoad[]> {
+    return this.sql.query<ChannelLoad>(
+      `SELECT channel_id AS "channelId", count(*) FILTER (WHERE NOT queued)::int AS "inFlight", count(*) FILTER (WHERE queued)::int AS queued
+       FROM tasks WHERE status IN ${UNFINISHED} GROUP BY channel_id`,
+    );
+  }
+
+  /** Unfinished tasks of this user and this key, and their caps as the admin API set them (null: the default). */
+  async countUnfinished(userId: number, apiKeyId: number): Promise<TaskCounts> {
+    const [row] = await this.sql.query<TaskCounts>(
+      `SELECT (SELECT count(*) FROM tasks WHERE user_id = ? AND status IN ${UNFINISHED})::int AS "user",
+         (SELECT count(*) FROM tasks WHERE ?::int <> 0 AND api_key_id = ? AND status IN ${UNFINISHED})::int AS "key",
+         (SELECT max_tasks FROM users WHERE id = ?) AS "userCap", (SELECT max_tasks FROM api_keys WHERE id = ?) AS "keyCap"`,
+      [userId, apiKeyId, apiKeyId, userId, apiKeyId],
+    );
+    return row;
+  }
+
+  /**
+   * The upstream answered "queue full" (or busy) when the task was sent: back into the gateway's queue with its request,
+   * still held, still NOT_START (code 22). Null when it was given up meanwhile.
+   */
+  async requeue(taskId: number, request: QueuedRequest): Promise<boolean> {
+    const rows = await this.sql.query<EventRow>(
+      `UPDATE tasks SET queued = true, queued_request = ?::jsonb, channel_id = ?, submit_code = 22, next_poll_at = ?, updated_at = ?
+       WHERE id = ? AND status = 'NOT_START' AND upstream_id = '' RETURNING ${EVENT_COLUMNS}`,
+      [JSON.stringify(request), request.channelId, NEVER, Date.now(), taskId],
+    );
+    if (rows.length) this.events.publish(rows.map(toEvent));
+    return rows.length > 0;
+  }
+
+  /**
+   * Claims up to `room` queued tasks for one channel, in the fair order, and marks them sent (so no other instance sends
+   * them again): one transaction, under a per-channel advisory lock, so instances dispatching side by side never fill a
+   * channel past its capacity between them. `capacity`: the channel's max_running + max_queued. A claimed task that
+   * is never answered (the instance died) is the poller's orphan: released, never charged, never sent twice.
+   */
+  claimQueued(channelId: number, capacity: number, now: number): Promise<DispatchedTask[]> {
+    return this.sql.transaction(async (tx) => {
+      const [lock] = await tx.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(1515, ?::int) AS locked`, [channelId]);
+      if (!lock.locked) return [];
+      const [load] = await tx.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM tasks WHERE channel_id = ? AND status IN ${UNFINISHED} AND NOT queued`,
+        [channelId],
+      );
+      const room = capacity - load.n;
+      if (room <= 0) return [];
+      return tx.query<DispatchedTask>(
+        `${FAIR_ORDER},
+         picked AS (
+           SELECT t.id FROM tasks t JOIN ranked r ON r.id = t.id
+           WHERE t.queued AND t.status = 'NOT_START' AND t.channel_id IN (0, ?)
+           ORDER BY r.turn, t.id LIMIT ? FOR UPDATE OF t SKIP LOCKED)
+         UPDATE tasks t SET queued = false, channel_id = ?, dispatched_at = ?, next_poll_at = ?,
+           deadline_at = ? + (t.queued_request->>'runMs')::bigint, queued_request = NULL, updated_at = ?
+         FROM picked, tasks old
+         WHERE t.id = picked.id AND old.id = picked.id
+         RETURNING t.id, t.mj_id AS "mjId", t.user_id AS "userId", t.api_key_id AS "apiKeyId", t.action, old.queued_request AS request,
+           (SELECT coalesce(-sum(amount), 0) FROM ledger_entries WHERE task_id = t.id AND kind = 'hold')::float8 AS held`,
+        [channelId, room, channelId, now, now, now, now],
+      );
+    });
+  }
+
+  /**
+   * Queued tasks past their deadline: FAILURE with the reason, and their holds released, in one transaction (the rows
+   * first, then the balances). A task another instance is sending right now is locked, so skipped.
+   */
+  async expireQueued(now: number): Promise<number> {
+    const events = await this.sql.transaction(async (tx) => {
+      const rows = await tx.query<EventRow & { apiKeyId: number; waited: number }>(
+        `UPDATE tasks SET status = 'FAILURE', queued = false, queued_request = NULL, quota = 0, finish_time = ?, updated_at = ?,
+           fail_reason = 'Not started: no upstream channel had room before the deadline (' || ((? - submit_time) / 1000)::int || ' s in the gateway queue); refunded'
+         WHERE id IN (SELECT id FROM tasks WHERE queued AND deadline_at <= ? FOR UPDATE SKIP LOCKED)
+         RETURNING ${EVENT_COLUMNS}, api_key_id AS "apiKeyId"`,
+        [now, now, now, now],
+      );
+      for (const row of rows) {
+        await this.billing.giveBack(tx, { taskId: row.id, apiKeyId: row.apiKeyId, kind: 'release', reason: 'not started before the deadline' });
+      }
+      return rows.map(toEvent);
+    });
+    this.events.publish(events);
+    return events.length;
+  }
+
+  /**
+   * The owner cancels a task still waiting in the gateway's queue: CANCEL, its hold released in full, never sent
+   * upstream. Answers the cancelled task, or null with the reason it could not be (unknown, or no longer queued).
+   */
+  async cancelQueued(userId: number, mjId: string): Promise<{ task: Task | null; status: string | null }> {
+    const event = await this.sql.transaction(async (tx) => {
+      const [row] = await tx.query<EventRow & { apiKeyId: number }>(
+        `UPDATE tasks SET status = 'CANCEL', queued = false, queued_request = NULL, quota = 0, fail_reason = 'Cancelled by its owner while queued',
+           progress = '', finish_time = ?, updated_at = ?
+         WHERE id = (SELECT id FROM tasks WHERE user_id = ? AND mj_id = ? ORDER BY id DESC LIMIT 1 FOR UPDATE SKIP LOCKED) AND queued
+         RETURNING ${EVENT_COLUMNS}, api_key_id AS "apiKeyId"`,
+        [Date.now(), Date.now(), userId, mjId],
+      );
+      if (!row) return null;
+      await this.billing.giveBack(tx, { taskId: row.id, apiKeyId: row.apiKeyId, kind: 'release', reason: 'cancelled while queued' });
+      return toEvent(row);
+    });
+    if (event) this.events.publish([event]);
+    const task = await this.findOwned(userId, mjId);
+    return { task: event ? task : null, status: task?.status ?? null };
+  }
+
+  /**
+   * 1-based places in the gateway's queue (the dispatcher's fair order over every queued task) of those of these tasks
+   * that are queued.
+   */
+  async queuePositions(taskIds: number[]): Promise<Map<number, number>> {
+    if (!taskIds.length) return new Map();
+    const rows = await this.sql.query<{ id: number; position: number }>(
+      `${FAIR_ORDER}
+       SELECT id, position FROM (SELECT id, row_number() OVER (ORDER BY turn, id)::int AS position FROM ranked) o WHERE id = ANY(?::int[])`,
+      [taskIds],
+    );
+    return new Map(rows.map((row) => [row.id, row.position]));
+  }
+
+  /** How long recent tasks ran upstream (median of the last 100 that succeeded), in ms; null when none has. */
+  async recentRunMs(): Promise<number | null> {
+    const [row] = await this.sql.query<{ ms: number | null }>(
+      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY finish_time - greatest(start_time, dispatched_at, submit_time))::float8 AS ms
+       FROM (SELECT finish_time, start_time, dispatched_at, submit_time FROM tasks WHERE status = 'SUCCESS' ORDER BY id DESC LIMIT 100) recent`,
+    );
+    return row?.ms ?? null;
   }
 
   /** Every task with this upstream id (several channels may reuse one), newest first: what a media link may name. */

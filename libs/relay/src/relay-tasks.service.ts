@@ -65,6 +65,7 @@ export class RelayTasksService {
   /** Passed to the task's own channel with that channel's secret. */
   async imageSeed(auth: AuthUser, mjId: string): Promise<{ status: number; body: unknown }> {
     const task = await this.own(auth, mjId);
+    if (!task.upstreamId) throw invalid('任务尚未开始', `Task ${mjId.slice(0, 64)} has not been sent upstream yet: it has no seed`);
     const channel = await this.channels.findLive(task.channelId);
     if (!channel)
       throw new RelayRejection(
@@ -74,7 +75,7 @@ export class RelayTasksService {
         `The channel of task ${mjId} was deleted`,
       );
     try {
-      return await this.upstream.imageSeed(channel, task.mjId);
+      return await this.upstream.imageSeed(channel, task.upstreamId);
     } catch (error) {
       if (!(error instanceof UpstreamError)) throw error;
       throw new RelayRejection(HttpStatus.BAD_GATEWAY, ReturnCode.FAILURE, '上游不可用', `The upstream did not answer: ${error.message}`);

@@ -4,9 +4,10 @@ import { ApiKeyQuotaExceededError, InsufficientQuotaError } from '@app/billing';
 import { Channel, ChannelRepository, NotifyTokens, UpstreamClient, UpstreamError } from '@app/channels';
 import { type AuthUser, PublicUrl } from '@app/core';
 import { MediaUrls } from '@app/proxy';
-import { type Task, TaskStore } from '@app/mj';
+import { type QueuedRequest, type Task, TaskStore } from '@app/mj';
 import { ReturnCode, type SubmitResultVO, ValidationMessage, withoutUpstreamIds } from '@app/mj-protocol';
 import { channelOrder } from './channel-order';
+import { GatewayQueue } from './gateway-queue';
 import { relayConfig } from './config/relay.config';
 import { invalid, parentMissing, parentNotReady, RelayRejection } from './relay.errors';
 import { planSubmit, SpeedMode, SubmitPlan, SubmitRoute } from './submit-plan';
@@ -40,6 +41,7 @@ export class RelayService {
     private readonly publicUrl: PublicUrl,
     @Inject(relayConfig.KEY) private readonly config: ConfigType<typeof relayConfig>,
     private readonly media: MediaUrls,
+    private readonly queue: GatewayQueue,
   ) {}
 
   async submit(auth: AuthUser, route: SubmitRoute, body: unknown, context: RelayContext): Promise<unknown> {
@@ -54,13 +56,21 @@ export class RelayService {
     if (!candidates.length) {
       throw new RelayRejection(HttpStatus.SERVICE_UNAVAILABLE, ReturnCode.NOT_FOUND, '无可用的账号实例', 'No upstream channel is enabled');
     }
-    const { id, held } = await this.record(auth, plan, parent, candidates[0].id).catch((error: unknown) => {
+    // The gateway's queue: within the caps, a task no channel has room for waits here (code 22) instead of bouncing.
+    const upstreamPlan = this.queue.forUpstream(plan, parent);
+    const modal = plan.route === 'modal';
+    if (!modal) await this.queue.checkCaps(auth);
+    const open = modal ? candidates : await this.queue.withRoom(candidates);
+    const baseUrl = this.publicUrl.base(context.baseUrl);
+    const queued = open.length ? undefined : this.queue.request(upstreamPlan, parent?.channelId ?? 0, baseUrl);
+    const { id, mjId, held } = await this.record(auth, plan, parent, (open[0] ?? candidates[0]).id, queued).catch((error: unknown) => {
       if (error instanceof InsufficientQuotaError || error instanceof ApiKeyQuotaExceededError) {
         throw new RelayRejection(HttpStatus.PAYMENT_REQUIRED, ReturnCode.VALIDATION_ERROR, '余额不足', error.message);
       }
       throw error;
     });
-    const attempt = await this.forward(plan, candidates, !parent, this.publicUrl.base(context.baseUrl));
+    if (queued) return this.queue.queuedAnswer(id, mjId);
+    const attempt = await this.forward(upstreamPlan, open, !parent, baseUrl);
     if ('error' in attempt) {
       await this.tasks.recordRefused(id, attempt.channel?.id ?? candidates[0].id, 0, attempt.error);
       throw new RelayRejection(
@@ -71,14 +81,17 @@ export class RelayService {
       );
     }
     const { channel, answer } = attempt;
+    if (!modal && this.queue.isBusy(answer)) {
+      await this.tasks.requeue(id, this.queue.request(upstreamPlan, parent?.channelId ?? 0, baseUrl));
+      return this.queue.queuedAnswer(id, mjId);
+    }
     if (ACCEPTED.has(answer.code) && (typeof answer.result === 'string' || Array.isArray(answer.result))) {
       const upload = plan.route === 'upload-discord-images';
-      // An upload has no upstream task: it is kept under an id of ours, which its images are served by.
-      const mjId = upload ? `upload-${id}` : String(answer.result);
+      // An upload has no upstream task: its images are served by our id.
       const imageUrls = upload ? (answer.result as unknown as unknown[]).filter((url): url is string => typeof url === 'string') : [];
       await this.tasks.recordAccepted(id, held, {
         channelId: channel.id,
-        mjId,
+        upstreamId: upload ? '' : String(answer.result),
         submitCode: answer.code,
         status: upload ? 'SUCCESS' : answer.code === ReturnCode.EXISTED ? 'MODAL' : 'NOT_START',
         progress: upload ? '100%' : '',
@@ -87,10 +100,11 @@ export class RelayService {
         finishTime: upload ? Date.now() : 0,
       });
       if (upload) return { ...this.whiteLabel(answer), result: this.uploadLinks(id, mjId, imageUrls, context.baseUrl) };
-    } else {
-      await this.tasks.recordRefused(id, channel.id, answer.code, answer.description || `upstream code ${answer.code}`);
+      // The client holds the gateway's id, never the upstream's.
+      return { ...this.whiteLabel(answer), result: mjId };
     }
-    return this.whiteLabel(answer);
+    await this.tasks.recordRefused(id, channel.id, answer.code, answer.description || `upstream code ${answer.code}`);
+    return { ...this.whiteLabel(answer), result: null };
   }
 
   /** The upstream's answer as the client sees it: the gateway stands where the upstream would, so its ids stay here. */
@@ -129,7 +143,7 @@ export class RelayService {
   }
 
   /** Tries channels in order; moves on after a transport error, a 5xx or code 3, when there is a choice. */
-  private async forward(plan: SubmitPlan, candidates: Channel[], mayFailOver: boolean, baseUrl: string): Promise<Attempt> {
+  async forward(plan: Pick<SubmitPlan, 'upstreamPath' | 'body'>, candidates: Channel[], mayFailOver: boolean, baseUrl: string): Promise<Attempt> {
     let last: Attempt = { channel: null, error: 'no channel tried' };
     for (const [i, channel] of candidates.entries()) {
       const isLast = i === candidates.length - 1 || !mayFailOver;
@@ -153,11 +167,17 @@ export class RelayService {
   }
 
   /** The task with its hold; a modal confirm continues its MODAL task (same row, same upstream id), held again. */
-  private async record(auth: AuthUser, plan: SubmitPlan, parent: Task | null, channelId: number): Promise<{ id: number; held: number }> {
+  private async record(
+    auth: AuthUser,
+    plan: SubmitPlan,
+    parent: Task | null,
+    channelId: number,
+    queue?: QueuedRequest,
+  ): Promise<{ id: number; mjId: string; held: number }> {
     if (plan.route === 'modal') {
       const held = await this.tasks.confirmModal(parent!, auth.apiKeyId ?? 0, plan.prompt);
       if (held === null) throw parentNotReady(parent!.mjId, 'no longer MODAL');
-      return { id: parent!.id, held };
+      return { id: parent!.id, mjId: parent!.mjId, held };
     }
     const now = Date.now();
     return this.tasks.createHeld({
@@ -170,9 +190,10 @@ export class RelayService {
       promptEn: plan.prompt || parent?.promptEn || '',
       state: plan.state,
       submitTime: now,
-      deadlineAt: now + this.config.deadlineMs(plan.action),
+      deadlineAt: now + (queue ? this.config.queueDeadlineMs : this.config.deadlineMs(plan.action)),
       nextPollAt: now + FIRST_POLL_DELAY_MS,
       holdReason: `${plan.action} submitted`,
+      queue,
     });
   }
 }

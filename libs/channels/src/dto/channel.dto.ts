@@ -29,6 +29,12 @@ export class ChannelDto {
   @ApiProperty({ example: false, description: 'The upstream is given our notifyHook, so results arrive before the next poll' })
   notify_enabled: boolean;
 
+  @ApiProperty({ example: 3, description: 'Tasks the upstream runs at once (its coreSize)' })
+  max_running: number;
+
+  @ApiProperty({ example: 10, description: 'Tasks the upstream queues behind the running ones (its queueSize); past both, the gateway queues' })
+  max_queued: number;
+
   @ApiProperty({ example: 1764061200, description: 'Unix seconds' })
   created_at: number;
 
@@ -52,6 +58,8 @@ export function toChannelDto(channel: Channel): ChannelDto {
     priority: channel.priority,
     weight: channel.weight,
     notify_enabled: channel.notifyEnabled,
+    max_running: channel.maxRunning,
+    max_queued: channel.maxQueued,
     created_at: Math.floor(channel.createdAt.getTime() / 1000),
     updated_at: Math.floor(channel.updatedAt.getTime() / 1000),
   };
@@ -102,6 +110,20 @@ export class CreateChannelDto {
   @IsOptional()
   @IsBoolean({ message: 'notify_enabled must be true or false' })
   notify_enabled?: boolean;
+
+  @ApiPropertyOptional({ default: 3, description: 'Tasks the upstream runs at once (its coreSize)' })
+  @IsOptional()
+  @IsInt({ message: 'max_running must be an integer between 1 and 1000' })
+  @Min(1, { message: 'max_running must be an integer between 1 and 1000' })
+  @Max(1000, { message: 'max_running must be an integer between 1 and 1000' })
+  max_running?: number;
+
+  @ApiPropertyOptional({ default: 10, description: 'Tasks the upstream queues behind the running ones (its queueSize)' })
+  @IsOptional()
+  @IsInt({ message: 'max_queued must be an integer between 0 and 10000' })
+  @Min(0, { message: 'max_queued must be an integer between 0 and 10000' })
+  @Max(10000, { message: 'max_queued must be an integer between 0 and 10000' })
+  max_queued?: number;
 }
 
 export class UpdateChannelDto {
@@ -148,6 +170,20 @@ export class UpdateChannelDto {
   @IsOptional()
   @IsBoolean({ message: 'notify_enabled must be true or false' })
   notify_enabled?: boolean;
+
+  @ApiPropertyOptional({ default: 3, description: 'Tasks the upstream runs at once (its coreSize)' })
+  @IsOptional()
+  @IsInt({ message: 'max_running must be an integer between 1 and 1000' })
+  @Min(1, { message: 'max_running must be an integer between 1 and 1000' })
+  @Max(1000, { message: 'max_running must be an integer between 1 and 1000' })
+  max_running?: number;
+
+  @ApiPropertyOptional({ default: 10, description: 'Tasks the upstream queues behind the running ones (its queueSize)' })
+  @IsOptional()
+  @IsInt({ message: 'max_queued must be an integer between 0 and 10000' })
+  @Min(0, { message: 'max_queued must be an integer between 0 and 10000' })
+  @Max(10000, { message: 'max_queued must be an integer between 0 and 10000' })
+  max_queued?: number;
 }
 
 export class ChannelPageDto extends PageOf(ChannelDto) {}

@@ -34,6 +34,34 @@ export class RelayEnv {
   @Min(1)
   @Max(86400)
   VIDEO_DEADLINE_S: number = 1800;
+
+  /** Seconds a task may wait in the gateway's queue for a channel with room; then it fails and is refunded. */
+  @IsInt()
+  @Min(1)
+  @Max(604800)
+  QUEUE_DEADLINE_S: number = 1800;
+
+  /** Unfinished (queued + running) tasks one user may have; over it a submit is refused (code 23), not charged. */
+  @IsInt()
+  @Min(1)
+  @Max(1000000)
+  QUEUE_USER_CAP: number = 50;
+
+  /** The same per API key; 0: no cap. */
+  @IsInt()
+  @Min(0)
+  @Max(1000000)
+  QUEUE_KEY_CAP: number = 0;
+
+  /** The dispatcher, which sends queued tasks as channels free up (off on read-only replicas). */
+  @IsBoolean()
+  DISPATCH_ENABLED: boolean = true;
+
+  /** How often each instance's dispatcher looks for room (it also wakes when a task finishes or is queued). */
+  @IsInt()
+  @Min(20)
+  @Max(60000)
+  DISPATCH_INTERVAL_MS: number = 500;
 }
 
 export interface RelayConfig {
@@ -42,6 +70,11 @@ export interface RelayConfig {
   allowNotifyHook: boolean;
   allowAccountFilter: boolean;
   deadlineMs(action: string): number;
+  queueDeadlineMs: number;
+  userCap: number;
+  keyCap: number;
+  dispatchEnabled: boolean;
+  dispatchIntervalMs: number;
 }
 
 export const relayConfig = registerAs('relay', (): RelayConfig => {
@@ -52,5 +85,10 @@ export const relayConfig = registerAs('relay', (): RelayConfig => {
     allowNotifyHook: env.RELAY_ALLOW_NOTIFY_HOOK,
     allowAccountFilter: env.RELAY_ALLOW_ACCOUNT_FILTER,
     deadlineMs: (action) => (action.startsWith('VIDEO') ? env.VIDEO_DEADLINE_S : env.TASK_DEADLINE_S) * 1000,
+    queueDeadlineMs: env.QUEUE_DEADLINE_S * 1000,
+    userCap: env.QUEUE_USER_CAP,
+    keyCap: env.QUEUE_KEY_CAP,
+    dispatchEnabled: env.DISPATCH_ENABLED,
+    dispatchIntervalMs: env.DISPATCH_INTERVAL_MS,
   };
 });

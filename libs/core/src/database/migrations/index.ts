@@ -8,6 +8,7 @@ import { Migration20261125160000_day_counts } from './Migration20261125160000_da
 import { Migration20261126090000_hardening } from './Migration20261126090000_hardening';
 import { Migration20261130090000_one_vocabulary } from './Migration20261130090000_one_vocabulary';
 import { Migration20261130100000_quota_functions } from './Migration20261130100000_quota_functions';
+import { Migration20261130110000_gateway_queue } from './Migration20261130110000_gateway_queue';
 
 /** Every migration, in order. Listed explicitly so the same list works from TypeScript and from dist/. */
 export const migrationsList = [
@@ -21,4 +22,5 @@ export const migrationsList = [
   { name: 'Migration20261126090000_hardening', class: Migration20261126090000_hardening },
   { name: 'Migration20261130090000_one_vocabulary', class: Migration20261130090000_one_vocabulary },
   { name: 'Migration20261130100000_quota_functions', class: Migration20261130100000_quota_functions },
+  { name: 'Migration20261130110000_gateway_queue', class: Migration20261130110000_gateway_queue },
 ];

@@ -1,0 +1,85 @@
+import { HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { ConfigType } from '@nestjs/config';
+import type { Channel } from '@app/channels';
+import type { AuthUser } from '@app/core';
+import { type QueuedRequest, type Task, TaskStore } from '@app/mj';
+import { ReturnCode, type SubmitResultVO } from '@app/mj-protocol';
+import { relayConfig } from './config/relay.config';
+import { RelayRejection } from './relay.errors';
+import type { SubmitPlan } from './submit-plan';
+
+const BUSY = /队列已满|queue is full|queue full|busy/i;
+
+/**
+ * The gateway's side of capacity: which channels have room (tasks sent and unfinished, counted from the rows, against
+ * max_running + max_queued), the caps per user and per key, and the shape of a queued task's request and answer.
+ */
+@Injectable()
+export class GatewayQueue {
+  constructor(
+    private readonly tasks: TaskStore,
+    @Inject(relayConfig.KEY) private readonly config: ConfigType<typeof relayConfig>,
+  ) {}
+
+  /** The plan as the upstream must see it: a follow-up names its parent by the upstream's id, never the gateway's. */
+  forUpstream(plan: SubmitPlan, parent: Task | null): SubmitPlan {
+    if (!parent?.upstreamId) return plan;
+    const body = { ...plan.body };
+    if (typeof body.taskId === 'string') body.taskId = parent.upstreamId;
+    if (typeof body.content === 'string') body.content = body.content.replace(/^\s*\S+/, parent.upstreamId);
+    return { ...plan, body };
+  }
+
+  /** Over a cap: refused with code 23 (queue full) naming the cap, before anything is held. */
+  async checkCaps(auth: AuthUser): Promise<void> {
+    const counts = await this.tasks.countUnfinished(auth.id, auth.apiKeyId ?? 0);
+    const userCap = counts.userCap ?? this.config.userCap;
+    if (counts.user >= userCap) {
+      throw new RelayRejection(
+        HttpStatus.TOO_MANY_REQUESTS,
+        ReturnCode.QUEUE_REJECTED,
+        '队列已满，请稍后尝试',
+        `Your per-user cap is reached: ${counts.user} tasks queued or running, at most ${userCap}; wait for some to finish`,
+      );
+    }
+    const keyCap = counts.keyCap ?? this.config.keyCap;
+    if (auth.apiKeyId && keyCap > 0 && counts.key >= keyCap) {
+      throw new RelayRejection(
+        HttpStatus.TOO_MANY_REQUESTS,
+        ReturnCode.QUEUE_REJECTED,
+        '队列已满，请稍后尝试',
+        `This API key's cap is reached: ${counts.key} tasks queued or running, at most ${keyCap}; wait for some to finish`,
+      );
+    }
+  }
+
+  /**
+   * The candidates (in their order) that have room now and nobody queued ahead for them: a new task never overtakes
+   * queued ones. None: the task waits in the gateway's queue.
+   */
+  async withRoom(candidates: Channel[]): Promise<Channel[]> {
+    const loads = new Map((await this.tasks.channelLoads()).map((load) => [load.channelId, load]));
+    const waitingForAny = loads.get(0)?.queued ?? 0;
+    return candidates.filter((channel) => {
+      const load = loads.get(channel.id);
+      return waitingForAny + (load?.queued ?? 0) === 0 && (load?.inFlight ?? 0) < channel.maxRunning + channel.maxQueued;
+    });
+  }
+
+  request(plan: SubmitPlan, channelId: number, baseUrl: string): QueuedRequest {
+    return { path: plan.upstreamPath, body: plan.body, channelId, runMs: this.config.deadlineMs(plan.action), baseUrl };
+  }
+
+  /** The protocol's "queued" answer (code 22), with the gateway's id and how many wait ahead. */
+  async queuedAnswer(id: number, mjId: string): Promise<SubmitResultVO> {
+    const position = (await this.tasks.queuePositions([id])).get(id) ?? 1;
+    const ahead = position - 1;
+    return { code: ReturnCode.IN_QUEUE, description: `排队中，前面还有${ahead}个任务`, result: mjId, properties: { numberOfQueues: ahead } };
+  }
+
+  /** The upstream's "queue full" (code 23, or TA's code 9 saying so): the task waits at the gateway instead. */
+  isBusy(answer: SubmitResultVO): boolean {
+    if (answer.code === ReturnCode.QUEUE_REJECTED) return true;
+    return answer.code === ReturnCode.FAILURE && BUSY.test(answer.description ?? '');
+  }
+}
