@@ -28,7 +28,10 @@ describe('the gateway queue: bursts absorbed, fair, capped, cancellable, refunde
   const fetchTask = async (u: User, id: string) => (await t.http.get(`/mj/task/${id}/fetch`).set('mj-api-secret', u.key).expect(200)).body;
   const balance = async (u: User) => Number((await t.sql<{ quota: string }>('SELECT quota FROM users WHERE id = ?', [u.id]))[0].quota);
   const statuses = (ids: string[]) =>
-    t.sql<{ mj_id: string; status: string; finish_time: string }>('SELECT mj_id, status, finish_time FROM tasks WHERE mj_id = ANY(?)', [ids]);
+    t.sql<{ mj_id: string; status: string; finish_time: string }>(
+      'SELECT mj_id, status, finish_time FROM tasks WHERE mj_id = ANY(?::text[])',
+      [`{${ids.join(',')}}`],
+    );
   const allFinished = (ids: string[]) => async () => {
     const rows = await statuses(ids);
     return rows.length === ids.length && rows.every((r) => ['SUCCESS', 'FAILURE', 'CANCEL'].includes(r.status)) && rows;
@@ -57,7 +60,7 @@ describe('the gateway queue: bursts absorbed, fair, capped, cancellable, refunde
     t = await createTestApp({ env: FAST_POLLS });
     channels.push(await addSimulatorChannel(t, { taskMs: 300, coreSize: 1, queueSize: 0 }));
     await t.http
-      .put(`/api/channels/${channels[0].id}`)
+      .patch(`/api/channels/${channels[0].id}`)
       .set('Authorization', `Bearer ${await t.adminToken()}`)
       .send({ max_running: 1, max_queued: 0 })
       .expect(200);
@@ -89,7 +92,7 @@ describe('the gateway queue: bursts absorbed, fair, capped, cancellable, refunde
     t = await createTestApp({ env: FAST_POLLS });
     channels.push(await addSimulatorChannel(t, { taskMs: 100, coreSize: 3, queueSize: 10 }));
     channels.push(await addSimulatorChannel(t, { taskMs: 100, coreSize: 3, queueSize: 10 }));
-    const users = await Promise.all(Array.from({ length: 10 }, (_, i) => user(`u${i}`)));
+    const users = await Promise.all(Array.from({ length: 10 }, (_, i) => user(`user${i}`)));
     const started = Date.now();
     const byUser = await Promise.all(
       users.map(async (u) => {
@@ -121,7 +124,7 @@ describe('the gateway queue: bursts absorbed, fair, capped, cancellable, refunde
     expect(await balance(alice)).toBe(before);
     // An admin raises this user's cap: the next submit is taken.
     await t.http
-      .put(`/api/users/${alice.id}`)
+      .patch(`/api/users/${alice.id}`)
       .set('Authorization', `Bearer ${await t.adminToken()}`)
       .send({ max_tasks: 4 })
       .expect(200);
@@ -132,7 +135,7 @@ describe('the gateway queue: bursts absorbed, fair, capped, cancellable, refunde
     t = await createTestApp({ env: FAST_POLLS });
     channels.push(await addSimulatorChannel(t, { taskMs: 60000 }));
     await t.http
-      .put(`/api/channels/${channels[0].id}`)
+      .patch(`/api/channels/${channels[0].id}`)
       .set('Authorization', `Bearer ${await t.adminToken()}`)
       .send({ max_running: 1, max_queued: 0 })
       .expect(200);
@@ -157,7 +160,7 @@ describe('the gateway queue: bursts absorbed, fair, capped, cancellable, refunde
     t = await createTestApp({ env: { ...FAST_POLLS, QUEUE_DEADLINE_S: '1' } });
     channels.push(await addSimulatorChannel(t, { taskMs: 60000 }));
     await t.http
-      .put(`/api/channels/${channels[0].id}`)
+      .patch(`/api/channels/${channels[0].id}`)
       .set('Authorization', `Bearer ${await t.adminToken()}`)
       .send({ max_running: 1, max_queued: 0 })
       .expect(200);

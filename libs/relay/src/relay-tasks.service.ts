@@ -3,11 +3,12 @@ import { ConfigType } from '@nestjs/config';
 import { ChannelRepository, UpstreamClient, UpstreamError } from '@app/channels';
 import type { AuthUser } from '@app/core';
 import { type Task, TaskStore } from '@app/mj';
-import { ReturnCode, type Task as ProtocolTask } from '@app/mj-protocol';
+import { ReturnCode, type SubmitResultVO, type Task as ProtocolTask } from '@app/mj-protocol';
 import { MediaUrls } from '@app/proxy';
 import { relayConfig } from './config/relay.config';
 import { invalid, RelayRejection } from './relay.errors';
-import { toProtocolTask } from './task-view';
+import { GatewayQueue } from './gateway-queue';
+import { type QueuePlace, toProtocolTask } from './task-view';
 
 const taskMissing = (id: string) =>
   new RelayRejection(HttpStatus.NOT_FOUND, ReturnCode.NOT_FOUND, '任务不存在', `Task ${id.slice(0, 64)} not found`);
@@ -21,11 +22,13 @@ export class RelayTasksService {
     private readonly upstream: UpstreamClient,
     @Inject(relayConfig.KEY) private readonly config: ConfigType<typeof relayConfig>,
     private readonly media: MediaUrls,
+    private readonly queue: GatewayQueue,
   ) {}
 
   /** `origin`: where the caller reached us, the base of media links when PUBLIC_URL is unset. */
   async fetch(auth: AuthUser, mjId: string, origin: string): Promise<ProtocolTask> {
-    return this.view(await this.own(auth, mjId), this.media.base(origin));
+    const task = await this.own(auth, mjId);
+    return this.view(task, this.media.base(origin), (await this.queue.places([task])).get(task.id));
   }
 
   async listByCondition(auth: AuthUser, body: unknown, origin: string): Promise<ProtocolTask[]> {
@@ -41,10 +44,32 @@ export class RelayTasksService {
     if (!ids.length) return [];
     const tasks = await this.tasks.findOwnedMany(auth.id, [...new Set(ids.map(String))]);
     const base = this.media.base(origin);
-    return tasks.map((task) => this.view(task, base));
+    const places = await this.queue.places(tasks);
+    return tasks.map((task) => this.view(task, base, places.get(task.id)));
   }
 
-  private view(task: Task, base: string): ProtocolTask {
+  /** The owner cancels a task still queued at the gateway: CANCEL and a full refund; anything else is a 409 or 404. */
+  async cancel(auth: AuthUser, mjId: string, origin: string): Promise<SubmitResultVO & { task: ProtocolTask }> {
+    const { task, status } = await this.tasks.cancelQueued(auth.id, mjId);
+    if (!task && !status) throw taskMissing(mjId);
+    if (!task) {
+      throw new RelayRejection(
+        HttpStatus.CONFLICT,
+        ReturnCode.VALIDATION_ERROR,
+        '任务无法取消',
+        `Task ${mjId.slice(0, 64)} is ${status}: only a task still queued at the gateway can be cancelled`,
+      );
+    }
+    return {
+      code: ReturnCode.SUCCESS,
+      description: '取消成功',
+      result: task.mjId,
+      properties: {},
+      task: this.view(task, this.media.base(origin)),
+    };
+  }
+
+  private view(task: Task, base: string, place?: QueuePlace): ProtocolTask {
     const media = this.media.links(
       {
         id: task.id,
@@ -59,7 +84,7 @@ export class RelayTasksService {
       },
       base,
     );
-    return toProtocolTask(task, media);
+    return toProtocolTask(task, media, place);
   }
 
   /** Passed to the task's own channel with that channel's secret. */

@@ -49,6 +49,7 @@ export class ApiKeysService {
       keyPrefix: key.slice(0, 7),
       expiresAt: dto.expires_at ? new Date(dto.expires_at * 1000) : undefined,
       quotaLimit: dto.quota_limit ? dto.quota_limit : null,
+      maxTasks: dto.max_tasks ? dto.max_tasks : null,
     });
     await this.em.persistAndFlush(apiKey);
     return { id: apiKey.id, name: apiKey.name, key };

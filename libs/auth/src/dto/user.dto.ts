@@ -22,6 +22,14 @@ export class UserDto {
   @ApiProperty({ example: 500000, description: 'Quota balance (500,000 = 1 USD at default prices)' })
   quota: number;
 
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: Number,
+    description: 'Most unfinished (queued + running) tasks; null = the default (QUEUE_USER_CAP)',
+  })
+  max_tasks: number | null;
+
   @ApiProperty({ example: 1764061200, description: 'Unix seconds' })
   created_at: number;
 
@@ -36,6 +44,7 @@ export function toUserDto(user: User): UserDto {
     role: user.role,
     status: user.status,
     quota: user.quota,
+    max_tasks: user.maxTasks ?? null,
     created_at: Math.floor(user.createdAt.getTime() / 1000),
     updated_at: Math.floor(user.updatedAt.getTime() / 1000),
   };
@@ -88,6 +97,17 @@ export class UpdateUserDto {
   @Min(0, { message: 'quota must be >= 0' })
   @Max(Number.MAX_SAFE_INTEGER, { message: 'quota is too large' })
   quota?: number;
+
+  @ApiPropertyOptional({
+    example: 50,
+    nullable: true,
+    description: 'Most unfinished (queued + running) tasks; null = the default (QUEUE_USER_CAP)',
+  })
+  @IsOptional()
+  @IsInt({ message: 'max_tasks must be an integer between 1 and 1000000, or null' })
+  @Min(1, { message: 'max_tasks must be an integer between 1 and 1000000, or null' })
+  @Max(1000000, { message: 'max_tasks must be an integer between 1 and 1000000, or null' })
+  max_tasks?: number | null;
 
   @ApiPropertyOptional({ example: 'a-new-long-password', minLength: 8, description: "Also revokes the user's tokens" })
   @IsOptional()

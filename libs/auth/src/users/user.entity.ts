@@ -30,6 +30,10 @@ export class User {
   @Property({ type: new BigIntType('number') })
   quota = 0;
 
+  /** Most unfinished (queued + running) tasks; null = QUEUE_USER_CAP. */
+  @Property({ nullable: true })
+  maxTasks?: number | null;
+
   /** Bumped on password change: tokens issued before stop working. */
   @Property()
   tokenVersion = 0;
