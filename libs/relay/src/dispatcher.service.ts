@@ -13,6 +13,7 @@ export interface DispatchReport {
   refused: number;
 }
 
+const BUSY_PAUSE_MS = 1000;
 const ACCEPTED = new Set<number>([ReturnCode.SUCCESS, ReturnCode.IN_QUEUE, ReturnCode.EXISTED]);
 
 /**
@@ -23,6 +24,8 @@ const ACCEPTED = new Set<number>([ReturnCode.SUCCESS, ReturnCode.IN_QUEUE, Retur
 @Injectable()
 export class DispatcherService {
   private readonly logger = new Logger('Dispatcher');
+  /** Channels whose upstream just said "queue full" although the count had room: left alone for a moment. */
+  private readonly busyUntil = new Map<number, number>();
 
   constructor(
     private readonly tasks: TaskStore,
@@ -42,6 +45,7 @@ export class DispatcherService {
       const load = loads.get(channel.id);
       const capacity = channel.maxRunning + channel.maxQueued;
       if (waitingForAny + (load?.queued ?? 0) === 0 || (load?.inFlight ?? 0) >= capacity) continue;
+      if ((this.busyUntil.get(channel.id) ?? 0) > Date.now()) continue;
       const claimed = await this.tasks.claimQueued(channel.id, capacity, Date.now());
       report.sent += claimed.length;
       for (const task of claimed) sends.push(this.send(task, channel, report));
@@ -66,6 +70,7 @@ export class DispatcherService {
       const { answer } = attempt;
       if (this.queue.isBusy(answer)) {
         report.requeued += 1;
+        this.busyUntil.set(channel.id, Date.now() + BUSY_PAUSE_MS);
         await this.tasks.requeue(task.id, request);
         return;
       }

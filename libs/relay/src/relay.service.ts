@@ -143,7 +143,12 @@ export class RelayService {
   }
 
   /** Tries channels in order; moves on after a transport error, a 5xx or code 3, when there is a choice. */
-  async forward(plan: Pick<SubmitPlan, 'upstreamPath' | 'body'>, candidates: Channel[], mayFailOver: boolean, baseUrl: string): Promise<Attempt> {
+  async forward(
+    plan: Pick<SubmitPlan, 'upstreamPath' | 'body'>,
+    candidates: Channel[],
+    mayFailOver: boolean,
+    baseUrl: string,
+  ): Promise<Attempt> {
     let last: Attempt = { channel: null, error: 'no channel tried' };
     for (const [i, channel] of candidates.entries()) {
       const isLast = i === candidates.length - 1 || !mayFailOver;
