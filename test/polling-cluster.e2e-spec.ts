@@ -44,6 +44,9 @@ describe('three gateway processes on one database, one killed mid-run', () => {
       LOGIN_RATE_LIMIT: '1000',
       LOGIN_ADDRESS_RATE_LIMIT: '1000',
       DB_POOL_MAX: '8',
+      // The upstream here takes everything at once; only its queue-full answers wait at the gateway, briefly.
+      QUEUE_USER_CAP: '1000',
+      QUEUE_DEADLINE_S: '10',
     };
     // Started one after the other: the first applies the migrations, the others find them done.
     for (let i = 0; i < 3; i++) gateways.push(await startGatewayProcess(env));
@@ -65,7 +68,7 @@ describe('three gateway processes on one database, one killed mid-run', () => {
     await api
       .post('/api/channels')
       .set('Authorization', `Bearer ${admin}`)
-      .send({ name: 'sim', base_url: sim.url, secret: 'cluster' })
+      .send({ name: 'sim', base_url: sim.url, secret: 'cluster', max_running: 5000, max_queued: 5000 })
       .expect(201);
 
     const users: { id: number; key: string; initial: number }[] = [];
