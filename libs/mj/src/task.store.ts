@@ -97,6 +97,8 @@ export interface QueuedRequest {
   channelId: number;
   /** How long it may run once dispatched (its deadline then), in ms. */
   runMs: number;
+  /** When it is given up if still queued (Unix ms): fixed at submit, however often the upstream answers "queue full". */
+  queueDeadlineAt: number;
   /** The gateway's address as the client reached it: the base of the notifyHook given to the upstream. */
   baseUrl: string;
 }
@@ -516,9 +518,10 @@ export class TaskStore implements TaskMediaSource {
    */
   async requeue(taskId: number, request: QueuedRequest): Promise<boolean> {
     const rows = await this.sql.query<EventRow>(
-      `UPDATE tasks SET queued = true, queued_request = ?::jsonb, channel_id = ?, submit_code = 22, next_poll_at = ?, updated_at = ?
+      `UPDATE tasks SET queued = true, queued_request = ?::jsonb, channel_id = ?, submit_code = 22, next_poll_at = ?, deadline_at = ?,
+         updated_at = ?
        WHERE id = ? AND status = 'NOT_START' AND upstream_id = '' RETURNING ${EVENT_COLUMNS}`,
-      [JSON.stringify(request), request.channelId, NEVER, Date.now(), taskId],
+      [JSON.stringify(request), request.channelId, NEVER, request.queueDeadlineAt, Date.now(), taskId],
     );
     if (rows.length) this.events.publish(rows.map(toEvent));
     return rows.length > 0;
@@ -571,7 +574,12 @@ export class TaskStore implements TaskMediaSource {
         [now, now, now, now],
       );
       for (const row of rows) {
-        await this.billing.giveBack(tx, { taskId: row.id, apiKeyId: row.apiKeyId, kind: 'release', reason: 'not started before the deadline' });
+        await this.billing.giveBack(tx, {
+          taskId: row.id,
+          apiKeyId: row.apiKeyId,
+          kind: 'release',
+          reason: 'not started before the deadline',
+        });
       }
       return rows.map(toEvent);
     });

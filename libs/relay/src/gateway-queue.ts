@@ -71,7 +71,14 @@ export class GatewayQueue {
   }
 
   request(plan: SubmitPlan, channelId: number, baseUrl: string): QueuedRequest {
-    return { path: plan.upstreamPath, body: plan.body, channelId, runMs: this.config.deadlineMs(plan.action), baseUrl };
+    return {
+      path: plan.upstreamPath,
+      body: plan.body,
+      channelId,
+      runMs: this.config.deadlineMs(plan.action),
+      queueDeadlineAt: Date.now() + this.config.queueDeadlineMs,
+      baseUrl,
+    };
   }
 
   /** The protocol's "queued" answer (code 22), with the gateway's id and how many wait ahead. */

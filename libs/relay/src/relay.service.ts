@@ -195,7 +195,7 @@ export class RelayService {
       promptEn: plan.prompt || parent?.promptEn || '',
       state: plan.state,
       submitTime: now,
-      deadlineAt: now + (queue ? this.config.queueDeadlineMs : this.config.deadlineMs(plan.action)),
+      deadlineAt: queue ? queue.queueDeadlineAt : now + this.config.deadlineMs(plan.action),
       nextPollAt: now + FIRST_POLL_DELAY_MS,
       holdReason: `${plan.action} submitted`,
       queue,

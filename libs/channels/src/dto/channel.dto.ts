@@ -113,16 +113,16 @@ export class CreateChannelDto {
 
   @ApiPropertyOptional({ default: 3, description: 'Tasks the upstream runs at once (its coreSize)' })
   @IsOptional()
-  @IsInt({ message: 'max_running must be an integer between 1 and 1000' })
-  @Min(1, { message: 'max_running must be an integer between 1 and 1000' })
-  @Max(1000, { message: 'max_running must be an integer between 1 and 1000' })
+  @IsInt({ message: 'max_running must be an integer between 1 and 100000' })
+  @Min(1, { message: 'max_running must be an integer between 1 and 100000' })
+  @Max(100000, { message: 'max_running must be an integer between 1 and 100000' })
   max_running?: number;
 
   @ApiPropertyOptional({ default: 10, description: 'Tasks the upstream queues behind the running ones (its queueSize)' })
   @IsOptional()
-  @IsInt({ message: 'max_queued must be an integer between 0 and 10000' })
-  @Min(0, { message: 'max_queued must be an integer between 0 and 10000' })
-  @Max(10000, { message: 'max_queued must be an integer between 0 and 10000' })
+  @IsInt({ message: 'max_queued must be an integer between 0 and 100000' })
+  @Min(0, { message: 'max_queued must be an integer between 0 and 100000' })
+  @Max(100000, { message: 'max_queued must be an integer between 0 and 100000' })
   max_queued?: number;
 }
 
@@ -173,16 +173,16 @@ export class UpdateChannelDto {
 
   @ApiPropertyOptional({ default: 3, description: 'Tasks the upstream runs at once (its coreSize)' })
   @IsOptional()
-  @IsInt({ message: 'max_running must be an integer between 1 and 1000' })
-  @Min(1, { message: 'max_running must be an integer between 1 and 1000' })
-  @Max(1000, { message: 'max_running must be an integer between 1 and 1000' })
+  @IsInt({ message: 'max_running must be an integer between 1 and 100000' })
+  @Min(1, { message: 'max_running must be an integer between 1 and 100000' })
+  @Max(100000, { message: 'max_running must be an integer between 1 and 100000' })
   max_running?: number;
 
   @ApiPropertyOptional({ default: 10, description: 'Tasks the upstream queues behind the running ones (its queueSize)' })
   @IsOptional()
-  @IsInt({ message: 'max_queued must be an integer between 0 and 10000' })
-  @Min(0, { message: 'max_queued must be an integer between 0 and 10000' })
-  @Max(10000, { message: 'max_queued must be an integer between 0 and 10000' })
+  @IsInt({ message: 'max_queued must be an integer between 0 and 100000' })
+  @Min(0, { message: 'max_queued must be an integer between 0 and 100000' })
+  @Max(100000, { message: 'max_queued must be an integer between 0 and 100000' })
   max_queued?: number;
 }
 
