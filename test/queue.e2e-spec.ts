@@ -152,8 +152,31 @@ describe('the gateway queue: bursts absorbed, fair, capped, cancellable, refunde
     expect(again.body.message).toMatch(/CANCEL/);
     await t.http.post(`/mj/task/${running}/cancel`).set('mj-api-secret', alice.key).expect(409);
     await t.http.post(`/mj/task/123/cancel`).set('mj-api-secret', alice.key).expect(404);
+    // The console's way: the dashboard API, with the user's login; the lists, /api/mj/queue and /metrics show the queue.
+    const second = (await imagine(alice, 'waiting too').expect(200)).body.result;
+    const listed = await t.http.get(`/api/mj/self?mj_id=${second}`).set('Authorization', `Bearer ${alice.token}`).expect(200);
+    expect(listed.body.data.items[0]).toMatchObject({ mj_id: second, status: 'NOT_START', code: 22, queue_position: 1 });
+    expect(listed.body.data.items[0].estimated_start_time).toBeGreaterThan(0);
+    const depths = await t.http
+      .get('/api/mj/queue')
+      .set('Authorization', `Bearer ${await t.adminToken()}`)
+      .expect(200);
+    expect(depths.body.data.channels).toEqual(expect.arrayContaining([{ channel_id: 0, queued: 1, in_flight: 0 }]));
+    const metrics = await t.http.get('/metrics').expect(200);
+    expect(metrics.text).toMatch(/mj_queue_depth\{channel="any"\} 1/);
+    expect(metrics.text).toMatch(new RegExp(`mj_tasks_in_flight\\{channel="${channels[0].id}"\\} 1`));
+    const viaConsole = await t.http.post(`/api/mj/self/${second}/cancel`).set('Authorization', `Bearer ${alice.token}`).expect(200);
+    expect(viaConsole.body.data).toMatchObject({ mj_id: second, status: 'CANCEL' });
+    await t.http.post(`/api/mj/self/${second}/cancel`).set('Authorization', `Bearer ${alice.token}`).expect(409);
+    await t.http.post(`/api/mj/self/${running}/cancel`).set('Authorization', `Bearer ${alice.token}`).expect(409);
     expect(channels[0].sim.stats().routes['POST /mj/submit/imagine'].count).toBe(1);
     expect(await balance(alice)).toBe(before + PRICE);
+    const admin = await t.http
+      .get(`/api/mj/?mj_id=${running}`)
+      .set('Authorization', `Bearer ${await t.adminToken()}`)
+      .expect(200);
+    expect(admin.body.data.items[0].upstream_id).toMatch(/^\d+$/);
+    expect(admin.body.data.items[0].upstream_id).not.toBe(running);
   });
 
   it('fails a task still queued at its deadline with a clear reason, refunded exactly once', async () => {

@@ -4,7 +4,7 @@ import { Authenticated } from '@app/core';
 import { ApiEnvelope, ApiErrors } from '@app/core';
 import { RequestOrigin } from '@app/core';
 import { ListAllTasksQuery } from './dto/list-tasks.query.dto';
-import { AdminTaskPageDto } from './dto/task.dto';
+import { AdminTaskPageDto, QueueDepthsDto } from './dto/task.dto';
 import { MjService } from './mj.service';
 
 @ApiTags('tasks')
@@ -19,5 +19,13 @@ export class MjAdminController {
   @ApiErrors(HttpStatus.BAD_REQUEST)
   listAllTasks(@Query() query: ListAllTasksQuery, @RequestOrigin() origin: string): Promise<AdminTaskPageDto> {
     return this.mj.listAll(query, origin);
+  }
+
+  @Get('queue')
+  @Authenticated({ admin: true })
+  @ApiOperation({ summary: "Per channel: tasks waiting in the gateway's queue and tasks in flight upstream (admin)" })
+  @ApiEnvelope(QueueDepthsDto)
+  getQueueDepths(): Promise<QueueDepthsDto> {
+    return this.mj.queueDepths();
   }
 }

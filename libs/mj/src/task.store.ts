@@ -121,6 +121,12 @@ export interface ChannelLoad {
   queued: number;
 }
 
+/** Where a task waiting in the gateway's queue stands: its 1-based place and when it should start (Unix ms). */
+export interface QueuePlace {
+  queuePosition: number;
+  estimatedStartTime: number;
+}
+
 /** Unfinished (queued or running) tasks of a user and of a key, and their caps from the admin API (null: default). */
 export interface TaskCounts {
   user: number;
@@ -610,26 +616,28 @@ export class TaskStore implements TaskMediaSource {
   }
 
   /**
-   * 1-based places in the gateway's queue (the dispatcher's fair order over every queued task) of those of these tasks
-   * that are queued.
+   * Where each of these tasks that is queued stands: its 1-based place in the dispatcher's fair order over every queued
+   * task, and an estimate of its start (Unix ms): now, plus one median run time (of the last 100 successes, a minute
+   * before any) per round of every enabled channel's running slots ahead of it.
    */
-  async queuePositions(taskIds: number[]): Promise<Map<number, number>> {
+  async queuePlaces(taskIds: number[], now = Date.now()): Promise<Map<number, QueuePlace>> {
     if (!taskIds.length) return new Map();
-    const rows = await this.sql.query<{ id: number; position: number }>(
+    const rows = await this.sql.query<{ id: number; position: number; slots: number; runMs: number | null }>(
       `${FAIR_ORDER}
-       SELECT id, position FROM (SELECT id, row_number() OVER (ORDER BY turn, id)::int AS position FROM ranked) o WHERE id = ANY(?::int[])`,
+       SELECT o.id, o.position,
+         (SELECT greatest(coalesce(sum(max_running), 0), 1) FROM channels WHERE enabled AND deleted_at IS NULL)::int AS slots,
+         (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY finish_time - greatest(start_time, dispatched_at, submit_time))
+          FROM (SELECT finish_time, start_time, dispatched_at, submit_time FROM tasks WHERE status = 'SUCCESS' ORDER BY id DESC LIMIT 100) r
+         )::float8 AS "runMs"
+       FROM (SELECT id, row_number() OVER (ORDER BY turn, id)::int AS position FROM ranked) o WHERE o.id = ANY(?::int[])`,
       [taskIds],
     );
-    return new Map(rows.map((row) => [row.id, row.position]));
-  }
-
-  /** How long recent tasks ran upstream (median of the last 100 that succeeded), in ms; null when none has. */
-  async recentRunMs(): Promise<number | null> {
-    const [row] = await this.sql.query<{ ms: number | null }>(
-      `SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY finish_time - greatest(start_time, dispatched_at, submit_time))::float8 AS ms
-       FROM (SELECT finish_time, start_time, dispatched_at, submit_time FROM tasks WHERE status = 'SUCCESS' ORDER BY id DESC LIMIT 100) recent`,
+    return new Map(
+      rows.map((row) => [
+        row.id,
+        { queuePosition: row.position, estimatedStartTime: Math.round(now + Math.ceil(row.position / row.slots) * (row.runMs ?? 60_000)) },
+      ]),
     );
-    return row?.ms ?? null;
   }
 
   /** Every task with this upstream id (several channels may reuse one), newest first: what a media link may name. */

@@ -1,16 +1,13 @@
 import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
-import { type Channel, ChannelRepository } from '@app/channels';
+import type { Channel } from '@app/channels';
 import type { AuthUser } from '@app/core';
-import { type QueuedRequest, type Task, TaskStore } from '@app/mj';
+import { type QueuedRequest, type QueuePlace, type Task, TaskStore } from '@app/mj';
 import { ReturnCode, type SubmitResultVO } from '@app/mj-protocol';
 import { relayConfig } from './config/relay.config';
 import { RelayRejection } from './relay.errors';
 import type { SubmitPlan } from './submit-plan';
-import type { QueuePlace } from './task-view';
 
-// Until a task has finished here, a run is guessed at a minute.
-const DEFAULT_RUN_MS = 60_000;
 const BUSY = /队列已满|queue is full|queue full|busy/i;
 
 /**
@@ -21,7 +18,6 @@ const BUSY = /队列已满|queue is full|queue full|busy/i;
 export class GatewayQueue {
   constructor(
     private readonly tasks: TaskStore,
-    private readonly channels: ChannelRepository,
     @Inject(relayConfig.KEY) private readonly config: ConfigType<typeof relayConfig>,
   ) {}
 
@@ -83,7 +79,7 @@ export class GatewayQueue {
 
   /** The protocol's "queued" answer (code 22), with the gateway's id and how many wait ahead. */
   async queuedAnswer(id: number, mjId: string): Promise<SubmitResultVO> {
-    const position = (await this.tasks.queuePositions([id])).get(id) ?? 1;
+    const position = (await this.tasks.queuePlaces([id])).get(id)?.queuePosition ?? 1;
     const ahead = position - 1;
     return {
       code: ReturnCode.IN_QUEUE,
@@ -93,29 +89,9 @@ export class GatewayQueue {
     };
   }
 
-  /**
-   * Where each queued task among these stands: its place in the dispatcher's order and an estimate of its start (now,
-   * plus a median run time per round of every enabled channel's running slots ahead of it).
-   */
-  async places(tasks: Pick<Task, 'id' | 'queued'>[]): Promise<Map<number, QueuePlace>> {
-    const queued = tasks.filter((task) => task.queued).map((task) => task.id);
-    if (!queued.length) return new Map();
-    const [positions, runMs, channels] = await Promise.all([
-      this.tasks.queuePositions(queued),
-      this.tasks.recentRunMs(),
-      this.channels.findEnabledCached(),
-    ]);
-    const slots = Math.max(
-      1,
-      channels.reduce((sum, channel) => sum + channel.maxRunning, 0),
-    );
-    const now = Date.now();
-    const places = new Map<number, QueuePlace>();
-    for (const [id, position] of positions) {
-      const rounds = Math.ceil(position / slots);
-      places.set(id, { queuePosition: position, estimatedStartTime: Math.round(now + rounds * (runMs ?? DEFAULT_RUN_MS)) });
-    }
-    return places;
+  /** Where each queued task among these stands (fetch, list-by-condition). */
+  places(tasks: Pick<Task, 'id' | 'queued'>[]): Promise<Map<number, QueuePlace>> {
+    return this.tasks.queuePlaces(tasks.filter((task) => task.queued).map((task) => task.id));
   }
 
   /** The upstream's "queue full" (code 23, or TA's code 9 saying so): the task waits at the gateway instead. */

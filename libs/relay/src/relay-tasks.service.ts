@@ -2,13 +2,13 @@ import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { ChannelRepository, UpstreamClient, UpstreamError } from '@app/channels';
 import type { AuthUser } from '@app/core';
-import { type Task, TaskStore } from '@app/mj';
+import { type QueuePlace, type Task, TaskStore } from '@app/mj';
 import { ReturnCode, type SubmitResultVO, type Task as ProtocolTask } from '@app/mj-protocol';
 import { MediaUrls } from '@app/proxy';
 import { relayConfig } from './config/relay.config';
 import { invalid, RelayRejection } from './relay.errors';
 import { GatewayQueue } from './gateway-queue';
-import { type QueuePlace, toProtocolTask } from './task-view';
+import { toProtocolTask } from './task-view';
 
 const taskMissing = (id: string) =>
   new RelayRejection(HttpStatus.NOT_FOUND, ReturnCode.NOT_FOUND, '任务不存在', `Task ${id.slice(0, 64)} not found`);

@@ -1,5 +1,5 @@
 import { publicProperties, type Task as ProtocolTask, type TaskAction, type TaskStatus } from '@app/mj-protocol';
-import type { Task } from '@app/mj';
+import type { QueuePlace, Task } from '@app/mj';
 import type { MediaLinks } from '@app/proxy';
 
 const storedLinks = (task: Task): MediaLinks => ({
@@ -14,12 +14,6 @@ const storedLinks = (task: Task): MediaLinks => ({
  * media lists: a client draws `[]` as an empty grid), properties without the upstream's ids. `media`: the gateway's
  * signed links (the stored upstream URLs when not given).
  */
-/** Where a task waiting in the gateway's queue stands: its 1-based place and when it should start (Unix ms). */
-export interface QueuePlace {
-  queuePosition: number;
-  estimatedStartTime: number;
-}
-
 export function toProtocolTask(task: Task, media: MediaLinks = storedLinks(task), place?: QueuePlace): ProtocolTask {
   const queued = task.status === 'NOT_START' && !task.progress;
   return {
