@@ -1,6 +1,6 @@
 import http from 'node:http';
 import { createTestApp, TestApp } from './app';
-import { addSimulatorChannel, createApiKey, TestChannel, until, upstreamIdOf } from './upstream';
+import { addSimulatorChannel, createApiKey, TestChannel, until } from './upstream';
 
 interface Listener {
   events: { mj_id: string; status: string; user_id: number }[];

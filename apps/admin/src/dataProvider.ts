@@ -181,13 +181,14 @@ export const dataProvider = {
     const path = { id: Number(id) };
     switch (resource) {
       case 'users': {
-        const { role, status, password } = data as Schemas['UpdateUserDto'];
-        const body = changes({ role, status, password }, previousData, ['password']);
+        const { role, status, password, max_tasks } = data as Schemas['UpdateUserDto'];
+        // A cleared cap field means "the default" (null), not "unchanged".
+        const body = changes({ role, status, password, max_tasks: max_tasks ?? null }, previousData, ['password']);
         return { data: await unwrap(api.PATCH('/api/users/{id}', { params: { path }, body })) } as never;
       }
       case 'channels': {
-        const { name, base_url, secret, enabled, priority, weight } = data as Schemas['UpdateChannelDto'];
-        const body = changes({ name, base_url, secret, enabled, priority, weight }, previousData, ['secret']);
+        const { name, base_url, secret, enabled, priority, weight, max_running, max_queued } = data as Schemas['UpdateChannelDto'];
+        const body = changes({ name, base_url, secret, enabled, priority, weight, max_running, max_queued }, previousData, ['secret']);
         return { data: await unwrap(api.PATCH('/api/channels/{id}', { params: { path }, body })) } as never;
       }
       case 'prices': {

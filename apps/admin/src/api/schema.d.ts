@@ -1507,16 +1507,10 @@ export interface components {
             weight?: number;
             /** @description Give the upstream our notifyHook */
             notify_enabled?: boolean;
-            /**
-             * @description Tasks the upstream runs at once (its coreSize)
-             * @default 3
-             */
-            max_running: number;
-            /**
-             * @description Tasks the upstream queues behind the running ones (its queueSize)
-             * @default 10
-             */
-            max_queued: number;
+            /** @description Tasks the upstream runs at once (its coreSize) */
+            max_running?: number;
+            /** @description Tasks the upstream queues behind the running ones (its queueSize) */
+            max_queued?: number;
         };
         ChannelTestDto: {
             /** @example true */

@@ -14,7 +14,7 @@ function SecretInput() {
 /** The secret is write-only: the API answers `secret_mask`; the field starts empty and is sent only when filled. */
 export function ChannelForm() {
   return (
-    <SimpleForm defaultValues={{ enabled: true, priority: 0, weight: 1 }} sx={{ maxWidth: 560 }}>
+    <SimpleForm defaultValues={{ enabled: true, priority: 0, weight: 1, max_running: 3, max_queued: 10 }} sx={{ maxWidth: 560 }}>
       <TextInput source="name" validate={required()} fullWidth />
       <TextInput
         source="base_url"
@@ -27,6 +27,14 @@ export function ChannelForm() {
       <BooleanInput source="enabled" />
       <NumberInput source="priority" step={1} helperText="Higher is tried first" />
       <NumberInput source="weight" step={1} helperText="Share among channels of the same priority" />
+      <NumberInput source="max_running" label="Max running" step={1} min={1} helperText="Tasks the upstream runs at once (its coreSize)" />
+      <NumberInput
+        source="max_queued"
+        label="Max queued upstream"
+        step={1}
+        min={0}
+        helperText="Tasks the upstream queues behind those (its queueSize); past both, the gateway queues them itself"
+      />
     </SimpleForm>
   );
 }

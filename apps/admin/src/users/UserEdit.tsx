@@ -3,6 +3,7 @@ import {
   DataTable,
   Edit,
   Labeled,
+  NumberInput,
   PasswordInput,
   Pagination,
   ReferenceManyField,
@@ -46,6 +47,13 @@ export default function UserEdit() {
         </Labeled>
         <SelectInput source="role" choices={roleChoices} />
         <SelectInput source="status" choices={statusChoices} helperText="A disabled user's tokens and keys stop working at once" />
+        <NumberInput
+          source="max_tasks"
+          label="Max unfinished tasks"
+          step={1}
+          min={1}
+          helperText="Queued + running tasks this user may have; empty = the gateway's default (QUEUE_USER_CAP)"
+        />
         <PasswordInput
           source="password"
           label="New password"

@@ -32,7 +32,10 @@ export class ChannelDto {
   @ApiProperty({ example: 3, description: 'Tasks the upstream runs at once (its coreSize)' })
   max_running: number;
 
-  @ApiProperty({ example: 10, description: 'Tasks the upstream queues behind the running ones (its queueSize); past both, the gateway queues' })
+  @ApiProperty({
+    example: 10,
+    description: 'Tasks the upstream queues behind the running ones (its queueSize); past both, the gateway queues',
+  })
   max_queued: number;
 
   @ApiProperty({ example: 1764061200, description: 'Unix seconds' })
@@ -171,14 +174,14 @@ export class UpdateChannelDto {
   @IsBoolean({ message: 'notify_enabled must be true or false' })
   notify_enabled?: boolean;
 
-  @ApiPropertyOptional({ default: 3, description: 'Tasks the upstream runs at once (its coreSize)' })
+  @ApiPropertyOptional({ description: 'Tasks the upstream runs at once (its coreSize)' })
   @IsOptional()
   @IsInt({ message: 'max_running must be an integer between 1 and 100000' })
   @Min(1, { message: 'max_running must be an integer between 1 and 100000' })
   @Max(100000, { message: 'max_running must be an integer between 1 and 100000' })
   max_running?: number;
 
-  @ApiPropertyOptional({ default: 10, description: 'Tasks the upstream queues behind the running ones (its queueSize)' })
+  @ApiPropertyOptional({ description: 'Tasks the upstream queues behind the running ones (its queueSize)' })
   @IsOptional()
   @IsInt({ message: 'max_queued must be an integer between 0 and 100000' })
   @Min(0, { message: 'max_queued must be an integer between 0 and 100000' })
