@@ -140,7 +140,8 @@ export class PollingService {
   private unrecorded(task: PolledTask, now: number): TaskOutcome {
     const overdue = task.deadlineAt > 0 && now >= task.deadlineAt;
     // A queued task's submit to the upstream starts when the dispatcher sends it.
-    if (now - Math.max(task.submitTime, task.dispatchedAt) < this.config.orphanAfterMs && !overdue) return this.reschedule(task, now, task.idlePolls + 1, 0);
+    if (now - Math.max(task.submitTime, task.dispatchedAt) < this.config.orphanAfterMs && !overdue)
+      return this.reschedule(task, now, task.idlePolls + 1, 0);
     return this.fail(task, now, 'The submit to the upstream never completed', 'submit never completed');
   }
 

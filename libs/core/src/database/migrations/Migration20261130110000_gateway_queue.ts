@@ -20,7 +20,9 @@ export class Migration20261130110000_gateway_queue extends Migration {
     this.addSql(`CREATE INDEX tasks_queued_idx ON tasks (channel_id, id) WHERE queued`);
     this.addSql(`CREATE INDEX tasks_unfinished_user_idx ON tasks (user_id) WHERE status IN ('NOT_START', 'SUBMITTED', 'IN_PROGRESS')`);
     this.addSql(`CREATE INDEX tasks_unfinished_key_idx ON tasks (api_key_id) WHERE status IN ('NOT_START', 'SUBMITTED', 'IN_PROGRESS')`);
-    this.addSql(`CREATE INDEX tasks_unfinished_channel_idx ON tasks (channel_id) WHERE status IN ('NOT_START', 'SUBMITTED', 'IN_PROGRESS')`);
+    this.addSql(
+      `CREATE INDEX tasks_unfinished_channel_idx ON tasks (channel_id) WHERE status IN ('NOT_START', 'SUBMITTED', 'IN_PROGRESS')`,
+    );
     this.addSql(`CREATE SEQUENCE task_public_ids`);
     this.addSql(`CREATE FUNCTION gateway_task_id(n bigint, keys text[]) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $$
       DECLARE
