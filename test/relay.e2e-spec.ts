@@ -8,7 +8,7 @@ describe('relay: submit, fetch, list-by-condition, billing (/mj/*)', () => {
   let key: string;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { POLLING_ENABLED: 'false' } });
+    t = await createTestApp({ env: { POLLING_ENABLED: 'false', DISPATCH_ENABLED: 'false' } });
     main = await addSimulatorChannel(t, { secret: 'main-secret', taskMs: 60000 });
     alice = await t.createUser({ username: 'alice', quota: 1_000_000 });
     key = await createApiKey(t, alice.token);

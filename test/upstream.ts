@@ -12,10 +12,10 @@ export async function addSimulatorChannel(
   options: SimulatorOptions & { name?: string; priority?: number; weight?: number; maxRunning?: number; maxQueued?: number } = {},
 ): Promise<TestChannel> {
   const { name, priority, weight, ...simOptions } = options;
-  // The gateway's capacity for the channel: as given, else the simulator's own when it was given one, else so large
-  // that tests which never finish their tasks (polling off) are never queued by the gateway.
+  // The gateway's capacity for the channel: as given, else the simulator's own when it was given one, else none (0):
+  // tests which never finish their tasks (polling off) are never queued by the gateway.
   const sized = simOptions.coreSize !== undefined || simOptions.queueSize !== undefined;
-  const maxRunning = options.maxRunning ?? (sized ? (simOptions.coreSize ?? 3) : 1000);
+  const maxRunning = options.maxRunning ?? (sized ? (simOptions.coreSize ?? 3) : 0);
   const maxQueued = options.maxQueued ?? (sized ? (simOptions.queueSize ?? 10) : 0);
   delete (simOptions as { maxRunning?: number }).maxRunning;
   delete (simOptions as { maxQueued?: number }).maxQueued;

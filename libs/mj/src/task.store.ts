@@ -127,7 +127,7 @@ export interface QueuePlace {
   estimatedStartTime: number;
 }
 
-/** Unfinished (queued or running) tasks of a user and of a key, and their caps from the admin API (null: default). */
+/** Unfinished (queued or running) tasks of a user and of a key (each counted up to its cap), and the caps (null: none). */
 export interface TaskCounts {
   user: number;
   key: number;
@@ -507,15 +507,40 @@ export class TaskStore implements TaskMediaSource {
     );
   }
 
-  /** Unfinished tasks of this user and this key, and their caps as the admin API set them (null: the default). */
-  async countUnfinished(userId: number, apiKeyId: number): Promise<TaskCounts> {
+  /**
+   * Unfinished tasks of this user and of this key, against their caps: the admin API's (`max_tasks`), else the given
+   * defaults (null: no cap). Each count stops at its cap (a user far past it costs no more than one at it).
+   */
+  async countUnfinished(userId: number, apiKeyId: number, userDefault: number | null, keyDefault: number | null): Promise<TaskCounts> {
     const [row] = await this.sql.query<TaskCounts>(
-      `SELECT (SELECT count(*) FROM tasks WHERE user_id = ? AND status IN ${UNFINISHED})::int AS "user",
-         (SELECT count(*) FROM tasks WHERE ?::int <> 0 AND api_key_id = ? AND status IN ${UNFINISHED})::int AS "key",
-         (SELECT max_tasks FROM users WHERE id = ?) AS "userCap", (SELECT max_tasks FROM api_keys WHERE id = ?) AS "keyCap"`,
-      [userId, apiKeyId, apiKeyId, userId, apiKeyId],
+      `WITH caps AS (
+         SELECT coalesce((SELECT max_tasks FROM users WHERE id = ?), ?::int) AS "userCap",
+           CASE WHEN ?::int = 0 THEN NULL ELSE coalesce((SELECT max_tasks FROM api_keys WHERE id = ?), ?::int) END AS "keyCap")
+       SELECT caps.*,
+         CASE WHEN "userCap" IS NULL THEN 0 ELSE (SELECT count(*) FROM (SELECT 1 FROM tasks WHERE user_id = ? AND status IN ${UNFINISHED}
+           LIMIT "userCap") u) END::int AS "user",
+         CASE WHEN "keyCap" IS NULL THEN 0 ELSE (SELECT count(*) FROM (SELECT 1 FROM tasks WHERE api_key_id = ? AND status IN ${UNFINISHED}
+           LIMIT "keyCap") k) END::int AS "key"
+       FROM caps`,
+      [userId, userDefault, apiKeyId, apiKeyId, keyDefault, userId, apiKeyId],
     );
     return row;
+  }
+
+  /**
+   * Which of these channels have room now (tasks sent and unfinished below `capacity`, null: unlimited) with nobody
+   * queued ahead for them. Each count stops at the channel's capacity.
+   */
+  async channelsWithRoom(channels: { id: number; capacity: number | null }[]): Promise<Set<number>> {
+    if (!channels.length) return new Set();
+    const rows = await this.sql.query<{ id: number }>(
+      `SELECT c.id FROM jsonb_to_recordset(?::jsonb) AS c(id int, capacity int)
+       WHERE NOT EXISTS (SELECT 1 FROM tasks q WHERE q.queued AND q.channel_id IN (0, c.id))
+         AND (c.capacity IS NULL OR (SELECT count(*) FROM (SELECT 1 FROM tasks t WHERE t.channel_id = c.id AND t.status IN ${UNFINISHED}
+           AND NOT t.queued LIMIT c.capacity) n) < c.capacity)`,
+      [JSON.stringify(channels)],
+    );
+    return new Set(rows.map((row) => row.id));
   }
 
   /**

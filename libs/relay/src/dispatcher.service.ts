@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { type Channel, ChannelRepository } from '@app/channels';
 import { type DispatchedTask, TaskStore } from '@app/mj';
 import { ReturnCode } from '@app/mj-protocol';
-import { GatewayQueue } from './gateway-queue';
+import { capacityOf, GatewayQueue } from './gateway-queue';
 import { RelayService } from './relay.service';
 
 export interface DispatchReport {
@@ -43,7 +43,7 @@ export class DispatcherService {
     const sends: Promise<void>[] = [];
     for (const channel of await this.channels.findEnabledCached()) {
       const load = loads.get(channel.id);
-      const capacity = channel.maxRunning + channel.maxQueued;
+      const capacity = capacityOf(channel) ?? Number.MAX_SAFE_INTEGER;
       if (waitingForAny + (load?.queued ?? 0) === 0 || (load?.inFlight ?? 0) >= capacity) continue;
       if ((this.busyUntil.get(channel.id) ?? 0) > Date.now()) continue;
       const claimed = await this.tasks.claimQueued(channel.id, capacity, Date.now());

@@ -8,6 +8,9 @@ import { relayConfig } from './config/relay.config';
 import { RelayRejection } from './relay.errors';
 import type { SubmitPlan } from './submit-plan';
 
+/** What a channel may have sent and unfinished at once: max_running + max_queued; null (max_running 0): no limit. */
+export const capacityOf = (channel: Channel): number | null => (channel.maxRunning > 0 ? channel.maxRunning + channel.maxQueued : null);
+
 const BUSY = /队列已满|queue is full|queue full|busy/i;
 
 /**
@@ -32,23 +35,21 @@ export class GatewayQueue {
 
   /** Over a cap: refused with code 23 (queue full) naming the cap, before anything is held. */
   async checkCaps(auth: AuthUser): Promise<void> {
-    const counts = await this.tasks.countUnfinished(auth.id, auth.apiKeyId ?? 0);
-    const userCap = counts.userCap ?? this.config.userCap;
-    if (counts.user >= userCap) {
+    const counts = await this.tasks.countUnfinished(auth.id, auth.apiKeyId ?? 0, this.config.userCap || null, this.config.keyCap || null);
+    if (counts.userCap !== null && counts.user >= counts.userCap) {
       throw new RelayRejection(
         HttpStatus.TOO_MANY_REQUESTS,
         ReturnCode.QUEUE_REJECTED,
         '队列已满，请稍后尝试',
-        `Your per-user cap is reached: ${counts.user} tasks queued or running, at most ${userCap}; wait for some to finish`,
+        `Your per-user cap is reached: ${counts.user} tasks queued or running, at most ${counts.userCap}; wait for some to finish`,
       );
     }
-    const keyCap = counts.keyCap ?? this.config.keyCap;
-    if (auth.apiKeyId && keyCap > 0 && counts.key >= keyCap) {
+    if (counts.keyCap !== null && counts.key >= counts.keyCap) {
       throw new RelayRejection(
         HttpStatus.TOO_MANY_REQUESTS,
         ReturnCode.QUEUE_REJECTED,
         '队列已满，请稍后尝试',
-        `This API key's cap is reached: ${counts.key} tasks queued or running, at most ${keyCap}; wait for some to finish`,
+        `This API key's cap is reached: ${counts.key} tasks queued or running, at most ${counts.keyCap}; wait for some to finish`,
       );
     }
   }
@@ -58,12 +59,8 @@ export class GatewayQueue {
    * queued ones. None: the task waits in the gateway's queue.
    */
   async withRoom(candidates: Channel[]): Promise<Channel[]> {
-    const loads = new Map((await this.tasks.channelLoads()).map((load) => [load.channelId, load]));
-    const waitingForAny = loads.get(0)?.queued ?? 0;
-    return candidates.filter((channel) => {
-      const load = loads.get(channel.id);
-      return waitingForAny + (load?.queued ?? 0) === 0 && (load?.inFlight ?? 0) < channel.maxRunning + channel.maxQueued;
-    });
+    const open = await this.tasks.channelsWithRoom(candidates.map((channel) => ({ id: channel.id, capacity: capacityOf(channel) })));
+    return candidates.filter((channel) => open.has(channel.id));
   }
 
   request(plan: SubmitPlan, channelId: number, baseUrl: string): QueuedRequest {

@@ -29,7 +29,10 @@ export class ChannelDto {
   @ApiProperty({ example: false, description: 'The upstream is given our notifyHook, so results arrive before the next poll' })
   notify_enabled: boolean;
 
-  @ApiProperty({ example: 3, description: 'Tasks the upstream runs at once (its coreSize)' })
+  @ApiProperty({
+    example: 3,
+    description: 'Tasks the upstream runs at once (its coreSize); 0: no limit, the gateway never queues for this channel',
+  })
   max_running: number;
 
   @ApiProperty({
@@ -114,11 +117,11 @@ export class CreateChannelDto {
   @IsBoolean({ message: 'notify_enabled must be true or false' })
   notify_enabled?: boolean;
 
-  @ApiPropertyOptional({ default: 3, description: 'Tasks the upstream runs at once (its coreSize)' })
+  @ApiPropertyOptional({ default: 3, description: 'Tasks the upstream runs at once (its coreSize); 0: no limit' })
   @IsOptional()
-  @IsInt({ message: 'max_running must be an integer between 1 and 100000' })
-  @Min(1, { message: 'max_running must be an integer between 1 and 100000' })
-  @Max(100000, { message: 'max_running must be an integer between 1 and 100000' })
+  @IsInt({ message: 'max_running must be an integer between 0 and 100000' })
+  @Min(0, { message: 'max_running must be an integer between 0 and 100000' })
+  @Max(100000, { message: 'max_running must be an integer between 0 and 100000' })
   max_running?: number;
 
   @ApiPropertyOptional({ default: 10, description: 'Tasks the upstream queues behind the running ones (its queueSize)' })
@@ -174,11 +177,11 @@ export class UpdateChannelDto {
   @IsBoolean({ message: 'notify_enabled must be true or false' })
   notify_enabled?: boolean;
 
-  @ApiPropertyOptional({ description: 'Tasks the upstream runs at once (its coreSize)' })
+  @ApiPropertyOptional({ description: 'Tasks the upstream runs at once (its coreSize); 0: no limit' })
   @IsOptional()
-  @IsInt({ message: 'max_running must be an integer between 1 and 100000' })
-  @Min(1, { message: 'max_running must be an integer between 1 and 100000' })
-  @Max(100000, { message: 'max_running must be an integer between 1 and 100000' })
+  @IsInt({ message: 'max_running must be an integer between 0 and 100000' })
+  @Min(0, { message: 'max_running must be an integer between 0 and 100000' })
+  @Max(100000, { message: 'max_running must be an integer between 0 and 100000' })
   max_running?: number;
 
   @ApiPropertyOptional({ description: 'Tasks the upstream queues behind the running ones (its queueSize)' })

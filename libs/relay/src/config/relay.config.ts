@@ -41,9 +41,9 @@ export class RelayEnv {
   @Max(604800)
   QUEUE_DEADLINE_S: number = 1800;
 
-  /** Unfinished (queued + running) tasks one user may have; over it a submit is refused (code 23), not charged. */
+  /** Unfinished (queued + running) tasks one user may have; over it a submit is refused (code 23), not charged. 0: no cap. */
   @IsInt()
-  @Min(1)
+  @Min(0)
   @Max(1000000)
   QUEUE_USER_CAP: number = 50;
 
