@@ -5,12 +5,13 @@ import { DatabaseEnv, readEnv } from '@app/core';
 import { listsSuite } from './lists';
 import { pollingSuite } from './polling';
 import { proxySuite } from './proxy';
+import { queueSuite } from './queue';
 import { relaySuite } from './relay';
 import { writeSuiteSection } from './report';
 import type { BenchContext, BenchSuite } from './suite';
 
 /** Every suite `npm run bench` knows; add one by exporting a BenchSuite from its own module here. */
-const SUITES: BenchSuite[] = [listsSuite, relaySuite, pollingSuite, proxySuite];
+const SUITES: BenchSuite[] = [listsSuite, relaySuite, pollingSuite, proxySuite, queueSuite];
 
 const USAGE = `Usage: npm run bench -- [suite ...] [--keep] [--duration S] [--connections N] [--rounds R] [--database-url URL]
   suites: ${SUITES.map((s) => s.name).join(', ')} (default: all)
