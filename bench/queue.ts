@@ -21,7 +21,18 @@ const QUEUE = 10;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function call(baseUrl: string, path: string, token: string | null, body?: unknown): Promise<any> {
+/** A connect that timed out never sent the request: tried again (the machine may be busy with other work). */
+async function call(baseUrl: string, path: string, token: string | null, body?: unknown, attempt = 1): Promise<any> {
+  try {
+    return await callOnce(baseUrl, path, token, body);
+  } catch (error) {
+    const code = ((error as Error).cause as { code?: string } | undefined)?.code;
+    if (code !== 'UND_ERR_CONNECT_TIMEOUT' || attempt >= 5) throw error;
+    return call(baseUrl, path, token, body, attempt + 1);
+  }
+}
+
+async function callOnce(baseUrl: string, path: string, token: string | null, body?: unknown): Promise<any> {
   const res = await fetch(`${baseUrl}${path}`, {
     method: body === undefined ? 'GET' : 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
