@@ -1425,7 +1425,7 @@ export interface components {
              */
             notify_enabled: boolean;
             /**
-             * @description Tasks the upstream runs at once (its coreSize)
+             * @description Tasks the upstream runs at once (its coreSize); 0: no limit, the gateway never queues for this channel
              * @example 3
              */
             max_running: number;
@@ -1485,7 +1485,7 @@ export interface components {
              */
             notify_enabled: boolean;
             /**
-             * @description Tasks the upstream runs at once (its coreSize)
+             * @description Tasks the upstream runs at once (its coreSize); 0: no limit
              * @default 3
              */
             max_running: number;
@@ -1507,7 +1507,7 @@ export interface components {
             weight?: number;
             /** @description Give the upstream our notifyHook */
             notify_enabled?: boolean;
-            /** @description Tasks the upstream runs at once (its coreSize) */
+            /** @description Tasks the upstream runs at once (its coreSize); 0: no limit */
             max_running?: number;
             /** @description Tasks the upstream queues behind the running ones (its queueSize) */
             max_queued?: number;
