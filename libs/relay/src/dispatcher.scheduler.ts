@@ -7,8 +7,8 @@ import { relayConfig } from './config/relay.config';
 import { DispatcherService } from './dispatcher.service';
 
 /**
- * Only schedules: a dispatch pass per interval, and one soon after a task is queued or finishes (here or on another
- * instance), never two at once; off when DISPATCH_ENABLED=false.
+ * Only schedules: a dispatch pass per interval, and one soon after a task finishes (here or on another instance),
+ * never two at once; off when DISPATCH_ENABLED=false.
  */
 @Injectable()
 export class DispatcherScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -34,8 +34,9 @@ export class DispatcherScheduler implements OnApplicationBootstrap, OnApplicatio
       'mj-dispatch',
       setInterval(() => this.tick(), this.config.dispatchIntervalMs),
     );
+    // A finished task frees room on its channel: look at once rather than at the next interval.
     this.unsubscribe = this.events.subscribe((event) => {
-      if (event.status !== 'SUBMITTED' && event.status !== 'IN_PROGRESS') this.tick();
+      if (event.status === 'SUCCESS' || event.status === 'FAILURE' || event.status === 'CANCEL') this.tick();
     });
   }
 

@@ -57,7 +57,7 @@ export class RelayEnv {
   @IsBoolean()
   DISPATCH_ENABLED: boolean = true;
 
-  /** How often each instance's dispatcher looks for room (it also wakes when a task finishes or is queued). */
+  /** How often each instance's dispatcher looks for room (it also wakes when a task finishes). */
   @IsInt()
   @Min(20)
   @Max(60000)
