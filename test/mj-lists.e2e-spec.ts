@@ -85,6 +85,9 @@ describe.each([
         'state',
         'buttons',
         'properties',
+        // The gateway queue: a queued task's place and estimated start (0 otherwise).
+        'queue_position',
+        'estimated_start_time',
       ].sort(),
     );
     expect(item).toMatchObject({

@@ -123,8 +123,8 @@ describe('three gateway processes on one database, one killed mid-run', () => {
       500,
     );
 
-    const tasks = await sql<{ id: number; user_id: number; status: string; quota: string; prompt: string }>(
-      'SELECT id, user_id, status, quota, prompt FROM tasks',
+    const tasks = await sql<{ id: number; user_id: number; status: string; quota: string; prompt: string; fail_reason: string }>(
+      'SELECT id, user_id, status, quota, prompt, fail_reason FROM tasks',
     );
     expect(tasks).toHaveLength(1000);
     const returns = await sql<{ task_id: number; n: string }>(
@@ -140,7 +140,12 @@ describe('three gateway processes on one database, one killed mid-run', () => {
       }
     }
     const plain = tasks.filter((task) => /task \d+ $/.test(task.prompt));
-    expect(plain.every((task) => task.status === 'SUCCESS')).toBe(true);
+    // A plain task succeeds; unless it waited in the gateway's queue (behind a queue-full one) and the killed process was
+    // sending it: then it is released, never sent twice.
+    const orphaned = (task: { status: string; fail_reason: string }) =>
+      task.status === 'FAILURE' && task.fail_reason === 'The submit to the upstream never completed';
+    expect(plain.filter((task) => task.status !== 'SUCCESS' && !orphaned(task))).toEqual([]);
+    expect(plain.filter((task) => task.status === 'SUCCESS').length).toBeGreaterThan(plain.length * 0.9);
 
     for (const user of users) {
       const [{ quota }] = await sql<{ quota: string }>('SELECT quota FROM users WHERE id = $1', [user.id]);
