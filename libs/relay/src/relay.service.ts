@@ -89,7 +89,7 @@ export class RelayService {
       const upload = plan.route === 'upload-discord-images';
       // An upload has no upstream task: its images are served by our id.
       const imageUrls = upload ? (answer.result as unknown as unknown[]).filter((url): url is string => typeof url === 'string') : [];
-      await this.tasks.recordAccepted(id, held, {
+      const recorded = await this.tasks.recordAccepted(id, held, {
         channelId: channel.id,
         upstreamId: upload ? '' : String(answer.result),
         submitCode: answer.code,
@@ -100,8 +100,9 @@ export class RelayService {
         finishTime: upload ? Date.now() : 0,
       });
       if (upload) return { ...this.whiteLabel(answer), result: this.uploadLinks(id, mjId, imageUrls, context.baseUrl) };
-      // The client holds the gateway's id, never the upstream's.
-      return { ...this.whiteLabel(answer), result: mjId };
+      // The client holds the gateway's id, never the upstream's; an upstream task we already had keeps its own.
+      const existing = recorded ? null : await this.tasks.findByUpstreamId(channel.id, String(answer.result));
+      return { ...this.whiteLabel(answer), result: recorded ? mjId : existing?.userId === auth.id ? existing.mjId : null };
     }
     await this.tasks.recordRefused(id, channel.id, answer.code, answer.description || `upstream code ${answer.code}`);
     return { ...this.whiteLabel(answer), result: null };
