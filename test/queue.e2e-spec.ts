@@ -129,6 +129,17 @@ describe('the gateway queue: bursts absorbed, fair, capped, cancellable, refunde
       .send({ max_tasks: 4 })
       .expect(200);
     await imagine(alice, 'room again').expect(200);
+    // A key's own cap, set when it is created, is named when it is the one reached.
+    const capped = await createApiKey(t, alice.token, { name: 'capped', max_tasks: 1 });
+    await t.http
+      .patch(`/api/users/${alice.id}`)
+      .set('Authorization', `Bearer ${await t.adminToken()}`)
+      .send({ max_tasks: 100 })
+      .expect(200);
+    await t.http.post('/mj/submit/imagine').set('mj-api-secret', capped).send({ prompt: 'through the capped key' }).expect(200);
+    const overKey = await t.http.post('/mj/submit/imagine').set('mj-api-secret', capped).send({ prompt: 'one more' }).expect(429);
+    expect(overKey.body.message).toMatch(/API key's cap/);
+    await imagine(alice, 'the other key still works').expect(200);
   });
 
   it('cancels a queued task: CANCEL, refunded in full, never sent upstream; a running one cannot be', async () => {
