@@ -16,11 +16,14 @@ const MAY_IMPORT = {
   mj: ['core', 'mj-protocol', 'auth', 'billing', 'proxy'],
   relay: ['core', 'mj-protocol', 'auth', 'billing', 'channels', 'mj', 'proxy'],
   polling: ['core', 'mj-protocol', 'channels', 'mj'],
-  api: ['core', 'mj-protocol', 'mj-simulator', 'billing', 'auth', 'channels', 'proxy', 'mj', 'relay', 'polling'],
+  moderation: ['core', 'mj-protocol', 'relay'],
+  api: ['core', 'mj-protocol', 'mj-simulator', 'billing', 'auth', 'channels', 'proxy', 'mj', 'relay', 'polling', 'moderation'],
   // The standalone simulator (`npm run simulator`): a main over its library.
   simulator: ['mj-protocol', 'mj-simulator'],
+  // Extension modules (docs/extending.md): the extension points' libraries only; money and the task row stay theirs.
+  examples: ['core', 'mj-protocol', 'relay', 'channels'],
 };
-const APPS = { api: 'apps/api/src', simulator: 'apps/mj-simulator/src' };
+const APPS = { api: 'apps/api/src', simulator: 'apps/mj-simulator/src', examples: 'examples' };
 const LIBRARIES = Object.keys(MAY_IMPORT).filter((name) => !(name in APPS));
 
 const DEEP = { group: ['@app/*/**'], message: 'Import a library by its public index: @app/<name>.' };

@@ -12,7 +12,7 @@ const swcConfig = {
 module.exports = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  roots: ['<rootDir>/apps/api', '<rootDir>/libs', '<rootDir>/test'],
+  roots: ['<rootDir>/apps/api', '<rootDir>/libs', '<rootDir>/test', '<rootDir>/examples'],
   testMatch: ['**/*.spec.ts', '**/*.e2e-spec.ts'],
   // Browser tests have their own config (jest.browser.config.js): they need a built console and Chromium.
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/browser/'],

@@ -151,7 +151,7 @@ export const pollingSuite: BenchSuite = {
       for (let round = 1; round <= ROUNDS; round++) {
         const reset = new Client({ connectionString: url });
         await reset.connect();
-        await reset.query('UPDATE tasks SET next_poll_at = 0, idle_polls = 0');
+        await reset.query('UPDATE task_polls SET next_poll_at = 0, idle_polls = 0');
         await reset.end();
         const { value: report, statements } = await countStatements(() => RequestContext.create(orm.em, () => polling.pass()));
         const upstream = await upstreamOnly(sims, byChannel);
@@ -172,19 +172,26 @@ export const pollingSuite: BenchSuite = {
           `  round ${round}: pass ${report.durationMs} ms (${statements} statements), upstream ${upstream.toFixed(0)} ms + update ${update.toFixed(0)} ms`,
         );
       }
-      const ratio = median(ratios);
+      const steady = median(ratios.slice(1));
+      const first = ratios[0];
       const machine = await describeMachine(context.serverUrl);
       const markdown = [
         machineMarkdown(machine),
         `- Data: ${formatNumber(ids.length)} tasks on ${CHANNELS} simulators (in this process), ${TASKS_PER_CHANNEL} each; every pass starts with all of them due`,
-        `- Pass: \`PollingService.pass()\` (claim with SKIP LOCKED, list-by-condition in batches of ${BATCH}, ${CONCURRENCY} requests at once, state rules, one UPDATE per batch). Round 1 finds every task moved on upstream (NOT_START here, running there) and writes all of them; later rounds find few changes`,
+        `- Pass: \`PollingService.pass()\` (claim from the narrow \`task_polls\` schedule with SKIP LOCKED, list-by-condition in batches of ${BATCH}, ${CONCURRENCY} requests at once, state rules, answers that arrive during a write grouped into the next one: changed rows of \`tasks\` and every task's next poll in one statement). Round 1 finds every task moved on upstream (NOT_START here, running there) and writes all of them; later rounds find few changes`,
         `- Floor, measured right after each pass: the same ${ids.length / BATCH} list-by-condition calls with the same concurrency, plus one bulk UPDATE of the same ${formatNumber(ids.length)} rows`,
         '',
         markdownTable(['Round', 'Claimed', 'Changed', 'Pass ms', 'Statements', 'Upstream ms', 'Bulk UPDATE ms', 'Pass / floor'], rows),
       ].join('\n');
       return {
         markdown,
-        targets: [{ description: `pass time ≤ 3× (upstream answers + one bulk UPDATE): median ${ratio.toFixed(2)}×`, met: ratio <= 3 }],
+        targets: [
+          {
+            description: `pass with few changes ≤ 1.3× (upstream answers + one bulk UPDATE), median of rounds 2–${ROUNDS}: ${steady.toFixed(2)}×`,
+            met: steady <= 1.3,
+          },
+          { description: `pass that changes every task (round 1) ≤ 1.3× the same floor: ${first.toFixed(2)}×`, met: first <= 1.3 },
+        ],
       };
     } finally {
       await app.close();

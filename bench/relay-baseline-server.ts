@@ -27,11 +27,12 @@ const IMAGINE_PRICE = 50_000;
 
 const KEY = `SELECT k.id, k.user_id, u.status, k.expires_at FROM api_keys k JOIN users u ON u.id = k.user_id
   WHERE k.key_hash = $1 AND k.deleted_at IS NULL AND u.deleted_at IS NULL`;
-/** The task and its hold in one round trip: two statements in one simple query (one implicit transaction). */
+/** The task, its first poll and its hold in one round trip: one simple query (one implicit transaction), as the gateway's. */
 const create = (userId: number, keyId: number, prompt: string, now: number) => `
   INSERT INTO tasks (user_id, api_key_id, channel_id, parent_id, action, prompt, prompt_en, state, submit_time, deadline_at,
-    next_poll_at, updated_at) VALUES (${userId}, ${keyId}, ${channelId}, 0, 'IMAGINE', ${escapeLiteral(prompt)}, ${escapeLiteral(prompt)}, '',
-    ${now}, ${now + 600_000}, ${now}, ${now}) RETURNING id;
+    updated_at) VALUES (${userId}, ${keyId}, ${channelId}, 0, 'IMAGINE', ${escapeLiteral(prompt)}, ${escapeLiteral(prompt)}, '',
+    ${now}, ${now + 600_000}, ${now}) RETURNING id;
+  UPDATE task_polls SET next_poll_at = ${now} WHERE task_id = currval(pg_get_serial_sequence('tasks', 'id'))::int;
   SELECT quota_hold(${userId}, ${keyId}, currval(pg_get_serial_sequence('tasks', 'id'))::int, 'IMAGINE', ${IMAGINE_PRICE}, 'IMAGINE submitted') AS held`;
 const ACCEPT = `WITH accepted AS (
     UPDATE tasks SET mj_id = $1, channel_id = $2, submit_code = $3, status = 'NOT_START', properties = $4::jsonb,

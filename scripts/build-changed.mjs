@@ -21,7 +21,17 @@ function viteBin() {
 
 const targets = {
   server: {
-    inputs: ['apps/api/src', 'apps/mj-simulator/src', 'libs', 'scripts', 'bench', '.swcrc', 'package.json', 'package-lock.json'],
+    inputs: [
+      'apps/api/src',
+      'apps/mj-simulator/src',
+      'libs',
+      'examples',
+      'scripts',
+      'bench',
+      '.swcrc',
+      'package.json',
+      'package-lock.json',
+    ],
     output: 'dist',
     check: 'dist/apps/api/src/main.js',
     build: () => ['npm', ['run', 'build', '--silent'], root],

@@ -13,6 +13,8 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'mj-openapi-'));
   Object.assign(process.env, { DATA_DIR: dataDir, LOG_LEVEL: 'silent', DEMO: '0', POLLING_ENABLED: 'false' });
   delete process.env.DATABASE_URL;
+  // The gateway's own API: a deployment's extensions are not part of the committed document.
+  delete process.env.EXTENSIONS;
   const app = await NestFactory.create(AppModule, createHttpAdapter(), { logger: false });
   const text = `${JSON.stringify(buildOpenApiDocument(app), null, 2)}\n`;
   await app.close();

@@ -45,7 +45,7 @@ export async function setResult(
   const progress = fields.progress ?? (status === 'SUCCESS' ? '100%' : '50%');
   const [row] = await t.sql<TaskRow>(
     `UPDATE tasks SET status = ?, progress = ?, image_url = ?, image_urls = ?::jsonb, video_url = ?, video_urls = ?::jsonb,
-       finish_time = ?, next_poll_at = ?, updated_at = ?
+       finish_time = ?, updated_at = ?
      WHERE id = ? RETURNING id, user_id, channel_id, mj_id, action, status, progress`,
     [
       status,
@@ -55,11 +55,11 @@ export async function setResult(
       fields.videoUrl ?? '',
       JSON.stringify(fields.videoUrls ?? []),
       status === 'SUCCESS' ? Date.now() : 0,
-      Date.now() + 3_600_000,
       Date.now(),
       taskId,
     ],
   );
+  await outOfPollersWay(t, taskId);
   t.app.get(TaskEvents).publish([{ ...row, at: Date.now() }]);
 }
 
@@ -105,6 +105,10 @@ export function download(url: string, headers: Record<string, string> = {}, keep
   });
 }
 
+/** An unfinished task's next poll an hour off (a finished one is not on the poll schedule at all). */
+const outOfPollersWay = (t: TestApp, taskId: number) =>
+  t.sql('UPDATE task_polls SET next_poll_at = ? WHERE task_id = ?', [Date.now() + 3_600_000, taskId]);
+
 let sequence = 0;
 
 /** A task row of our own, out of the poller's way (its next poll is an hour off). Returns its row id. */
@@ -115,8 +119,8 @@ export async function insertTask(
   sequence += 1;
   const mjId = seed.mjId ?? `${Date.now()}${String(sequence % 1000).padStart(3, '0')}`;
   const [row] = await t.sql<{ id: number }>(
-    `INSERT INTO tasks (user_id, channel_id, mj_id, upstream_id, action, status, progress, image_url, submit_time, next_poll_at, deadline_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    `INSERT INTO tasks (user_id, channel_id, mj_id, upstream_id, action, status, progress, image_url, submit_time, deadline_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     [
       seed.userId,
       seed.channelId,
@@ -128,8 +132,8 @@ export async function insertTask(
       seed.imageUrl ?? '',
       Date.now(),
       Date.now() + 3_600_000,
-      Date.now() + 3_600_000,
     ],
   );
+  await outOfPollersWay(t, row.id);
   return { id: row.id, mjId };
 }

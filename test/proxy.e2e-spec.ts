@@ -6,6 +6,8 @@ import { download, finished, insertTask, registerChannel, setResult, startMediaS
 import { createApiKey, until, upstreamIdOf } from './upstream';
 
 const SIGNED = /^http:\/\/127\.0\.0\.1:\d+\/mj\/image\/(\d+)\?exp=(\d+)&sig=([\w-]{22})$/;
+/** The relay's links: durable, no expiry (test/media-links.e2e-spec.ts covers their lifetime and revocation). */
+const DURABLE = /^http:\/\/127\.0\.0\.1:\d+\/mj\/image\/(\d+)\?sig=([\w-]{22})$/;
 
 describe('media forwarding: signed links, access, store, singles (/mj/image, /mj/video)', () => {
   let sim: SimulatorHandle;
@@ -74,17 +76,20 @@ describe('media forwarding: signed links, access, store, singles (/mj/image, /mj
     grid = { mjId, id: row.id, link: item.image_url, upstreamId: await upstreamIdOf(t, mjId) };
   });
 
-  it('answers relay fetch and list-by-condition with the same kind of links', async () => {
+  it('answers relay fetch and list-by-condition with durable links to the same images', async () => {
     const fetched = await t.http.get(`/mj/task/${grid.mjId}/fetch`).set('mj-api-secret', aliceKey).expect(200);
-    expect(fetched.body.imageUrl).toMatch(SIGNED);
-    expect(fetched.body.imageUrls.map((u: { url: string }) => u.url)).toEqual(JSON.parse((await mine(alice.token, grid.mjId)).image_urls));
+    expect(fetched.body.imageUrl).toMatch(DURABLE);
+    const paths = (links: string[]) => links.map((link) => link.split('?')[0]);
+    expect(paths(fetched.body.imageUrls.map((u: { url: string }) => u.url))).toEqual(
+      paths(JSON.parse((await mine(alice.token, grid.mjId)).image_urls)),
+    );
     expect(fetched.body.videoUrl).toBeNull();
     const listed = await t.http
       .post('/mj/task/list-by-condition')
       .set('mj-api-secret', aliceKey)
       .send({ ids: [grid.mjId] })
       .expect(200);
-    expect(listed.body[0].imageUrl).toMatch(SIGNED);
+    expect(listed.body[0].imageUrl).toBe(fetched.body.imageUrl);
   });
 
   it('keeps empty values empty and marks previews with a cache-busting version', async () => {
@@ -218,7 +223,7 @@ describe('media forwarding: signed links, access, store, singles (/mj/image, /mj
       [alice.id],
     );
     for (const [i, link] of (res.body.result as string[]).entries()) {
-      expect(link).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/mj/image/${row.mj_id}/${i + 1}\\?exp=\\d+&sig=[\\w-]{22}$`));
+      expect(link).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/mj/image/${row.mj_id}/${i + 1}\\?sig=[\\w-]{22}$`));
       // Anyone holding the link (the upstream reading a prompt, a browser) gets the very image the upstream keeps.
       const served = await get(local(link)).expect(200);
       expect(served.headers['content-type']).toBe('image/png');

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import type { Progress } from '../lib/progress';
 import { ScriptError } from '../lib/run-script';
-import { countRows, listTables, quote, sequences, tableContent } from './tables';
+import { countRows, isStartedByTrigger, listTables, quote, sequences, tableContent } from './tables';
 
 const BATCH = 2000;
 
@@ -56,6 +56,7 @@ export async function copyDatabase(source: Client, target: Client, bar: Progress
     for (const table of copied) {
       const total = await countRows(source, table);
       bar.start(table, total);
+      if (isStartedByTrigger(table)) await target.query(`DELETE FROM ${quote(table)}`);
       await source.query(`DECLARE export_rows NO SCROLL CURSOR FOR SELECT row_to_json(t)::text AS row FROM ${quote(table)} t`);
       let copiedRows = 0;
       for (;;) {

@@ -3,6 +3,12 @@ import type { Client } from 'pg';
 /** Tables the gateway's triggers fill from the others (counters, the store's byte total): rebuilt by copying, then checked. */
 export const isDerived = (table: string): boolean => /^task_counts_/.test(table) || table === 'media_store_usage';
 
+/**
+ * Tables a trigger starts rows in when their parent is copied (an unfinished task joins the poll schedule, due at its
+ * submit time): emptied right before they are copied, so the source's rows (with their real next polls) replace them.
+ */
+export const isStartedByTrigger = (table: string): boolean => table === 'task_polls';
+
 /** The migrations' own bookkeeping: the target is migrated, not copied into. */
 const MIGRATIONS = 'mikro_orm_migrations';
 

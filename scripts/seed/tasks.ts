@@ -37,7 +37,7 @@ export interface TaskSeedResult {
 const INSERT_CHUNK = `
 INSERT INTO tasks (id, user_id, channel_id, parent_id, mj_id, upstream_id, action, status, progress, prompt, prompt_en,
   description, submit_code, image_url, image_urls, video_url, video_urls, fail_reason, quota,
-  submit_time, start_time, finish_time, deadline_at, next_poll_at, updated_at)
+  submit_time, start_time, finish_time, deadline_at, updated_at)
 SELECT id, user_id, channel_id,
   CASE WHEN ($derived::bool[])[a] AND id - parent_offset > 0 THEN id - parent_offset ELSE 0 END,
   mj_id, mj_id, action, status,
@@ -56,7 +56,7 @@ SELECT id, user_id, channel_id,
     ELSE '' END,
   CASE WHEN status IN ('FAILURE', 'CANCEL') THEN 0 ELSE ($quotas::bigint[])[a] END,
   submit_time, start_time, finish_time,
-  submit_time + CASE WHEN output = 'video' THEN 1800000 ELSE 600000 END, submit_time + 2000,
+  submit_time + CASE WHEN output = 'video' THEN 1800000 ELSE 600000 END,
   greatest(submit_time, start_time, finish_time)
 FROM (
   SELECT *, 'https://cdn.example.com/' || mj_id AS cdn,

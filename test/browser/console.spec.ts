@@ -95,6 +95,15 @@ describeBrowser('console (browser)', () => {
     await page.waitForLoadState('networkidle');
     await shot('task-detail');
 
+    // Revoking the task's durable links (the relay's) asks first, then says it is done; the page's own links keep working.
+    await page.getByRole('button', { name: 'Revoke links' }).click();
+    await page.getByText("Revoke this task's links?").waitFor();
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.getByText(/Links revoked/).waitFor();
+    await page.waitForFunction(() =>
+      [...document.querySelectorAll('img[data-testid="task-image"]')].some((img) => img.complete && img.naturalWidth > 0),
+    );
+
     // The task id filter, and a video task's player.
     await page.goto(`/tasks?filter=${encodeURIComponent(JSON.stringify({ mj_id: seeded.videoId }))}`);
     await expectCount(rows, 1);
@@ -167,6 +176,17 @@ describeBrowser('console (browser)', () => {
     await page.getByRole('menuitem', { name: 'Prices' }).click();
     await page.getByText('IMAGINE', { exact: true }).waitFor();
     await shot('prices');
+
+    // Banned words: add one, then try prompts against the list.
+    await page.getByRole('menuitem', { name: 'Banned words' }).click();
+    await page.getByRole('link', { name: 'Create' }).click();
+    await page.locator('input[name="phrase"]').fill('gore');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.locator('tbody tr', { hasText: 'gore' }).waitFor();
+    await page.getByLabel('Try a prompt').fill('a GORE scene --ar 3:2');
+    await page.getByRole('button', { name: 'Test', exact: true }).click();
+    expect(await page.getByTestId('prompt-verdict').textContent()).toBe('Refused (code 24): contains "gore"');
+    await shot('banned-words');
   });
 
   it('user: no admin menus; Imagine shows progress and the result live, then U1 opens the new task', async () => {
@@ -174,7 +194,7 @@ describeBrowser('console (browser)', () => {
     await logIn(page, 'alice', USER_PASSWORD);
     await page.getByRole('menuitem', { name: 'Imagine' }).waitFor();
     await page.getByTestId('balance').waitFor();
-    for (const name of ['Users', 'Channels']) expect(await page.getByRole('menuitem', { name }).count()).toBe(0);
+    for (const name of ['Users', 'Channels', 'Banned words']) expect(await page.getByRole('menuitem', { name }).count()).toBe(0);
     expect(await page.getByRole('menuitem', { name: 'Tasks' }).count()).toBe(1);
     await shot('dashboard');
 

@@ -2,6 +2,7 @@ import { lazy } from 'react';
 import { Admin, CustomRoutes, Resource } from 'react-admin';
 import { BrowserRouter, Route } from 'react-router-dom';
 import { authProvider } from './authProvider';
+import bannedWords from './banned-words';
 import channels from './channels';
 import { dataProvider } from './dataProvider';
 import { ImaginePage } from './imagine';
@@ -32,6 +33,7 @@ export function App() {
         <Resource name="tokens" {...tokens} options={{ label: 'API keys' }} />
         <Resource name="ledger" {...ledger} options={{ label: 'Ledger' }} />
         <Resource name="prices" {...prices} />
+        <Resource name="banned-words" {...bannedWords} options={{ label: 'Banned words' }} />
         <CustomRoutes>
           <Route path="/imagine" element={<ImaginePage />} />
         </CustomRoutes>

@@ -30,7 +30,7 @@ function changes<T extends Record<string, unknown>>(data: T, previous: Partial<T
   return out as Partial<T>;
 }
 /** Admin-only resources: refused here for users, so a stray query (before canAccess redirects) never calls the API. */
-const ADMIN_ONLY = new Set(['users', 'channels']);
+const ADMIN_ONLY = new Set(['users', 'channels', 'banned-words']);
 function requireRole(resource: string): void {
   if (ADMIN_ONLY.has(resource) && !session.isAdmin()) throw new HttpError('This needs the admin role', 403);
 }
@@ -98,6 +98,14 @@ async function getList(
       );
     case 'channels':
       return listResult(await unwrap(api.GET('/api/channels', { params: { query: page } })));
+    case 'banned-words':
+      return listResult(
+        await unwrap(
+          api.GET('/api/banned-words', {
+            params: { query: { ...page, q: text(filter.q), list: text(filter.list) as Schemas['BannedWordDto']['list'] | undefined } },
+          }),
+        ),
+      );
     case 'tokens':
       return listResult(await unwrap(api.GET('/api/tokens', { params: { query: page } })));
     case 'ledger':
@@ -134,6 +142,8 @@ async function getOne(resource: string, id: Identifier, meta?: Record<string, un
       return unwrap(api.GET('/api/users/{id}', { params: { path } }));
     case 'channels':
       return unwrap(api.GET('/api/channels/{id}', { params: { path } }));
+    case 'banned-words':
+      return unwrap(api.GET('/api/banned-words/{id}', { params: { path } }));
     case 'prices': {
       const { items } = await unwrap(api.GET('/api/prices'));
       const price = items.find((item) => item.action === id);
@@ -166,6 +176,8 @@ export const dataProvider = {
         return {
           data: await unwrap(api.POST('/api/channels', { body: changes(data, undefined, ['secret']) as Schemas['CreateChannelDto'] })),
         } as never;
+      case 'banned-words':
+        return { data: await unwrap(api.POST('/api/banned-words', { body: data as Schemas['CreateBannedWordDto'] })) } as never;
       case 'tokens':
         return {
           data: await unwrap(
@@ -187,9 +199,16 @@ export const dataProvider = {
         return { data: await unwrap(api.PATCH('/api/users/{id}', { params: { path }, body })) } as never;
       }
       case 'channels': {
-        const { name, base_url, secret, enabled, priority, weight, max_running, max_queued } = data as Schemas['UpdateChannelDto'];
-        const body = changes({ name, base_url, secret, enabled, priority, weight, max_running, max_queued }, previousData, ['secret']);
+        const { name, base_url, type, secret, enabled, priority, weight, max_running, max_queued } = data as Schemas['UpdateChannelDto'];
+        const body = changes({ name, base_url, type, secret, enabled, priority, weight, max_running, max_queued }, previousData, [
+          'secret',
+        ]);
         return { data: await unwrap(api.PATCH('/api/channels/{id}', { params: { path }, body })) } as never;
+      }
+      case 'banned-words': {
+        const { phrase, list, whole_word, note } = data as Schemas['UpdateBannedWordDto'];
+        const body = changes({ phrase, list, whole_word, note }, previousData);
+        return { data: await unwrap(api.PATCH('/api/banned-words/{id}', { params: { path }, body })) } as never;
       }
       case 'prices': {
         const price = await unwrap(
@@ -213,6 +232,9 @@ export const dataProvider = {
       case 'channels':
         await unwrap(api.DELETE('/api/channels/{id}', { params: { path } }));
         break;
+      case 'banned-words':
+        await unwrap(api.DELETE('/api/banned-words/{id}', { params: { path } }));
+        break;
       case 'tokens':
         await unwrap(api.DELETE('/api/tokens/{id}', { params: { path } }));
         consoleKey.forgetIfRevoked(Number(id));
@@ -232,8 +254,15 @@ export const dataProvider = {
   adjustQuota: (userId: Identifier, body: Schemas['AdjustQuotaDto']) =>
     unwrap(api.POST('/api/users/{id}/quota', { params: { path: { id: Number(userId) } }, body })),
 
+  /** Revokes the durable media links of one task (its row id) or of every task of a user. */
+  revokeTaskLinks: (taskId: Identifier) => unwrap(api.POST('/api/mj/{id}/revoke-links', { params: { path: { id: Number(taskId) } } })),
+  revokeUserLinks: (userId: Identifier) => unwrap(api.POST('/api/users/{id}/revoke-links', { params: { path: { id: Number(userId) } } })),
+
   /** Probes a channel's upstream: reachability, secret, latency. */
   testChannel: (channelId: Identifier) => unwrap(api.POST('/api/channels/{id}/test', { params: { path: { id: Number(channelId) } } })),
+
+  /** Would a submit with this prompt be refused for a banned word? */
+  testPrompt: (prompt: string) => unwrap(api.POST('/api/banned-words/test', { body: { prompt } })),
 } satisfies DataProvider & Record<string, unknown>;
 
 export type ConsoleDataProvider = typeof dataProvider;

@@ -5,10 +5,12 @@ import { BillingModule } from '@app/billing';
 import { CoreModule } from '@app/core';
 import { ChannelsModule } from '@app/channels';
 import { MjModule } from '@app/mj';
+import { ModerationModule } from '@app/moderation';
 import { ProxyModule } from '@app/proxy';
 import { PollingModule } from '@app/polling';
 import { RelayModule } from '@app/relay';
 import { demoConfig, DemoUpstream } from './demo';
+import { ExtensionsModule } from './extensions';
 
 /** Wires the feature libraries; each owns its routes. */
 @Module({
@@ -21,7 +23,10 @@ import { demoConfig, DemoUpstream } from './demo';
     RelayModule,
     PollingModule,
     ProxyModule,
+    ModerationModule,
     ConfigModule.forFeature(demoConfig),
+    // A team's own modules: add one here, or name it in EXTENSIONS (docs/extending.md).
+    ExtensionsModule.fromEnvironment(),
   ],
   providers: [DemoUpstream],
 })

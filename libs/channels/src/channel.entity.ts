@@ -5,7 +5,8 @@ import { ChannelRepository } from './channel.repository';
 @Entity({ tableName: 'channels', repository: () => ChannelRepository })
 export class Channel {
   [EntityRepositoryType]?: ChannelRepository;
-  [OptionalProps]?: 'secret' | 'enabled' | 'priority' | 'weight' | 'notifyEnabled' | 'maxRunning' | 'maxQueued' | 'createdAt' | 'updatedAt';
+  [OptionalProps]?:
+    'type' | 'secret' | 'enabled' | 'priority' | 'weight' | 'notifyEnabled' | 'maxRunning' | 'maxQueued' | 'createdAt' | 'updatedAt';
 
   @PrimaryKey({ autoincrement: true })
   id!: number;
@@ -15,6 +16,10 @@ export class Channel {
 
   @Property({ type: 'text' })
   baseUrl!: string;
+
+  /** The upstream kind that serves this channel: `midjourney-proxy` (built in) or one a module registers. */
+  @Property({ length: 64 })
+  type = 'midjourney-proxy';
 
   @Property({ type: 'text', hidden: true })
   secret = '';

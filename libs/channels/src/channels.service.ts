@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { NotFoundError, PageQuery, pageWindow } from '@app/core';
+import { BadRequestError, NotFoundError, PageQuery, pageWindow } from '@app/core';
 import { Channel } from './channel.entity';
 import { ChannelRepository } from './channel.repository';
 import { ChannelDto, ChannelPageDto, ChannelTestDto, CreateChannelDto, toChannelDto, UpdateChannelDto } from './dto/channel.dto';
@@ -28,6 +28,7 @@ export class ChannelsService {
     const channel = this.channels.create({
       name: dto.name,
       baseUrl: dto.base_url,
+      type: this.kindOf(dto.type),
       secret: dto.secret ?? '',
       enabled: dto.enabled ?? true,
       priority: dto.priority ?? 0,
@@ -45,6 +46,7 @@ export class ChannelsService {
     const channel = await this.require(id);
     if (dto.name !== undefined) channel.name = dto.name;
     if (dto.base_url !== undefined) channel.baseUrl = dto.base_url;
+    if (dto.type !== undefined) channel.type = this.kindOf(dto.type);
     if (dto.secret !== undefined) channel.secret = dto.secret;
     if (dto.enabled !== undefined) channel.enabled = dto.enabled;
     if (dto.priority !== undefined) channel.priority = dto.priority;
@@ -68,6 +70,15 @@ export class ChannelsService {
 
   async test(id: number): Promise<ChannelTestDto> {
     return this.upstream.probe(await this.require(id));
+  }
+
+  /** A kind some loaded module serves (the built-in midjourney-proxy when none is given). */
+  private kindOf(type: string | undefined): string {
+    const kinds = this.upstream.kinds();
+    if (type === undefined) return kinds[0];
+    if (!kinds.includes(type))
+      throw new BadRequestError(`type must be one of the loaded upstream kinds: ${kinds.join(', ')}`, { type: 'unknown upstream kind' });
+    return type;
   }
 
   private async require(id: number): Promise<Channel> {

@@ -3,5 +3,7 @@ export * from './channel.repository';
 export * from './channels.module';
 export * from './channels.service';
 export * from './upstream.client';
+export * from './upstream-kind';
+export * from './midjourney-proxy.client';
 export * from './dto/channel.dto';
 export * from './notify-token';

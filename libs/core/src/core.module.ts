@@ -1,6 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { ConfigModule, ConfigType } from '@nestjs/config';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE, DiscoveryModule } from '@nestjs/core';
 import { TerminusModule } from '@nestjs/terminus';
 import { LoggerModule } from 'nestjs-pino';
 import { appConfig } from './config/app.config';
@@ -10,6 +10,7 @@ import { httpConfig } from './config/http.config';
 import { DatabaseModule } from './database/database.module';
 import { Sql } from './database/sql';
 import { TaskEvents } from './events/task-events';
+import { TaskEventSubscribers } from './events/task-event-subscribers';
 import { HealthController } from './health/health.controller';
 import { MetricsController, MetricsRegistry } from './health/metrics';
 import { ErrorsFilter } from './http/errors.filter';
@@ -30,10 +31,12 @@ import { RateLimiter } from './rate-limit/rate-limiter';
     }),
     DatabaseModule,
     TerminusModule,
+    DiscoveryModule,
   ],
   controllers: [HealthController, MetricsController],
   providers: [
     TaskEvents,
+    TaskEventSubscribers,
     MetricsRegistry,
     Sql,
     RateLimiter,

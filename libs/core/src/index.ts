@@ -6,6 +6,7 @@ export * from './database/migrate';
 export * from './database/orm-options';
 export * from './http';
 export * from './events/task-events';
+export * from './events/task-event-subscribers';
 export * from './health/metrics';
 export * from './database/sql';
 export * from './secrets/secrets';

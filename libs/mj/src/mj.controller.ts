@@ -1,6 +1,6 @@
 import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Auth, Authenticated, type AuthUser } from '@app/core';
+import { Auth, Authenticated, type AuthUser, IdParam } from '@app/core';
 import { ApiEnvelope, ApiErrors } from '@app/core';
 import { RequestOrigin } from '@app/core';
 import { ListMyTasksQuery } from './dto/list-tasks.query.dto';
@@ -32,5 +32,21 @@ export class MjController {
   @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
   cancelMyTask(@Auth() auth: AuthUser, @Param('mj_id') mjId: string): Promise<CancelledTaskDto> {
     return this.mj.cancelQueued(auth.id, mjId);
+  }
+
+  @Post(':id/revoke-links')
+  @Authenticated()
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: "Revokes a task's durable media links (the owner, or an admin)",
+    description:
+      "`id` is the task's `id` in the lists. Every durable link handed out for it so far (the relay's answers, `?sig=…` " +
+      "without `exp`) stops working within 5 s on every instance; later answers carry new ones. The console's expiring " +
+      'links run out by themselves.',
+  })
+  @ApiEnvelope(null)
+  @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.NOT_FOUND)
+  revokeTaskLinks(@Auth() auth: AuthUser, @Param() params: IdParam): Promise<void> {
+    return this.mj.revokeLinks(auth, params.id);
   }
 }

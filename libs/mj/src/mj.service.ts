@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BadRequestError, ConflictError, NotFoundError, pageWindow } from '@app/core';
+import { type AuthUser, BadRequestError, ConflictError, NotFoundError, pageWindow } from '@app/core';
 import { MediaUrls } from '@app/proxy';
 import { ListAllTasksQuery, ListMyTasksQuery } from './dto/list-tasks.query.dto';
 import { AdminTaskPageDto, CancelledTaskDto, QueueDepthsDto, TaskPageDto, toAdminTaskDto, toTaskDto } from './dto/task.dto';
@@ -39,8 +39,8 @@ export function toTaskFilter(query: ListMyTasksQuery): TaskFilter {
 export class MjService {
   constructor(
     private readonly tasks: TaskRepository,
-    private readonly media: MediaUrls,
     private readonly store: TaskStore,
+    private readonly media: MediaUrls,
   ) {}
 
   /** `origin`: where the caller reached us, the base of media links when PUBLIC_URL is unset. */
@@ -80,6 +80,12 @@ export class MjService {
     return { channels: loads.map((load) => ({ channel_id: load.channelId, queued: load.queued, in_flight: load.inFlight })) };
   }
 
+  /** Revokes a task's durable media links: the owner's own task, or any task for an admin; anything else is not found. */
+  async revokeLinks(auth: AuthUser, taskId: number): Promise<void> {
+    const revoked = await this.store.revokeLinks(taskId, auth.role === 'admin' ? undefined : auth.id);
+    if (!revoked) throw new NotFoundError(`Task ${taskId} not found`);
+  }
+
   /** The gateway's signed media links of a list row (one HMAC per row). */
   private linker(origin: string) {
     const base = this.media.base(origin);
@@ -99,6 +105,7 @@ export class MjService {
           videoUrls: row.video_urls ?? [],
         },
         base,
+        'console',
         now,
       );
   }

@@ -40,9 +40,6 @@ export class Task {
     | 'startTime'
     | 'finishTime'
     | 'deadlineAt'
-    | 'nextPollAt'
-    | 'idlePolls'
-    | 'missedPolls'
     | 'updatedAt';
 
   @PrimaryKey({ autoincrement: true })
@@ -138,17 +135,12 @@ export class Task {
   @Property({ type: new BigIntType('number') })
   deadlineAt = 0;
 
-  @Property({ type: new BigIntType('number') })
-  nextPollAt = 0;
-
-  /** Consecutive polls that found no change; the poll interval backs off with it. */
-  @Property()
-  idlePolls = 0;
-
-  /** Consecutive successful polls whose answer left this task out; past a limit it is lost. */
-  @Property()
-  missedPolls = 0;
-
   @Property({ type: new BigIntType('number'), onUpdate: () => Date.now() })
   updatedAt: number = Date.now();
+
+  /**
+   * What durable media links are signed over: this task's link epoch plus its owner's (the task store reads both;
+   * null when the owner is gone). Not an ORM property: only the store's reads fill it.
+   */
+  linkEpoch?: number | null;
 }

@@ -79,6 +79,8 @@ export interface TaskDraft {
   action: TaskAction;
   prompt: string;
   promptEn: string;
+  /** The client's prompt when a submit check rewrote it ('' otherwise). */
+  originalPrompt?: string;
   state: string;
   submitTime: number;
   deadlineAt: number;
@@ -185,22 +187,27 @@ const FIELDS: [keyof TaskChanges, string, string][] = [
 const SET_CLAUSE = FIELDS.map(([, column]) => `${column} = COALESCE(v.${column}, t.${column})`).join(', ');
 const RECORD_TYPE = FIELDS.map(([, column, type]) => `${column} ${type}`).join(', ');
 
-const POLLED_COLUMNS = `id, user_id AS "userId", api_key_id AS "apiKeyId", channel_id AS "channelId", mj_id AS "mjId",
-  upstream_id AS "upstreamId", dispatched_at::float8 AS "dispatchedAt", action,
-  status, progress, image_url AS "imageUrl", image_urls AS "imageUrls", video_url AS "videoUrl", video_urls AS "videoUrls",
-  prompt_en AS "promptEn", description, fail_reason AS "failReason", buttons, properties,
-  start_time::float8 AS "startTime", submit_time::float8 AS "submitTime", deadline_at::float8 AS "deadlineAt",
-  idle_polls AS "idlePolls", missed_polls AS "missedPolls"`;
+/** A polled task: the row `t` and its place on the poll schedule `p` (task_polls; absent once the task has ended). */
+const POLLED_COLUMNS = `t.id, t.user_id AS "userId", t.api_key_id AS "apiKeyId", t.channel_id AS "channelId", t.mj_id AS "mjId",
+  t.upstream_id AS "upstreamId", t.dispatched_at::float8 AS "dispatchedAt", t.action, t.status, t.progress, t.image_url AS "imageUrl", t.image_urls AS "imageUrls", t.video_url AS "videoUrl",
+  t.video_urls AS "videoUrls", t.prompt_en AS "promptEn", t.description, t.fail_reason AS "failReason", t.buttons, t.properties,
+  t.start_time::float8 AS "startTime", t.submit_time::float8 AS "submitTime", t.deadline_at::float8 AS "deadlineAt",
+  coalesce(p.idle_polls, 0) AS "idlePolls", coalesce(p.missed_polls, 0) AS "missedPolls"`;
+
+/** The sum durable media links are signed over (see the link_epochs migration); null when the owner was deleted. */
+const LINK_EPOCH = `link_epoch + (SELECT u.link_epoch FROM users u WHERE u.id = tasks.user_id AND u.deleted_at IS NULL) AS "linkEpoch"`;
 
 const TASK_COLUMNS = `id, user_id AS "userId", channel_id AS "channelId", api_key_id AS "apiKeyId", parent_id AS "parentId",
   mj_id AS "mjId", upstream_id AS "upstreamId", queued, dispatched_at::float8 AS "dispatchedAt", action, status, progress, prompt, prompt_en AS "promptEn", description, state, submit_code AS "submitCode",
   image_url AS "imageUrl", image_urls AS "imageUrls", video_url AS "videoUrl", video_urls AS "videoUrls", buttons, properties,
   fail_reason AS "failReason", quota::float8 AS quota, submit_time::float8 AS "submitTime", start_time::float8 AS "startTime",
-  finish_time::float8 AS "finishTime", deadline_at::float8 AS "deadlineAt", next_poll_at::float8 AS "nextPollAt",
-  idle_polls AS "idlePolls", missed_polls AS "missedPolls", updated_at::float8 AS "updatedAt"`;
+  finish_time::float8 AS "finishTime", deadline_at::float8 AS "deadlineAt", updated_at::float8 AS "updatedAt", ${LINK_EPOCH}`;
 
 const MEDIA_COLUMNS = `id, user_id AS "userId", mj_id AS "mjId", status, action, progress, image_url AS "imageUrl",
-  image_urls AS "imageUrls", video_url AS "videoUrl", video_urls AS "videoUrls"`;
+  image_urls AS "imageUrls", video_url AS "videoUrl", video_urls AS "videoUrls", ${LINK_EPOCH}`;
+
+/** The id the batch's insert just took (same session). */
+const CURRENT_TASK = `currval(pg_get_serial_sequence('tasks', 'id'))::int`;
 
 /** The columns a task event is made of. */
 const EVENT_COLUMNS = 'id, user_id, channel_id, mj_id, action, status, progress';
@@ -245,17 +252,17 @@ export class TaskStore implements TaskMediaSource {
    * locks) before the hold takes the balance's: the order of every transaction that writes tasks, then moves quota.
    */
   async createHeld(draft: TaskDraft): Promise<{ id: number; mjId: string; held: number }> {
-    const hold = this.billing.holdStatement(`currval(pg_get_serial_sequence('tasks', 'id'))::int`, {
+    const hold = this.billing.holdStatement(CURRENT_TASK, {
       userId: draft.userId,
       apiKeyId: draft.apiKeyId,
       action: draft.action,
       reason: draft.holdReason,
     });
     try {
-      const [[task], [held]] = await this.sql.batch([
+      const [[task], , [held]] = await this.sql.batch([
         {
           sql: `INSERT INTO tasks (user_id, api_key_id, channel_id, parent_id, action, prompt, prompt_en, state, submit_time,
-                  deadline_at, next_poll_at, updated_at, mj_id, queued, queued_request, submit_code)
+                  deadline_at, updated_at, original_prompt, mj_id, queued, queued_request, submit_code)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, gateway_task_id(nextval('task_public_ids'), ?::text[]), ?, ?::jsonb, ?)
                 RETURNING id, mj_id`,
           params: [
@@ -269,14 +276,17 @@ export class TaskStore implements TaskMediaSource {
             draft.state,
             draft.submitTime,
             draft.deadlineAt,
-            draft.queue ? NEVER : draft.nextPollAt,
             draft.submitTime,
+            draft.originalPrompt ?? '',
             `{${this.idKeys.join(',')}}`,
             !!draft.queue,
             draft.queue ? JSON.stringify(draft.queue) : null,
             draft.queue ? 22 : 0,
           ],
         },
+        // The insert put it on the poll schedule (a trigger); its first poll comes when the draft says.
+        // A queued task stays out of the poller's way until the dispatcher sends it.
+        { sql: `UPDATE task_polls SET next_poll_at = ? WHERE task_id = ${CURRENT_TASK}`, params: [draft.queue ? NEVER : draft.nextPollAt] },
         hold,
       ]);
       const event = draft.queue ? await this.eventOf(Number(task.id)) : null;
@@ -291,16 +301,18 @@ export class TaskStore implements TaskMediaSource {
    * A modal confirm continues its MODAL task (same row, same upstream id), held a second time for the confirm.
    * Answers the amount held, or null when the task is no longer MODAL (a second confirm, or it moved on).
    */
-  confirmModal(task: Task, apiKeyId: number, prompt: string): Promise<number | null> {
+  confirmModal(task: Task, apiKeyId: number, prompt: string, originalPrompt = ''): Promise<number | null> {
     return this.sql.transaction(async (tx) => {
       const now = Date.now();
       const claimed = await tx.query(
-        `UPDATE tasks SET status = 'NOT_START', next_poll_at = ?, updated_at = ?,
-           prompt = CASE WHEN ? = '' THEN prompt ELSE ? END, prompt_en = CASE WHEN ? = '' THEN prompt_en ELSE ? END
+        `UPDATE tasks SET status = 'NOT_START', updated_at = ?,
+           prompt = CASE WHEN ? = '' THEN prompt ELSE ? END, prompt_en = CASE WHEN ? = '' THEN prompt_en ELSE ? END,
+           original_prompt = CASE WHEN ? = '' THEN original_prompt ELSE ? END
          WHERE id = ? AND status = 'MODAL' RETURNING id`,
-        [now, now, prompt, prompt, prompt, prompt, task.id],
+        [now, prompt, prompt, prompt, prompt, originalPrompt, originalPrompt, task.id],
       );
       if (!claimed.length) return null;
+      await tx.query('UPDATE task_polls SET next_poll_at = ?, idle_polls = 0 WHERE task_id = ?', [now, task.id]);
       return this.billing.hold(tx, { userId: task.userId, apiKeyId, taskId: task.id, action: 'MODAL', reason: 'MODAL confirmed' });
     });
   }
@@ -388,6 +400,20 @@ export class TaskStore implements TaskMediaSource {
     return rows[0] ?? null;
   }
 
+  /**
+   * Revokes a task's durable media links (its link epoch moves on); with `ownerId`, only if the task is theirs.
+   * False when there is no such task. Instances that served a link in the last few seconds may still serve it from
+   * their media cache until it expires (5 s).
+   */
+  async revokeLinks(taskId: number, ownerId?: number): Promise<boolean> {
+    const owner = ownerId === undefined ? '' : 'AND user_id = ?';
+    const rows = await this.sql.query(`UPDATE tasks SET link_epoch = link_epoch + 1 WHERE id = ? ${owner} RETURNING id`, [
+      taskId,
+      ...(ownerId === undefined ? [] : [ownerId]),
+    ]);
+    return rows.length > 0;
+  }
+
   /** The caller's own tasks among these public ids, newest first; others' and unknown ids are left out. */
   findOwnedMany(userId: number, mjIds: string[]): Promise<Task[]> {
     if (!mjIds.length) return Promise.resolve([]);
@@ -399,26 +425,27 @@ export class TaskStore implements TaskMediaSource {
 
   /** One task as a callback names it: by channel and upstream id. */
   async findByUpstreamId(channelId: number, mjId: string): Promise<PolledTask | null> {
-    const rows = await this.sql.query<PolledTask>(`SELECT ${POLLED_COLUMNS} FROM tasks WHERE channel_id = ? AND upstream_id = ?`, [
-      channelId,
-      mjId,
-    ]);
+    const rows = await this.sql.query<PolledTask>(
+      `SELECT ${POLLED_COLUMNS} FROM tasks t LEFT JOIN task_polls p ON p.task_id = t.id WHERE t.channel_id = ? AND t.upstream_id = ?`,
+      [channelId, mjId],
+    );
     return rows[0] ?? null;
   }
 
   /**
-   * Takes up to `limit` due, unfinished tasks and pushes their next poll past `leaseUntil`, in one statement.
-   * `SKIP LOCKED` lets any number of instances claim side by side with no leader; an instance that dies simply
-   * lets its leases run out. The partial index on unfinished tasks means finished ones are never scanned.
+   * Takes up to `limit` due tasks off the poll schedule and pushes their next poll past `leaseUntil`, in one statement
+   * that writes only `task_polls` (narrow: a claim never rewrites a task row). `SKIP LOCKED` lets any number of
+   * instances claim side by side with no leader; an instance that dies simply lets its leases run out.
    */
   claimDue(now: number, leaseUntil: number, limit: number): Promise<PolledTask[]> {
     return this.sql.query<PolledTask>(
-      `UPDATE tasks SET next_poll_at = ? WHERE id IN (
-         SELECT id FROM tasks
-         WHERE status NOT IN ('SUCCESS', 'FAILURE', 'CANCEL') AND next_poll_at <= ? AND NOT queued
-         ORDER BY next_poll_at LIMIT ? FOR UPDATE SKIP LOCKED)
-       RETURNING ${POLLED_COLUMNS}`,
-      [leaseUntil, now, limit],
+      `WITH due AS (
+         SELECT task_id FROM task_polls WHERE next_poll_at <= ? ORDER BY next_poll_at LIMIT ? FOR UPDATE SKIP LOCKED
+       ), p AS (
+         UPDATE task_polls p SET next_poll_at = ? FROM due WHERE p.task_id = due.task_id
+         RETURNING p.task_id, p.idle_polls, p.missed_polls)
+       SELECT ${POLLED_COLUMNS} FROM p JOIN tasks t ON t.id = p.task_id WHERE t.status NOT IN ('SUCCESS', 'FAILURE', 'CANCEL') AND NOT t.queued`,
+      [now, limit, leaseUntil],
     );
   }
 
@@ -432,6 +459,7 @@ export class TaskStore implements TaskMediaSource {
     const records = outcomes.map(({ task, changes, terminal, nextPollAt, idlePolls, missedPolls }) => {
       const record: Record<string, unknown> = {
         id: task.id,
+        changed: changes !== null,
         expect_status: task.status,
         expect_progress: task.progress,
         next_poll_at: nextPollAt,
@@ -466,19 +494,29 @@ export class TaskStore implements TaskMediaSource {
     now: number,
     refunding: boolean,
   ) {
+    // One statement: the rows that changed (guarded by the state their outcome was computed from), then every task's
+    // next poll; unchanged tasks touch only task_polls. A task another writer changed meanwhile is made due again at
+    // once. A task that ended here leaves the schedule by the trigger at the end of the statement.
     const rows = await runner.query<EventRow>(
-      `UPDATE tasks t SET ${SET_CLAUSE}, next_poll_at = v.next_poll_at, idle_polls = v.idle_polls,
-         missed_polls = v.missed_polls, quota = CASE WHEN v.refund THEN 0 ELSE t.quota END, updated_at = ?
-       FROM jsonb_to_recordset(?::jsonb) AS v(id int, expect_status text, expect_progress text, next_poll_at bigint,
-         idle_polls int, missed_polls int, refund boolean, ${RECORD_TYPE})
-       WHERE t.id = v.id AND t.status = v.expect_status AND t.progress = v.expect_progress
-       RETURNING t.id, t.user_id, t.channel_id, t.mj_id, t.action, t.status, t.progress`,
-      [now, JSON.stringify(records)],
+      `WITH v AS (
+         SELECT * FROM jsonb_to_recordset(?::jsonb) AS v(id int, changed boolean, expect_status text, expect_progress text,
+           next_poll_at bigint, idle_polls int, missed_polls int, refund boolean, ${RECORD_TYPE})
+       ), written AS (
+         UPDATE tasks t SET ${SET_CLAUSE}, quota = CASE WHEN v.refund THEN 0 ELSE t.quota END, updated_at = ?
+         FROM v WHERE v.changed AND t.id = v.id AND t.status = v.expect_status AND t.progress = v.expect_progress
+         RETURNING t.id, t.user_id, t.channel_id, t.mj_id, t.action, t.status, t.progress
+       ), scheduled AS (
+         UPDATE task_polls p SET
+           next_poll_at = CASE
+             WHEN v.changed AND NOT EXISTS (SELECT 1 FROM written w WHERE w.id = v.id) THEN ?
+             WHEN NOT v.changed AND (t.status <> v.expect_status OR t.progress <> v.expect_progress) THEN ?
+             ELSE v.next_poll_at END,
+           idle_polls = v.idle_polls, missed_polls = v.missed_polls
+         FROM v JOIN tasks t ON t.id = v.id WHERE p.task_id = v.id
+       )
+       SELECT * FROM written`,
+      [JSON.stringify(records), now, now, now],
     );
-    // A row another writer changed meanwhile kept the poller's long lease: make it due again at once.
-    const written = new Set(rows.map((row) => row.id));
-    const raced = records.map((record) => record.id as number).filter((id) => !written.has(id));
-    if (raced.length) await runner.query('UPDATE tasks SET next_poll_at = ? WHERE id = ANY(?::int[])', [now, raced]);
     let refunded = 0;
     for (const row of refunding ? rows : []) {
       const { task, terminal, reason, changes } = byId.get(row.id)!;
@@ -549,10 +587,12 @@ export class TaskStore implements TaskMediaSource {
    */
   async requeue(taskId: number, request: QueuedRequest): Promise<boolean> {
     const rows = await this.sql.query<EventRow>(
-      `UPDATE tasks SET queued = true, queued_request = ?::jsonb, channel_id = ?, submit_code = 22, next_poll_at = ?, deadline_at = ?,
-         updated_at = ?
-       WHERE id = ? AND status = 'NOT_START' AND upstream_id = '' RETURNING ${EVENT_COLUMNS}`,
-      [JSON.stringify(request), request.channelId, NEVER, request.queueDeadlineAt, Date.now(), taskId],
+      `WITH requeued AS (
+         UPDATE tasks SET queued = true, queued_request = ?::jsonb, channel_id = ?, submit_code = 22, deadline_at = ?, updated_at = ?
+         WHERE id = ? AND status = 'NOT_START' AND upstream_id = '' RETURNING ${EVENT_COLUMNS}),
+       unscheduled AS (UPDATE task_polls SET next_poll_at = ? WHERE task_id IN (SELECT id FROM requeued))
+       SELECT * FROM requeued`,
+      [JSON.stringify(request), request.channelId, request.queueDeadlineAt, Date.now(), taskId, NEVER],
     );
     if (rows.length) this.events.publish(rows.map(toEvent));
     return rows.length > 0;
@@ -574,20 +614,28 @@ export class TaskStore implements TaskMediaSource {
       );
       const room = capacity - load.n;
       if (room <= 0) return [];
-      return tx.query<DispatchedTask>(
+      const claimed = await tx.query<DispatchedTask>(
         `${FAIR_ORDER},
          picked AS (
            SELECT t.id FROM tasks t JOIN ranked r ON r.id = t.id
            WHERE t.queued AND t.status = 'NOT_START' AND t.channel_id IN (0, ?)
            ORDER BY r.turn, t.id LIMIT ? FOR UPDATE OF t SKIP LOCKED)
-         UPDATE tasks t SET queued = false, channel_id = ?, dispatched_at = ?, next_poll_at = ?,
+         UPDATE tasks t SET queued = false, channel_id = ?, dispatched_at = ?,
            deadline_at = ? + (t.queued_request->>'runMs')::bigint, queued_request = NULL, updated_at = ?
          FROM picked, tasks old
          WHERE t.id = picked.id AND old.id = picked.id
          RETURNING t.id, t.mj_id AS "mjId", t.user_id AS "userId", t.api_key_id AS "apiKeyId", t.action, old.queued_request AS request,
            (SELECT coalesce(-sum(amount), 0) FROM ledger_entries WHERE task_id = t.id AND kind = 'hold')::float8 AS held`,
-        [channelId, room, channelId, now, now, now, now],
+        [channelId, room, channelId, now, now, now],
       );
+      // Sent now: back on the poller's schedule (it releases the task as an orphan if this instance dies mid-send).
+      if (claimed.length) {
+        await tx.query('UPDATE task_polls SET next_poll_at = ?, idle_polls = 0 WHERE task_id = ANY(?::int[])', [
+          now,
+          claimed.map((task) => task.id),
+        ]);
+      }
+      return claimed;
     });
   }
 

@@ -5,8 +5,12 @@ import { Channel, UpstreamClient, UpstreamError } from '@app/channels';
 import { type OutcomesWritten, type PolledTask, type TaskOutcome, TaskStore } from '@app/mj';
 import { pollingConfig } from './config/polling.config';
 import { runLimited } from './limiter';
+import { OutcomeWriter } from './outcome-writer';
 import { PollingMetrics } from './polling.metrics';
 import { applyUpstream } from './state-rules';
+
+/** Outcomes written in one statement at most: answers that arrive while a write runs are grouped up to this. */
+const WRITE_GROUP = 1_000;
 
 export interface PassReport extends OutcomesWritten {
   claimed: number;
@@ -40,7 +44,8 @@ export class PollingService {
     const report: PassReport = { claimed: claimed.length, changed: 0, finished: 0, refunded: 0, errors: {}, durationMs: 0 };
     if (claimed.length) {
       const channels = await this.channelsOf(claimed);
-      const jobs = this.batches(claimed).map((batch) => () => this.pollBatch(batch, channels.get(batch[0].channelId), report));
+      const writer = new OutcomeWriter<TaskOutcome>((outcomes) => this.write(outcomes, report), WRITE_GROUP);
+      const jobs = this.batches(claimed).map((batch) => () => this.pollBatch(batch, channels.get(batch[0].channelId), report, writer));
       await runLimited(jobs, this.config.concurrency);
     }
     report.durationMs = Math.round(performance.now() - started);
@@ -74,7 +79,12 @@ export class PollingService {
     return batches;
   }
 
-  private async pollBatch(batch: PolledTask[], channel: Channel | undefined, report: PassReport): Promise<void> {
+  private async pollBatch(
+    batch: PolledTask[],
+    channel: Channel | undefined,
+    report: PassReport,
+    writer: OutcomeWriter<TaskOutcome>,
+  ): Promise<void> {
     const now = Date.now();
     let outcomes: TaskOutcome[];
     if (!batch[0].upstreamId) {
@@ -84,16 +94,16 @@ export class PollingService {
     } else {
       outcomes = await this.askUpstream(batch, channel, now, report);
     }
-    try {
-      const written = await this.tasks.applyOutcomes(outcomes, Date.now());
-      report.changed += written.changed;
-      report.finished += written.finished;
-      report.refunded += written.refunded;
-      this.metrics.refunds.inc(written.refunded);
-      for (const outcome of outcomes) if (outcome.terminal) this.metrics.finished.inc({ status: outcome.terminal });
-    } catch (error) {
-      this.logger.error(`writing ${outcomes.length} poll results failed: ${(error as Error).message}`);
-    }
+    await writer.add(outcomes).catch((error: Error) => this.logger.error(`writing poll results failed: ${error.message}`));
+  }
+
+  private async write(outcomes: TaskOutcome[], report: PassReport): Promise<void> {
+    const written = await this.tasks.applyOutcomes(outcomes, Date.now());
+    report.changed += written.changed;
+    report.finished += written.finished;
+    report.refunded += written.refunded;
+    this.metrics.refunds.inc(written.refunded);
+    for (const outcome of outcomes) if (outcome.terminal) this.metrics.finished.inc({ status: outcome.terminal });
   }
 
   private async askUpstream(batch: PolledTask[], channel: Channel, now: number, report: PassReport): Promise<TaskOutcome[]> {

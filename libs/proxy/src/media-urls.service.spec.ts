@@ -6,9 +6,13 @@ import { type MediaSubject, MediaUrls, singleImageCount } from './media-urls.ser
 
 const SECRET = 'a-jwt-secret-of-at-least-thirty-two-characters';
 
-function urls(options: { forward?: boolean; publicUrl?: string; ttl?: number } = {}): MediaUrls {
+function urls(options: { forward?: boolean; publicUrl?: string; ttl?: number; clientLinks?: 'durable' | 'expiring' } = {}): MediaUrls {
   return new MediaUrls(
-    { forward: options.forward ?? true, urlTtlSeconds: options.ttl ?? 86400 } as ConfigType<typeof proxyConfig>,
+    {
+      forward: options.forward ?? true,
+      urlTtlSeconds: options.ttl ?? 86400,
+      clientLinks: options.clientLinks ?? 'durable',
+    } as ConfigType<typeof proxyConfig>,
     new Secrets({ secret: SECRET } as ConfigType<typeof secretsConfig>),
     new PublicUrl({ PUBLIC_URL: options.publicUrl } as ConfigType<typeof appConfig>),
   );
@@ -56,7 +60,37 @@ describe('MediaSignature', () => {
   });
 });
 
+describe('durable signatures', () => {
+  const signature = new MediaSignature(SECRET, 86400);
+
+  it('verify for the same task, id and epoch only', () => {
+    const sig = signature.signDurable(7, 'abc', 3);
+    expect(signature.verifyDurable(7, 'abc', 3, sig)).toBe(true);
+    expect(signature.verifyDurable(7, 'abc', 4, sig)).toBe(false); // revoked: the epoch moved on
+    expect(signature.verifyDurable(8, 'abc', 3, sig)).toBe(false);
+    expect(signature.verifyDurable(7, 'abd', 3, sig)).toBe(false);
+    expect(signature.verifyDurable(7, 'abc', null, sig)).toBe(false); // the owner is gone
+  });
+
+  it('are never taken for an expiring signature, nor the other way round', () => {
+    const exp = 4_000_000_000;
+    expect(signature.verify(7, 'abc', exp, signature.signDurable(7, 'abc', exp), 0)).toBe(false);
+    expect(signature.verifyDurable(7, 'abc', 0, signature.sign(7, 'abc', 0))).toBe(false);
+  });
+});
+
 describe('MediaUrls.links', () => {
+  it('gives API clients durable links (no expiry) and the console expiring ones', () => {
+    const subject = task({ linkEpoch: 2 });
+    const client = urls().links(subject, 'https://gw', 'client');
+    expect(client.imageUrl).toMatch(/^https:\/\/gw\/mj\/image\/1712345678901234\?sig=[\w-]{22}$/);
+    expect(client.imageUrls[0]).toBe(`https://gw/mj/image/1712345678901234/1${client.imageUrl.slice(client.imageUrl.indexOf('?'))}`);
+    expect(urls().links(subject, 'https://gw', 'console').imageUrl).toMatch(/\?exp=\d+&sig=/);
+    expect(urls({ clientLinks: 'expiring' }).links(subject, 'https://gw', 'client').imageUrl).toMatch(/\?exp=\d+&sig=/);
+    // A subject read without its epoch cannot be signed durably: it falls back to an expiring link.
+    expect(urls().links(task(), 'https://gw', 'client').imageUrl).toMatch(/\?exp=\d+&sig=/);
+  });
+
   it('points every link at the gateway with the same signature', () => {
     const links = urls().links(
       task({ videoUrl: 'https://cdn.example/v.mp4', videoUrls: ['https://cdn.example/v.mp4', 'https://cdn.example/w.mp4'] }),
@@ -90,7 +124,8 @@ describe('MediaUrls.links', () => {
   });
 
   it('adds a version to previews that changes with the progress', () => {
-    const at = (progress: string) => urls().links(task({ status: 'IN_PROGRESS', progress }), 'https://gw', 1_764_000_000_000).imageUrl;
+    const at = (progress: string) =>
+      urls().links(task({ status: 'IN_PROGRESS', progress }), 'https://gw', 'console', 1_764_000_000_000).imageUrl;
     expect(at('40%')).toMatch(/&v=\w+$/);
     expect(at('40%')).toBe(at('40%'));
     expect(at('60%')).not.toBe(at('40%'));

@@ -17,7 +17,12 @@ export interface MediaSubject {
   imageUrls?: string[];
   videoUrl: string;
   videoUrls: string[];
+  /** Durable links are signed over it (see MediaTask); a subject without one gets expiring links. */
+  linkEpoch?: number | null;
 }
+
+/** Who the links are for: the console gets expiring links; API clients durable ones unless MEDIA_CLIENT_LINKS says otherwise. */
+export type LinkAudience = 'console' | 'client';
 
 /** The links a task's answer carries; empty strings and lists where it has nothing. */
 export interface MediaLinks {
@@ -63,7 +68,10 @@ function previewVersion(task: MediaSubject): string {
   return (hash >>> 0).toString(36);
 }
 
-/** Builds the gateway's media links (`<base>/mj/image/<mj_id>?exp=…&sig=…`) and checks their signatures. */
+/**
+ * Builds the gateway's media links (`<base>/mj/image/<mj_id>?exp=…&sig=…`, or `?sig=…` for durable ones) and checks
+ * their signatures.
+ */
 @Injectable()
 export class MediaUrls {
   readonly signature: MediaSignature;
@@ -81,7 +89,7 @@ export class MediaUrls {
     return this.publicUrl.base(requestOrigin);
   }
 
-  links(task: MediaSubject, base: string, nowMs = Date.now()): MediaLinks {
+  links(task: MediaSubject, base: string, audience: LinkAudience = 'console', nowMs = Date.now()): MediaLinks {
     if (!this.config.forward) {
       return { imageUrl: task.imageUrl, imageUrls: task.imageUrls ?? [], videoUrl: task.videoUrl, videoUrls: task.videoUrls };
     }
@@ -89,8 +97,7 @@ export class MediaUrls {
     if (!task.mjId || (!task.imageUrl && !singles && !task.videoUrl && !task.videoUrls.length)) {
       return { imageUrl: '', imageUrls: [], videoUrl: '', videoUrls: [] };
     }
-    const exp = this.signature.expiry(nowMs);
-    const query = `?exp=${exp}&sig=${this.signature.sign(task.id, task.mjId, exp)}`;
+    const query = this.query(task, audience, nowMs);
     const fresh = task.status === 'SUCCESS' ? '' : `&v=${previewVersion(task)}`;
     const image = `${base}/mj/image/${encodeURIComponent(task.mjId)}`;
     const video = `${base}/mj/video/${encodeURIComponent(task.mjId)}`;
@@ -100,5 +107,15 @@ export class MediaUrls {
       videoUrl: task.videoUrl ? `${video}${query}${fresh}` : '',
       videoUrls: task.videoUrls.map((_, i) => `${video}/${i + 1}${query}${fresh}`),
     };
+  }
+
+  /** `?sig=…` (durable: no expiry) for API clients, `?exp=…&sig=…` for the console. */
+  private query(task: MediaSubject, audience: LinkAudience, nowMs: number): string {
+    const epoch = task.linkEpoch;
+    if (audience === 'client' && this.config.clientLinks === 'durable' && epoch !== undefined && epoch !== null) {
+      return `?sig=${this.signature.signDurable(task.id, task.mjId, epoch)}`;
+    }
+    const exp = this.signature.expiry(nowMs);
+    return `?exp=${exp}&sig=${this.signature.sign(task.id, task.mjId, exp)}`;
   }
 }

@@ -23,8 +23,10 @@ function mediaRequest(kind: MediaKind, id: string, n: number, query: ImageQuery,
 }
 
 const ACCESS =
-  "Open with the signed link from a task list (`?exp=…&sig=…`, works in an `<img>` tag), or with the owner's or an " +
-  "admin's `Authorization: Bearer` token. Anything else, an unknown id included, is the same 403.";
+  'Open with a signed link (works in an `<img>` tag): the relay hands API clients durable ones (`?sig=…`), valid as long ' +
+  "as the gateway keeps the media and until the task's or its owner's links are revoked; the console gets expiring ones " +
+  "(`?exp=…&sig=…`). Or with the owner's or an admin's `Authorization: Bearer` token. Anything else, an unknown id " +
+  'included, is the same 403.';
 
 function ApiMedia(kind: MediaKind, summary: string) {
   const types = kind === 'image' ? ['image/png', 'image/jpeg', 'image/webp', 'image/gif'] : ['video/mp4', 'video/webm'];

@@ -101,11 +101,19 @@ export class MediaService {
     this.sendBuffer(reply, single.body, single.type, cacheControl, request);
   }
 
-  /** A valid signature for one of the tasks with this id, or the owner's or an admin's credentials; else the one 403. */
+  /**
+   * A valid signature (expiring, or durable and not revoked) for one of the tasks with this id, or the owner's or an
+   * admin's credentials; else the one 403.
+   */
   private authorize(rows: ServingRow[], request: MediaRequest, viewer: AuthUser | undefined): ServingRow {
     const now = Date.now();
-    if (request.sig && request.exp !== undefined) {
-      const signed = rows.find((row) => this.urls.signature.verify(row.id, row.mjId, request.exp!, request.sig!, now));
+    const { sig, exp } = request;
+    if (sig) {
+      const signed = rows.find((row) =>
+        exp === undefined
+          ? this.urls.signature.verifyDurable(row.id, row.mjId, row.linkEpoch, sig)
+          : this.urls.signature.verify(row.id, row.mjId, exp, sig, now),
+      );
       if (signed) return signed;
     }
     if (viewer) {
@@ -115,7 +123,10 @@ export class MediaService {
     throw new MediaForbiddenError();
   }
 
-  /** Final results never change: cached privately until the link expires. Previews change: never cached. */
+  /**
+   * Final results never change: cached privately until the link expires (a durable link: for MEDIA_URL_TTL_S, so a
+   * revocation reaches browsers within that). Previews change: never cached.
+   */
   private cacheControl(task: MediaTask, request: MediaRequest): string {
     if (task.status !== 'SUCCESS') return 'no-store';
     const ttl = this.config.urlTtlSeconds;

@@ -12,6 +12,7 @@ const row = (fields: Partial<ServingRow> = {}): ServingRow => ({
   imageUrls: [],
   videoUrl: '',
   videoUrls: [],
+  linkEpoch: 0,
   copying: false,
   object: { key: 'tasks/1/image-0.png', contentType: 'image/png', size: 1, etag: 'e' },
   ...fields,

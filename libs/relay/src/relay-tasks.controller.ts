@@ -2,9 +2,9 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Res } from '@
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Auth, Authenticated, type AuthUser, RawResponse } from '@app/core';
-import type { Task as ProtocolTask } from '@app/mj-protocol';
+import type { Task as ProtocolTask, SubmitResultVO } from '@app/mj-protocol';
 import { RequestOrigin } from '@app/core';
-import { CancelResultDto, ImageSeedDto, ListByConditionDto, ProtocolTaskDto, RelayErrorDto } from './dto/protocol.dto';
+import { CancelResultDto, ImageSeedDto, ListByConditionDto, ProtocolTaskDto, RelayErrorDto, SubmitResultDto } from './dto/protocol.dto';
 import { RelayTasksService } from './relay-tasks.service';
 
 @ApiTags('relay')
@@ -53,5 +53,19 @@ export class RelayTasksController {
     const answer = await this.tasks.imageSeed(auth, id);
     res.status(answer.status);
     return answer.body;
+  }
+
+  @Post(':id/revoke-links')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: "Revokes the durable media links of one of the caller's tasks",
+    description:
+      'Every link handed out for this task so far stops working (within 5 s on every instance); fetch answers new ones. ' +
+      '`result` is the task id.',
+  })
+  @ApiResponse({ status: 200, type: SubmitResultDto })
+  @ApiResponse({ status: 404, type: RelayErrorDto, description: "No such task among the caller's" })
+  revokeTaskLinks(@Auth() auth: AuthUser, @Param('id') id: string): Promise<SubmitResultVO> {
+    return this.tasks.revokeLinks(auth, id);
   }
 }

@@ -81,10 +81,19 @@ export class RelayTasksService {
         imageUrls: task.imageUrls ?? [],
         videoUrl: task.videoUrl,
         videoUrls: task.videoUrls ?? [],
+        linkEpoch: task.linkEpoch,
       },
       base,
+      'client',
     );
     return toProtocolTask(task, media, place);
+  }
+
+  /** The task's durable media links die; later answers carry new ones. */
+  async revokeLinks(auth: AuthUser, mjId: string): Promise<SubmitResultVO> {
+    const task = await this.own(auth, mjId);
+    await this.tasks.revokeLinks(task.id, auth.id);
+    return { code: ReturnCode.SUCCESS, description: 'Success', result: task.mjId, properties: {} };
   }
 
   /** Passed to the task's own channel with that channel's secret. */

@@ -7,8 +7,8 @@ import { DomainError } from '@app/core';
  * protocol's SubmitResultVO fields (`code`, `description`, `result`, `properties`), so either kind of client reads it.
  */
 export class RelayRejection extends DomainError {
-  constructor(status: HttpStatus, code: number, description: string, message = description) {
-    super(status, message, undefined, { code, description, result: null, properties: {} });
+  constructor(status: HttpStatus, code: number, description: string, message = description, properties: Record<string, unknown> = {}) {
+    super(status, message, undefined, { code, description, result: null, properties });
   }
 }
 

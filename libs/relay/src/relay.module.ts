@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { ScheduleModule } from '@nestjs/schedule';
+import { DiscoveryModule } from '@nestjs/core';
 import { ChannelsModule } from '@app/channels';
 import { MjModule } from '@app/mj';
 import { ProxyModule } from '@app/proxy';
@@ -12,10 +13,11 @@ import { RelayTasksController } from './relay-tasks.controller';
 import { RelayTasksService } from './relay-tasks.service';
 import { RelayController } from './relay.controller';
 import { RelayService } from './relay.service';
+import { SubmitChecks } from './submit-checks';
 
 @Module({
-  imports: [ConfigModule.forFeature(relayConfig), ScheduleModule.forRoot(), ChannelsModule, MjModule, ProxyModule],
+  imports: [ConfigModule.forFeature(relayConfig), ScheduleModule.forRoot(), DiscoveryModule, ChannelsModule, MjModule, ProxyModule],
   controllers: [RelayController, RelayTasksController],
-  providers: [RelayService, RelayTasksService, GatewayQueue, DispatcherService, DispatcherScheduler],
+  providers: [RelayService, RelayTasksService, SubmitChecks, GatewayQueue, DispatcherService, DispatcherScheduler],
 })
 export class RelayModule {}

@@ -10,6 +10,7 @@ import { channelOrder } from './channel-order';
 import { GatewayQueue } from './gateway-queue';
 import { relayConfig } from './config/relay.config';
 import { invalid, parentMissing, parentNotReady, RelayRejection } from './relay.errors';
+import { SubmitChecks } from './submit-checks';
 import { planSubmit, SpeedMode, SubmitPlan, SubmitRoute } from './submit-plan';
 
 /** Where the request came from: its speed prefix and the gateway's address as the client reached it. */
@@ -42,6 +43,7 @@ export class RelayService {
     @Inject(relayConfig.KEY) private readonly config: ConfigType<typeof relayConfig>,
     private readonly media: MediaUrls,
     private readonly queue: GatewayQueue,
+    private readonly checks: SubmitChecks,
   ) {}
 
   async submit(auth: AuthUser, route: SubmitRoute, body: unknown, context: RelayContext): Promise<unknown> {
@@ -52,6 +54,8 @@ export class RelayService {
       mode: context.mode,
     });
     const parent = plan.parentMjId ? await this.parentOf(auth, plan) : null;
+    // Extension point: the submit checks may refuse (nothing held, nothing sent) or rewrite the prompt.
+    await this.checks.run(auth, plan);
     const candidates = parent ? [await this.channelOf(parent)] : channelOrder(await this.channels.findEnabledCached());
     if (!candidates.length) {
       throw new RelayRejection(HttpStatus.SERVICE_UNAVAILABLE, ReturnCode.NOT_FOUND, '无可用的账号实例', 'No upstream channel is enabled');
@@ -99,7 +103,7 @@ export class RelayService {
         imageUrls,
         finishTime: upload ? Date.now() : 0,
       });
-      if (upload) return { ...this.whiteLabel(answer), result: this.uploadLinks(id, mjId, imageUrls, context.baseUrl) };
+      if (upload) return { ...this.whiteLabel(answer), result: await this.uploadLinks(id, context.baseUrl) };
       // The client holds the gateway's id, never the upstream's; an upstream task we already had keeps its own.
       const existing = recorded ? null : await this.tasks.findByUpstreamId(channel.id, String(answer.result));
       return { ...this.whiteLabel(answer), result: recorded ? mjId : existing?.userId === auth.id ? existing.mjId : null };
@@ -114,9 +118,9 @@ export class RelayService {
   }
 
   /** The gateway's links to an upload's images (`/mj/image/upload-<id>/<n>`), in the upstream's order. */
-  private uploadLinks(id: number, mjId: string, imageUrls: string[], baseUrl: string): string[] {
-    const task = { id, mjId, status: 'SUCCESS', action: 'UPLOAD', progress: '100%', imageUrl: '', imageUrls, videoUrl: '', videoUrls: [] };
-    return this.media.links(task, this.media.base(baseUrl)).imageUrls;
+  private async uploadLinks(id: number, baseUrl: string): Promise<string[]> {
+    const task = await this.tasks.findMedia(id);
+    return task ? this.media.links(task, this.media.base(baseUrl), 'client').imageUrls : [];
   }
 
   /** Follow-ups resolve against the caller's own tasks only; someone else's id is "not found". */
@@ -181,7 +185,7 @@ export class RelayService {
     queue?: QueuedRequest,
   ): Promise<{ id: number; mjId: string; held: number }> {
     if (plan.route === 'modal') {
-      const held = await this.tasks.confirmModal(parent!, auth.apiKeyId ?? 0, plan.prompt);
+      const held = await this.tasks.confirmModal(parent!, auth.apiKeyId ?? 0, plan.prompt, plan.originalPrompt);
       if (held === null) throw parentNotReady(parent!.mjId, 'no longer MODAL');
       return { id: parent!.id, mjId: parent!.mjId, held };
     }
@@ -194,6 +198,7 @@ export class RelayService {
       action: plan.action,
       prompt: plan.prompt || parent?.prompt || '',
       promptEn: plan.prompt || parent?.promptEn || '',
+      originalPrompt: plan.originalPrompt,
       state: plan.state,
       submitTime: now,
       deadlineAt: queue ? queue.queueDeadlineAt : now + this.config.deadlineMs(plan.action),

@@ -33,6 +33,8 @@ export interface SubmitPlan {
   parentStatus?: 'SUCCESS' | 'MODAL';
   customId?: string;
   prompt: string;
+  /** The client's prompt, set when a submit check rewrote `prompt` (submit-checks.ts). */
+  originalPrompt?: string;
   state: string;
   body: Record<string, unknown>;
 }

@@ -55,6 +55,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/user/self/revoke-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revokes every durable media link of the caller's tasks
+         * @description For a leak: every link the relay handed out so far (`?sig=…` without `exp`) stops working within 5 s on every instance; fetch answers new ones.
+         */
+        post: operations["revokeMyLinks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/users": {
         parameters: {
             query?: never;
@@ -103,6 +123,26 @@ export interface paths {
         put?: never;
         /** Add to or take from a balance, with a reason, through the ledger (admin) */
         post: operations["adjustUserQuota"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/users/{id}/revoke-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revokes every durable media link of a user's tasks (admin)
+         * @description Links handed out so far stop working within 5 s on every instance; later answers carry new ones.
+         */
+        post: operations["revokeUserLinks"];
         delete?: never;
         options?: never;
         head?: never;
@@ -249,6 +289,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/mj/{id}/revoke-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revokes a task's durable media links (the owner, or an admin)
+         * @description `id` is the task's `id` in the lists. Every durable link handed out for it so far (the relay's answers, `?sig=…` without `exp`) stops working within 5 s on every instance; later answers carry new ones. The console's expiring links run out by themselves.
+         */
+        post: operations["revokeTaskLinks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/mj": {
         parameters: {
             query?: never;
@@ -329,7 +389,7 @@ export interface paths {
         };
         /**
          * A task's image (a preview while it runs)
-         * @description Open with the signed link from a task list (`?exp=…&sig=…`, works in an `<img>` tag), or with the owner's or an admin's `Authorization: Bearer` token. Anything else, an unknown id included, is the same 403.
+         * @description Open with a signed link (works in an `<img>` tag): the relay hands API clients durable ones (`?sig=…`), valid as long as the gateway keeps the media and until the task's or its owner's links are revoked; the console gets expiring ones (`?exp=…&sig=…`). Or with the owner's or an admin's `Authorization: Bearer` token. Anything else, an unknown id included, is the same 403.
          */
         get: operations["getTaskImage"];
         put?: never;
@@ -349,7 +409,7 @@ export interface paths {
         };
         /**
          * One of the four single images of a task's grid
-         * @description Open with the signed link from a task list (`?exp=…&sig=…`, works in an `<img>` tag), or with the owner's or an admin's `Authorization: Bearer` token. Anything else, an unknown id included, is the same 403.
+         * @description Open with a signed link (works in an `<img>` tag): the relay hands API clients durable ones (`?sig=…`), valid as long as the gateway keeps the media and until the task's or its owner's links are revoked; the console gets expiring ones (`?exp=…&sig=…`). Or with the owner's or an admin's `Authorization: Bearer` token. Anything else, an unknown id included, is the same 403.
          */
         get: operations["getTaskSingleImage"];
         put?: never;
@@ -369,7 +429,7 @@ export interface paths {
         };
         /**
          * A task's video
-         * @description Open with the signed link from a task list (`?exp=…&sig=…`, works in an `<img>` tag), or with the owner's or an admin's `Authorization: Bearer` token. Anything else, an unknown id included, is the same 403.
+         * @description Open with a signed link (works in an `<img>` tag): the relay hands API clients durable ones (`?sig=…`), valid as long as the gateway keeps the media and until the task's or its owner's links are revoked; the console gets expiring ones (`?exp=…&sig=…`). Or with the owner's or an admin's `Authorization: Bearer` token. Anything else, an unknown id included, is the same 403.
          */
         get: operations["getTaskVideo"];
         put?: never;
@@ -389,7 +449,7 @@ export interface paths {
         };
         /**
          * One video of a task's `video_urls`
-         * @description Open with the signed link from a task list (`?exp=…&sig=…`, works in an `<img>` tag), or with the owner's or an admin's `Authorization: Bearer` token. Anything else, an unknown id included, is the same 403.
+         * @description Open with a signed link (works in an `<img>` tag): the relay hands API clients durable ones (`?sig=…`), valid as long as the gateway keeps the media and until the task's or its owner's links are revoked; the console gets expiring ones (`?exp=…&sig=…`). Or with the owner's or an admin's `Authorization: Bearer` token. Anything else, an unknown id included, is the same 403.
          */
         get: operations["getTaskVideoItem"];
         put?: never;
@@ -765,6 +825,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/mj/task/{id}/revoke-links": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revokes the durable media links of one of the caller's tasks
+         * @description Every link handed out for this task so far stops working (within 5 s on every instance); fetch answers new ones. `result` is the task id.
+         */
+        post: operations["revokeTaskLinks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/notify/mj/{channelId}/{token}": {
         parameters: {
             query?: never;
@@ -780,6 +860,60 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/banned-words": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List banned words and allowed exceptions (admin) */
+        get: operations["listBannedWords"];
+        put?: never;
+        /** Ban a word or phrase, or allow an exception (admin); applies at once on every instance */
+        post: operations["createBannedWord"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/banned-words/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Would a submit with this prompt be refused? (admin) */
+        post: operations["testBannedWords"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/banned-words/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a banned word or exception (admin) */
+        get: operations["getBannedWord"];
+        put?: never;
+        post?: never;
+        /** Remove a banned word or exception (admin) */
+        delete: operations["deleteBannedWord"];
+        options?: never;
+        head?: never;
+        /** Change a banned word or exception (admin) */
+        patch: operations["updateBannedWord"];
         trace?: never;
     };
 }
@@ -880,6 +1014,12 @@ export interface components {
              */
             updated_at: number;
         };
+        EmptyEnvelopeDto: {
+            /** @example true */
+            success: boolean;
+            /** @example  */
+            message: string;
+        };
         UserPageDto: {
             items: components["schemas"]["UserDto"][];
             /**
@@ -945,12 +1085,6 @@ export interface components {
             amount: number;
             /** @example top-up, invoice 2026-114 */
             reason: string;
-        };
-        EmptyEnvelopeDto: {
-            /** @example true */
-            success: boolean;
-            /** @example  */
-            message: string;
         };
         ApiKeyDto: {
             /** @example 3 */
@@ -1347,6 +1481,11 @@ export interface components {
              * @example 1712345678901234
              */
             upstream_id: string;
+            /**
+             * @description What the client sent when a submit check rewrote the prompt (e.g. translated it); "" otherwise
+             * @example
+             */
+            original_prompt: string;
         };
         AdminTaskPageDto: {
             items: components["schemas"]["AdminTaskDto"][];
@@ -1402,6 +1541,11 @@ export interface components {
             name: string;
             /** @example https://mj-proxy.example.com */
             base_url: string;
+            /**
+             * @description The upstream kind that serves the channel (modules may add kinds)
+             * @example midjourney-proxy
+             */
+            type: string;
             /**
              * @description The secret, masked; "" when none is set
              * @example sk-s…3f
@@ -1469,6 +1613,11 @@ export interface components {
              */
             base_url: string;
             /**
+             * @description The upstream kind (default midjourney-proxy; modules may add kinds)
+             * @example midjourney-proxy
+             */
+            type?: string;
+            /**
              * @description Sent as mj-api-secret; write-only
              * @example upstream-secret
              */
@@ -1500,6 +1649,11 @@ export interface components {
             name?: string;
             /** @example https://mj-proxy.example.com */
             base_url?: string;
+            /**
+             * @description The upstream kind (default midjourney-proxy; modules may add kinds)
+             * @example midjourney-proxy
+             */
+            type?: string;
             /** @description New secret; "" removes it */
             secret?: string;
             enabled?: boolean;
@@ -1854,6 +2008,96 @@ export interface components {
              */
             changed: boolean;
         };
+        BannedWordDto: {
+            /** @example 1 */
+            id: number;
+            /**
+             * @description A word or phrase, as the admin wrote it
+             * @example gore
+             */
+            phrase: string;
+            /**
+             * @description `banned`, or `allowed`: an exception (a known false positive)
+             * @example banned
+             * @enum {string}
+             */
+            list: "banned" | "allowed";
+            /**
+             * @description Match whole words only (ignored at an end written in a script without spaces: Chinese, Japanese, Korean, Thai…)
+             * @example true
+             */
+            whole_word: boolean;
+            /**
+             * @description The admin's note
+             * @example
+             */
+            note: string;
+            /**
+             * @description Unix seconds
+             * @example 1764061200
+             */
+            created_at: number;
+            /**
+             * @description Unix seconds
+             * @example 1764061200
+             */
+            updated_at: number;
+        };
+        BannedWordPageDto: {
+            items: components["schemas"]["BannedWordDto"][];
+            /**
+             * @description How many match the filters, all pages together
+             * @example 42
+             */
+            total: number;
+            /** @example 1 */
+            page: number;
+            /**
+             * @description The page size applied (requests above 100 are capped)
+             * @example 20
+             */
+            page_size: number;
+        };
+        CreateBannedWordDto: {
+            /** @example gore */
+            phrase: string;
+            /**
+             * @default banned
+             * @enum {string}
+             */
+            list: "banned" | "allowed";
+            /**
+             * @description Match whole words only
+             * @default true
+             */
+            whole_word: boolean;
+            /** @example  */
+            note?: string;
+        };
+        PromptVerdictDto: {
+            /**
+             * @description A submit with this prompt would be refused (code 24)
+             * @example true
+             */
+            banned: boolean;
+            /**
+             * @description The banned phrase it matched; "" when none
+             * @example gore
+             */
+            word: string;
+        };
+        TestPromptDto: {
+            /** @example a gore scene --ar 3:2 */
+            prompt: string;
+        };
+        UpdateBannedWordDto: {
+            /** @example gore */
+            phrase?: string;
+            /** @enum {string} */
+            list?: "banned" | "allowed";
+            whole_word?: boolean;
+            note?: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -1986,6 +2230,44 @@ export interface operations {
                         message: string;
                         data: components["schemas"]["UserDto"];
                     };
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    revokeMyLinks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmptyEnvelopeDto"];
                 };
             };
             /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
@@ -2411,6 +2693,64 @@ export interface operations {
             };
             /** @description Conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    revokeUserLinks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmptyEnvelopeDto"];
+                };
+            };
+            /** @description A parameter or body field is invalid; the message names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Logged in, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2880,6 +3220,55 @@ export interface operations {
             };
         };
     };
+    revokeTaskLinks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmptyEnvelopeDto"];
+                };
+            };
+            /** @description A parameter or body field is invalid; the message names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
     listAllTasks: {
         parameters: {
             query?: {
@@ -3062,7 +3451,7 @@ export interface operations {
     getTaskImage: {
         parameters: {
             query?: {
-                /** @description Expiry of a signed link (Unix seconds) */
+                /** @description Expiry of an expiring signed link (Unix seconds); absent in durable links */
                 exp?: number;
                 /** @description Signature of a signed link */
                 sig?: string;
@@ -3149,7 +3538,7 @@ export interface operations {
     getTaskSingleImage: {
         parameters: {
             query?: {
-                /** @description Expiry of a signed link (Unix seconds) */
+                /** @description Expiry of an expiring signed link (Unix seconds); absent in durable links */
                 exp?: number;
                 /** @description Signature of a signed link */
                 sig?: string;
@@ -3238,7 +3627,7 @@ export interface operations {
     getTaskVideo: {
         parameters: {
             query?: {
-                /** @description Expiry of a signed link (Unix seconds) */
+                /** @description Expiry of an expiring signed link (Unix seconds); absent in durable links */
                 exp?: number;
                 /** @description Signature of a signed link */
                 sig?: string;
@@ -3328,7 +3717,7 @@ export interface operations {
     getTaskVideoItem: {
         parameters: {
             query?: {
-                /** @description Expiry of a signed link (Unix seconds) */
+                /** @description Expiry of an expiring signed link (Unix seconds); absent in durable links */
                 exp?: number;
                 /** @description Signature of a signed link */
                 sig?: string;
@@ -4994,6 +5383,45 @@ export interface operations {
             };
         };
     };
+    revokeTaskLinks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubmitResultDto"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No such task among the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelayErrorDto"];
+                };
+            };
+        };
+    };
     receiveNotify: {
         parameters: {
             query?: never;
@@ -5041,6 +5469,389 @@ export interface operations {
             };
             /** @description No such resource */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    listBannedWords: {
+        parameters: {
+            query?: {
+                p?: number;
+                /** @description Values above 100 are capped at 100 */
+                page_size?: number;
+                /** @description Only this list */
+                list?: "banned" | "allowed";
+                /** @description Phrases containing this text (case-insensitive) */
+                q?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example true */
+                        success: boolean;
+                        /** @example  */
+                        message: string;
+                        data: components["schemas"]["BannedWordPageDto"];
+                    };
+                };
+            };
+            /** @description A parameter or body field is invalid; the message names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Logged in, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    createBannedWord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateBannedWordDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example true */
+                        success: boolean;
+                        /** @example  */
+                        message: string;
+                        data: components["schemas"]["BannedWordDto"];
+                    };
+                };
+            };
+            /** @description A parameter or body field is invalid; the message names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Logged in, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    testBannedWords: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TestPromptDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example true */
+                        success: boolean;
+                        /** @example  */
+                        message: string;
+                        data: components["schemas"]["PromptVerdictDto"];
+                    };
+                };
+            };
+            /** @description A parameter or body field is invalid; the message names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Logged in, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    getBannedWord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example true */
+                        success: boolean;
+                        /** @example  */
+                        message: string;
+                        data: components["schemas"]["BannedWordDto"];
+                    };
+                };
+            };
+            /** @description A parameter or body field is invalid; the message names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Logged in, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    deleteBannedWord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EmptyEnvelopeDto"];
+                };
+            };
+            /** @description A parameter or body field is invalid; the message names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Logged in, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    updateBannedWord: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateBannedWordDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example true */
+                        success: boolean;
+                        /** @example  */
+                        message: string;
+                        data: components["schemas"]["BannedWordDto"];
+                    };
+                };
+            };
+            /** @description A parameter or body field is invalid; the message names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Logged in, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -14,13 +14,23 @@ function SecretInput() {
 /** The secret is write-only: the API answers `secret_mask`; the field starts empty and is sent only when filled. */
 export function ChannelForm() {
   return (
-    <SimpleForm defaultValues={{ enabled: true, priority: 0, weight: 1, max_running: 3, max_queued: 10 }} sx={{ maxWidth: 560 }}>
+    <SimpleForm
+      defaultValues={{ type: 'midjourney-proxy', enabled: true, priority: 0, weight: 1, max_running: 3, max_queued: 10 }}
+      sx={{ maxWidth: 560 }}
+    >
       <TextInput source="name" validate={required()} fullWidth />
       <TextInput
         source="base_url"
         label="Base URL"
         validate={[required(), httpUrl]}
         helperText="The midjourney-proxy server, e.g. http://mj-proxy:8080"
+        fullWidth
+      />
+      <TextInput
+        source="type"
+        label="Upstream kind"
+        validate={required()}
+        helperText="midjourney-proxy, or a kind an extension module adds (docs/extending.md)"
         fullWidth
       />
       <SecretInput />

@@ -13,6 +13,7 @@ import {
 } from 'react-admin';
 import { useSearchParams } from 'react-router-dom';
 import { useTaskEvents } from '../live/useTaskEvents';
+import { RevokeLinksButton } from '../common/RevokeLinksButton';
 import { FollowUpButtons } from './FollowUpButtons';
 import { QueuePlace } from './QueuePlace';
 import { StatusChip } from './StatusChip';
@@ -93,6 +94,13 @@ function TaskDetail() {
         <Row label="English prompt">
           <Typography variant="body2">{task.prompt_en || '—'}</Typography>
         </Row>
+        {'original_prompt' in task && typeof task.original_prompt === 'string' && task.original_prompt && (
+          <Row label="Client's prompt">
+            <Typography variant="body2" title="A submit check rewrote the prompt; this is what the client sent">
+              {task.original_prompt}
+            </Typography>
+          </Row>
+        )}
         <Row label="Submitted">
           <Typography variant="body2">{formatTime(task.submit_time) || '—'}</Typography>
         </Row>
@@ -136,6 +144,7 @@ export default function TaskShow() {
       queryOptions={{ meta: { mj_id: mjId } }}
       actions={
         <TopToolbar>
+          <RevokeLinksButton of="task" />
           <ListButton />
         </TopToolbar>
       }

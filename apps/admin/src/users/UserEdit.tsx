@@ -17,6 +17,7 @@ import {
 } from 'react-admin';
 import { UnixTimeField } from '../common/UnixTimeField';
 import { LedgerAmount, LedgerKind } from '../ledger/LedgerFields';
+import { RevokeLinksButton } from '../common/RevokeLinksButton';
 import { QuotaButton } from './QuotaButton';
 import { roleChoices, statusChoices, type User } from './userRecords';
 
@@ -34,6 +35,7 @@ export default function UserEdit() {
       actions={
         <TopToolbar>
           <QuotaButton />
+          <RevokeLinksButton of="user" />
           <ListButton />
         </TopToolbar>
       }

@@ -1,4 +1,4 @@
-import { Controller, Get, HttpStatus } from '@nestjs/common';
+import { Controller, Get, HttpCode, HttpStatus, Post } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiEnvelope, ApiErrors } from '@app/core';
 import { Auth, Authenticated, type AuthUser } from '@app/core';
@@ -17,5 +17,20 @@ export class SelfController {
   @ApiErrors(HttpStatus.NOT_FOUND)
   getSelf(@Auth() auth: AuthUser): Promise<UserDto> {
     return this.users.get(auth.id);
+  }
+
+  @Post('self/revoke-links')
+  @Authenticated()
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: "Revokes every durable media link of the caller's tasks",
+    description:
+      'For a leak: every link the relay handed out so far (`?sig=…` without `exp`) stops working within 5 s on every ' +
+      'instance; fetch answers new ones.',
+  })
+  @ApiEnvelope(null)
+  @ApiErrors(HttpStatus.NOT_FOUND)
+  revokeMyLinks(@Auth() auth: AuthUser): Promise<void> {
+    return this.users.revokeLinks(auth.id);
   }
 }

@@ -52,6 +52,18 @@ export class UsersController {
     return this.users.adjustQuota(auth, params.id, dto);
   }
 
+  @Post(':id/revoke-links')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: "Revokes every durable media link of a user's tasks (admin)",
+    description: 'Links handed out so far stop working within 5 s on every instance; later answers carry new ones.',
+  })
+  @ApiEnvelope(null)
+  @ApiErrors(HttpStatus.BAD_REQUEST, HttpStatus.NOT_FOUND)
+  revokeUserLinks(@Param() params: IdParam): Promise<void> {
+    return this.users.revokeLinks(params.id);
+  }
+
   @Delete(':id')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Delete a user (admin); their tokens stop working at once' })

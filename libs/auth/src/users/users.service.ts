@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { AdjustQuotaDto, BillingService } from '@app/billing';
-import { ConflictError, NotFoundError, pageWindow } from '@app/core';
+import { ConflictError, NotFoundError, pageWindow, Sql } from '@app/core';
 import type { AuthUser } from '@app/core';
 import { CreateUserDto, ListUsersQuery, toUserDto, UpdateUserDto, UserDto, UserPageDto } from '../dto/user.dto';
 import { hashPassword } from './password';
@@ -16,6 +16,7 @@ export class UsersService {
     private readonly users: UserRepository,
     private readonly billing: BillingService,
     private readonly lookup: UserLookup,
+    private readonly sql: Sql,
   ) {}
 
   async list(query: ListUsersQuery): Promise<UserPageDto> {
@@ -78,6 +79,17 @@ export class UsersService {
     user.status = 'disabled';
     await this.em.flush();
     this.lookup.forget(id);
+  }
+
+  /**
+   * Revokes every durable media link of the user's tasks (their link epoch moves on): links handed out so far stop
+   * working within 5 s on every instance; later answers carry new ones.
+   */
+  async revokeLinks(id: number): Promise<void> {
+    const rows = await this.sql.query('UPDATE users SET link_epoch = link_epoch + 1 WHERE id = ? AND deleted_at IS NULL RETURNING id', [
+      id,
+    ]);
+    if (!rows.length) throw new NotFoundError(`User ${id} not found`);
   }
 
   /** Creates an admin when none exists yet; the first start of a new installation. */

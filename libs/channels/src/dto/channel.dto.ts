@@ -14,6 +14,9 @@ export class ChannelDto {
   @ApiProperty({ example: 'https://mj-proxy.example.com' })
   base_url: string;
 
+  @ApiProperty({ example: 'midjourney-proxy', description: 'The upstream kind that serves the channel (modules may add kinds)' })
+  type: string;
+
   @ApiProperty({ example: 'sk-s…3f', description: 'The secret, masked; "" when none is set' })
   secret_mask: string;
 
@@ -59,6 +62,7 @@ export function toChannelDto(channel: Channel): ChannelDto {
     id: channel.id,
     name: channel.name,
     base_url: channel.baseUrl,
+    type: channel.type,
     secret_mask: mask(channel.secret),
     enabled: channel.enabled,
     priority: channel.priority,
@@ -86,6 +90,13 @@ export class CreateChannelDto {
   @IsUrl(URL_OPTIONS, { message: 'base_url must be an http(s) URL' })
   @MaxLength(2000, { message: 'base_url is too long' })
   base_url: string;
+
+  @ApiPropertyOptional({ example: 'midjourney-proxy', description: 'The upstream kind (default midjourney-proxy; modules may add kinds)' })
+  @IsOptional()
+  @IsString({ message: 'type must be a string' })
+  @MinLength(1, { message: 'type must not be empty' })
+  @MaxLength(64, { message: 'type must be at most 64 characters' })
+  type?: string;
 
   @ApiPropertyOptional({ example: 'upstream-secret', description: 'Sent as mj-api-secret; write-only', writeOnly: true })
   @IsOptional()
@@ -146,6 +157,13 @@ export class UpdateChannelDto {
   @IsUrl(URL_OPTIONS, { message: 'base_url must be an http(s) URL' })
   @MaxLength(2000, { message: 'base_url is too long' })
   base_url?: string;
+
+  @ApiPropertyOptional({ example: 'midjourney-proxy', description: 'The upstream kind (default midjourney-proxy; modules may add kinds)' })
+  @IsOptional()
+  @IsString({ message: 'type must be a string' })
+  @MinLength(1, { message: 'type must not be empty' })
+  @MaxLength(64, { message: 'type must be at most 64 characters' })
+  type?: string;
 
   @ApiPropertyOptional({ description: 'New secret; "" removes it', writeOnly: true })
   @IsOptional()

@@ -4,3 +4,4 @@ export * from './database.config';
 export * from './secrets.config';
 export * from './startup-failure';
 export * from './http.config';
+export * from './extensions.config';

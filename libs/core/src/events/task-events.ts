@@ -17,9 +17,15 @@ export interface TaskEvent {
   at: number;
 }
 
+/** Which changes a subscriber hears: those this instance made (`local`), or every instance's (`all`). */
+export type TaskEventScope = 'local' | 'all';
+
 const CHANNEL = 'mj_task_events';
 /** Events of this long go to the other instances in one NOTIFY (a NOTIFY per submit cost more than the rest of it). */
 const NOTIFY_WINDOW_MS = 20;
+/** Events per NOTIFY payload (about 150 bytes each, under the 8000-byte limit). */
+const EVENTS_PER_NOTIFY = 40;
+const NOTIFIES_PER_QUERY = 25;
 
 /**
  * Task changes in-process and across instances: `publish` tells local listeners at once and every other instance
@@ -65,7 +71,10 @@ export class TaskEvents implements OnModuleInit, OnApplicationShutdown {
   /** Call after the transaction that made the changes has committed. */
   publish(events: TaskEvent[]): void {
     if (!events.length) return;
-    for (const event of events) this.emitter.emit('task', event);
+    for (const event of events) {
+      this.emitter.emit('task', event);
+      this.emitter.emit('local', event);
+    }
     if (!this.publisher) return;
     if (!this.pending.length) setTimeout(() => this.notify(), NOTIFY_WINDOW_MS);
     this.pending.push(...events);
@@ -74,12 +83,18 @@ export class TaskEvents implements OnModuleInit, OnApplicationShutdown {
   private notify(): void {
     const [publisher, events] = [this.publisher!, this.pending];
     this.pending = [];
-    // NOTIFY payloads are limited to 8000 bytes: send in slices, one query at a time on the one connection (pg
-    // queues overlapping queries itself, but warns that it will stop doing so).
-    for (let i = 0; i < events.length; i += 40) {
-      const payload = JSON.stringify({ origin: this.origin, events: events.slice(i, i + 40) });
+    // NOTIFY payloads are limited to 8000 bytes: slices of 40 events, up to 25 slices per statement (a pass that moves
+    // 10,000 tasks sends 10 statements, not 250), one query at a time on the one connection (pg queues overlapping
+    // queries itself, but warns that it will stop doing so).
+    const payloads: string[] = [];
+    for (let i = 0; i < events.length; i += EVENTS_PER_NOTIFY) {
+      payloads.push(JSON.stringify({ origin: this.origin, events: events.slice(i, i + EVENTS_PER_NOTIFY) }));
+    }
+    for (let i = 0; i < payloads.length; i += NOTIFIES_PER_QUERY) {
+      const group = payloads.slice(i, i + NOTIFIES_PER_QUERY);
+      const calls = group.map((_, j) => `pg_notify($1, $${j + 2})`).join(', ');
       this.notifying = this.notifying
-        .then(() => publisher.query('SELECT pg_notify($1, $2)', [CHANNEL, payload]))
+        .then(() => publisher.query(`SELECT ${calls}`, [CHANNEL, ...group]))
         .then(
           () => undefined,
           (error: Error) => this.logger.warn(`NOTIFY failed: ${error.message}`),
@@ -87,9 +102,14 @@ export class TaskEvents implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
-  subscribe(listener: (event: TaskEvent) => void): () => void {
-    this.emitter.on('task', listener);
-    return () => this.emitter.off('task', listener);
+  /**
+   * Calls `listener` with every task event: `all` (the default) also hears other instances' changes (through NOTIFY,
+   * best effort), `local` only the changes this instance made, each once, right after their commit.
+   */
+  subscribe(listener: (event: TaskEvent) => void, scope: TaskEventScope = 'all'): () => void {
+    const name = scope === 'local' ? 'local' : 'task';
+    this.emitter.on(name, listener);
+    return () => this.emitter.off(name, listener);
   }
 
   private receive(payload: string | undefined): void {

@@ -5,7 +5,8 @@ function flatten(errors: ValidationError[], prefix = ''): Record<string, string>
   const out: Record<string, string> = {};
   for (const error of errors) {
     const field = prefix ? `${prefix}.${error.property}` : error.property;
-    const first = Object.values(error.constraints ?? {})[0];
+    const constraints = error.constraints ?? {};
+    const first = constraints.whitelistValidation ? `${field} is not a field of this request` : Object.values(constraints)[0];
     if (first) out[field] = first;
     Object.assign(out, flatten(error.children ?? [], field));
   }
@@ -40,16 +41,30 @@ export class QueryMemoValidationPipe extends ValidationPipe {
   }
 }
 
-/** The one validation pipe: unknown fields dropped, values converted, the first failure named in the message. */
+const OPTIONS = {
+  whitelist: true,
+  transform: true,
+  stopAtFirstError: true,
+  exceptionFactory: (errors: ValidationError[]) => {
+    const fields = flatten(errors);
+    const message = Object.values(fields)[0] ?? 'Invalid request';
+    return new BadRequestError(message, fields);
+  },
+};
+
+/**
+ * The one validation pipe: values converted, the first failure named in the message. A body field the DTO does not
+ * know is a 400 naming it (a misspelled setting must not be dropped and answered 200); unknown query parameters are
+ * dropped (caches and clients add their own). Bodies typed `unknown` (the relay's protocol bodies) are not touched.
+ */
+class GatewayValidationPipe extends QueryMemoValidationPipe {
+  private readonly bodies = new ValidationPipe({ ...OPTIONS, forbidNonWhitelisted: true });
+
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    return metadata.type === 'body' ? this.bodies.transform(value, metadata) : super.transform(value, metadata);
+  }
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new QueryMemoValidationPipe({
-    whitelist: true,
-    transform: true,
-    stopAtFirstError: true,
-    exceptionFactory: (errors) => {
-      const fields = flatten(errors);
-      const message = Object.values(fields)[0] ?? 'Invalid request';
-      return new BadRequestError(message, fields);
-    },
-  });
+  return new GatewayValidationPipe(OPTIONS);
 }

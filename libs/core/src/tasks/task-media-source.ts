@@ -10,6 +10,11 @@ export interface MediaTask {
   imageUrls: string[];
   videoUrl: string;
   videoUrls: string[];
+  /**
+   * What durable links are signed over: the task's link epoch plus its owner's. Revoking links bumps one of them;
+   * null when the owner is gone (no durable link works then).
+   */
+  linkEpoch: number | null;
 }
 
 /**

@@ -102,6 +102,12 @@ export class AdminTaskDto extends TaskDto {
 
   @ApiProperty({ example: '1712345678901234', description: "The upstream's id of the task ('' until an upstream accepted it)" })
   upstream_id: string;
+
+  @ApiProperty({
+    example: '',
+    description: 'What the client sent when a submit check rewrote the prompt (e.g. translated it); "" otherwise',
+  })
+  original_prompt: string;
 }
 
 export class TaskPageDto extends PageOf(TaskDto) {}
@@ -162,6 +168,8 @@ export function toAdminTaskDto(row: TaskRow, media?: TaskMediaLinks, place?: Que
   item.user_id = row.user_id;
   item.channel_id = row.channel_id;
   item.upstream_id = row.upstream_id ?? '';
+
+  item.original_prompt = row.original_prompt ?? '';
   return item;
 }
 

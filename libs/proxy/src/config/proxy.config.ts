@@ -8,7 +8,14 @@ export class ProxyEnv {
   @IsBoolean()
   MJ_FORWARD_URL: boolean = true;
 
-  /** Lifetime of a signed media link. */
+  /**
+   * Links in the relay's answers (fetch, list-by-condition, uploads): `durable` ones live as long as the gateway keeps
+   * the media and die when revoked (per task or per user); `expiring` ones die after MEDIA_URL_TTL_S like the console's.
+   */
+  @IsIn(['durable', 'expiring'])
+  MEDIA_CLIENT_LINKS: 'durable' | 'expiring' = 'durable';
+
+  /** Lifetime of a signed media link handed to the console (and to API clients with MEDIA_CLIENT_LINKS=expiring). */
   @IsInt()
   @Min(60)
   @Max(30 * 86400)
@@ -123,6 +130,7 @@ export interface S3Settings {
 export interface ProxyConfig {
   forward: boolean;
   urlTtlSeconds: number;
+  clientLinks: 'durable' | 'expiring';
   maxBytes: number;
   allowlist: string[];
   connectTimeoutMs: number;
@@ -157,6 +165,7 @@ export const proxyConfig = registerAs('proxy', (): ProxyConfig => {
   return {
     forward: env.MJ_FORWARD_URL,
     urlTtlSeconds: env.MEDIA_URL_TTL_S,
+    clientLinks: env.MEDIA_CLIENT_LINKS,
     maxBytes: env.MEDIA_MAX_BYTES,
     allowlist: allowlistOf(env.MEDIA_FETCH_ALLOWLIST),
     connectTimeoutMs: env.MEDIA_CONNECT_TIMEOUT_MS,

@@ -40,7 +40,11 @@ export class VideoItemParams extends MediaParams {
 
 /** The signed part of a media link, as the task lists hand it out. */
 export class MediaQuery {
-  @ApiPropertyOptional({ type: 'integer', description: 'Expiry of a signed link (Unix seconds)', example: 1764147600 })
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'Expiry of an expiring signed link (Unix seconds); absent in durable links',
+    example: 1764147600,
+  })
   @IsOptional()
   @Transform(toInteger)
   @IsInt({ message: 'exp must be an integer (Unix seconds)' })

@@ -1,0 +1,4 @@
+export * from './prompt-translator.module';
+export * from './prompt-segments';
+export * from './translation.check';
+export * from './translator';
