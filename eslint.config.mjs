@@ -13,11 +13,13 @@ const MAY_IMPORT = {
   auth: ['core', 'billing'],
   channels: ['core', 'mj-protocol'],
   proxy: ['core', 'auth'],
-  mj: ['core', 'mj-protocol', 'auth', 'billing', 'proxy'],
-  relay: ['core', 'mj-protocol', 'auth', 'billing', 'channels', 'mj', 'proxy'],
+  // Callbacks: the outbox's SQL for the task store, the senders, the delivery log (the body comes from the relay, wired by the app).
+  hooks: ['core', 'auth', 'proxy'],
+  mj: ['core', 'mj-protocol', 'auth', 'billing', 'proxy', 'hooks'],
+  relay: ['core', 'mj-protocol', 'auth', 'billing', 'channels', 'mj', 'proxy', 'hooks'],
   polling: ['core', 'mj-protocol', 'channels', 'mj'],
   moderation: ['core', 'mj-protocol', 'relay'],
-  api: ['core', 'mj-protocol', 'mj-simulator', 'billing', 'auth', 'channels', 'proxy', 'mj', 'relay', 'polling', 'moderation'],
+  api: ['core', 'mj-protocol', 'mj-simulator', 'billing', 'auth', 'channels', 'proxy', 'mj', 'relay', 'polling', 'moderation', 'hooks'],
   // The standalone simulator (`npm run simulator`): a main over its library.
   simulator: ['mj-protocol', 'mj-simulator'],
   // Extension modules (docs/extending.md): the extension points' libraries only; money and the task row stay theirs.

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DatabaseEnv, readEnv } from '@app/core';
+import { hooksSuite } from './hooks';
 import { listsSuite } from './lists';
 import { pollingSuite } from './polling';
 import { proxySuite } from './proxy';
@@ -11,7 +12,7 @@ import { writeSuiteSection } from './report';
 import type { BenchContext, BenchSuite } from './suite';
 
 /** Every suite `npm run bench` knows; add one by exporting a BenchSuite from its own module here. */
-const SUITES: BenchSuite[] = [listsSuite, relaySuite, pollingSuite, proxySuite, queueSuite];
+const SUITES: BenchSuite[] = [listsSuite, relaySuite, pollingSuite, proxySuite, hooksSuite, queueSuite];
 
 const USAGE = `Usage: npm run bench -- [suite ...] [--keep] [--duration S] [--connections N] [--rounds R] [--database-url URL]
   suites: ${SUITES.map((s) => s.name).join(', ')} (default: all)

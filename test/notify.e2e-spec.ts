@@ -9,7 +9,7 @@ describe('notify receiver (/notify/mj/:channelId/:token)', () => {
 
   beforeAll(async () => {
     // Polling off: whatever changes here arrives through callbacks alone.
-    t = await createTestApp({ env: { POLLING_ENABLED: 'false', RELAY_ALLOW_NOTIFY_HOOK: 'false' } });
+    t = await createTestApp({ env: { POLLING_ENABLED: 'false' } });
     channel = await addSimulatorChannel(t, { taskMs: 600, coreSize: 20 });
     await t.http
       .patch(`/api/channels/${channel.id}`)

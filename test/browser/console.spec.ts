@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { ADMIN } from '../app';
+import { startReceiver } from '../receiver';
 import { PNG_DATA_URL } from '../upstream';
 import { launchChromium, logIn, openConsolePage, pageOverflow, type ConsolePage } from './browser';
 import { describeBrowser, startConsoleGateway, type ConsoleGateway } from './gateway';
@@ -281,10 +282,38 @@ describeBrowser('console (browser)', () => {
     await page.getByRole('button', { name: 'Save' }).click();
     await page.getByTestId('new-api-key').waitFor();
     expect(await page.getByTestId('new-api-key').textContent()).toMatch(/^sk-/);
+    expect(await page.getByTestId('hook-secret').textContent()).toMatch(/^whsec_/);
     await shot('api-key-created');
     await page.getByRole('button', { name: 'Done' }).click();
     await page.getByText('my laptop').waitFor();
     await shot('api-keys');
+
+    // Callbacks: the key's URL, a test event, and the delivery log with its attempt.
+    const receiver = await startReceiver();
+    try {
+      const row = page.locator('tbody tr', { hasText: 'my laptop' });
+      await row.getByRole('button', { name: 'Callback' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByLabel('URL', { exact: true }).fill(`${receiver.url}/hook`);
+      await dialog.getByRole('button', { name: 'Save' }).click();
+      await row.getByText(`${receiver.url}/hook`).waitFor();
+      await row.getByRole('button', { name: 'Test' }).click();
+      await page.getByText('Test event queued').waitFor();
+      await page.getByRole('menuitem', { name: 'Callbacks' }).click();
+      await page.waitForURL(/\/hook-deliveries/);
+      await page.getByText('hook-test').first().waitFor();
+      for (let i = 0; i < 50 && (await page.getByTestId('hook-delivery-status').first().textContent()) !== 'delivered'; i++) {
+        await page.getByRole('button', { name: 'Refresh' }).click();
+        await page.waitForTimeout(200);
+      }
+      expect(await page.getByTestId('hook-delivery-status').first().textContent()).toBe('delivered');
+      await page.locator('tbody tr', { hasText: 'hook-test' }).first().click();
+      await page.getByText('Latency').waitFor();
+      await shot('callbacks');
+      expect(receiver.received.map((hook) => hook.body.id)).toEqual(['hook-test']);
+    } finally {
+      await receiver.close();
+    }
 
     await page.getByRole('menuitem', { name: 'Tasks' }).click();
     await page.waitForURL(/\/tasks/);

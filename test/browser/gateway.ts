@@ -43,6 +43,8 @@ export async function startConsoleGateway(env: Record<string, string> = {}): Pro
     POLL_INTERVAL_MS: '300',
     // The simulators listen on loopback (random ports), which the media fetcher refuses unless allowed.
     MEDIA_FETCH_ALLOWLIST: '127.0.0.1:1024-65535',
+    // The callback receiver of the API-keys test listens there too.
+    HOOK_ALLOWLIST: '127.0.0.1:1024-65535',
     ...env,
   });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();

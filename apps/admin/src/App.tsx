@@ -7,6 +7,7 @@ import channels from './channels';
 import { dataProvider } from './dataProvider';
 import { ImaginePage } from './imagine';
 import { ConsoleLayout } from './layout/ConsoleLayout';
+import hookDeliveries from './hooks';
 import ledger from './ledger';
 import prices from './prices';
 import tasks from './tasks';
@@ -32,6 +33,7 @@ export function App() {
         <Resource name="channels" {...channels} />
         <Resource name="tokens" {...tokens} options={{ label: 'API keys' }} />
         <Resource name="ledger" {...ledger} options={{ label: 'Ledger' }} />
+        <Resource name="hook-deliveries" {...hookDeliveries} options={{ label: 'Callbacks' }} />
         <Resource name="prices" {...prices} />
         <Resource name="banned-words" {...bannedWords} options={{ label: 'Banned words' }} />
         <CustomRoutes>

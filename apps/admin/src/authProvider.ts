@@ -8,6 +8,7 @@ const USER_ACCESS: Record<string, readonly string[]> = {
   tasks: ['list', 'show'],
   tokens: ['list', 'create', 'delete'],
   ledger: ['list'],
+  'hook-deliveries': ['list'],
   prices: ['list'],
   imagine: ['access'],
   dashboard: ['access'],

@@ -120,6 +120,14 @@ async function getList(
             )
           : await unwrap(api.GET('/api/ledger/self', { params: { query: page } })),
       );
+    case 'hook-deliveries':
+      return listResult(
+        await unwrap(
+          api.GET('/api/hooks/deliveries', {
+            params: { query: { ...page, task_id: text(filter.task_id), status: text(filter.status) as never } },
+          }),
+        ),
+      );
     case 'prices': {
       // A short fixed list: the API answers it whole; the console pages it itself.
       const { items } = await unwrap(api.GET('/api/prices'));
@@ -181,7 +189,9 @@ export const dataProvider = {
       case 'tokens':
         return {
           data: await unwrap(
-            api.POST('/api/tokens', { body: changes(data, undefined, ['expires_at', 'quota_limit']) as Schemas['CreateApiKeyDto'] }),
+            api.POST('/api/tokens', {
+              body: changes(data, undefined, ['expires_at', 'quota_limit', 'hook_url']) as Schemas['CreateApiKeyDto'],
+            }),
           ),
         } as never;
       default:
@@ -257,6 +267,22 @@ export const dataProvider = {
   /** Revokes the durable media links of one task (its row id) or of every task of a user. */
   revokeTaskLinks: (taskId: Identifier) => unwrap(api.POST('/api/mj/{id}/revoke-links', { params: { path: { id: Number(taskId) } } })),
   revokeUserLinks: (userId: Identifier) => unwrap(api.POST('/api/users/{id}/revoke-links', { params: { path: { id: Number(userId) } } })),
+
+  /** Sends a callback delivery again (same event id, fresh retry schedule). */
+  redeliverHook: (deliveryId: Identifier) =>
+    unwrap(api.POST('/api/hooks/deliveries/{id}/redeliver', { params: { path: { id: Number(deliveryId) } } })),
+
+  /** Sets (or, with '', removes) a key's default callback URL. */
+  setTokenHook: (keyId: Identifier, hookUrl: string) =>
+    unwrap(api.PUT('/api/tokens/{id}/hook', { params: { path: { id: Number(keyId) } }, body: { hook_url: hookUrl } })),
+
+  /** Sends a test event to a key's callback URL. */
+  testTokenHook: (keyId: Identifier) =>
+    unwrap(api.POST('/api/tokens/{id}/hook-test', { params: { path: { id: Number(keyId) } }, body: {} })),
+
+  /** A new hook secret for the key, shown once. */
+  rotateTokenHookSecret: (keyId: Identifier) =>
+    unwrap(api.POST('/api/tokens/{id}/hook-secret', { params: { path: { id: Number(keyId) } } })),
 
   /** Probes a channel's upstream: reachability, secret, latency. */
   testChannel: (channelId: Identifier) => unwrap(api.POST('/api/channels/{id}/test', { params: { path: { id: Number(channelId) } } })),

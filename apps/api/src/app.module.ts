@@ -9,6 +9,7 @@ import { ModerationModule } from '@app/moderation';
 import { ProxyModule } from '@app/proxy';
 import { PollingModule } from '@app/polling';
 import { RelayModule } from '@app/relay';
+import { HooksModule } from '@app/hooks';
 import { demoConfig, DemoUpstream } from './demo';
 import { ExtensionsModule } from './extensions';
 
@@ -24,6 +25,7 @@ import { ExtensionsModule } from './extensions';
     PollingModule,
     ProxyModule,
     ModerationModule,
+    HooksModule.forRoot({ imports: [RelayModule] }),
     ConfigModule.forFeature(demoConfig),
     // A team's own modules: add one here, or name it in EXTENSIONS (docs/extending.md).
     ExtensionsModule.fromEnvironment(),

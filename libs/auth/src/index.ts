@@ -6,5 +6,6 @@ export * from './users/users.service';
 export * from './users/password';
 export * from './api-keys/api-key.entity';
 export * from './api-keys/api-keys.service';
+export { hookSecretOf } from './api-keys/hook-secret';
 export * from './users/user-lookup';
 export { AdminBootstrap, type CreatedAdmin } from './admin-bootstrap.service';

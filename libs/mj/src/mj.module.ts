@@ -4,6 +4,7 @@ import { AuthModule } from '@app/auth';
 import { BillingModule } from '@app/billing';
 import { TaskMediaSource } from '@app/core';
 import { ProxyModule } from '@app/proxy';
+import { HookOutboxModule } from '@app/hooks';
 import { TaskStreamController } from './events/task-stream.controller';
 import { TaskStreamService } from './events/task-stream.service';
 import { UsedTicketsRepository } from './events/used-tickets.repository';
@@ -20,7 +21,7 @@ import { TaskStore } from './task.store';
  */
 @Global()
 @Module({
-  imports: [AuthModule, BillingModule, MikroOrmModule.forFeature([Task]), ProxyModule],
+  imports: [AuthModule, BillingModule, MikroOrmModule.forFeature([Task]), ProxyModule, HookOutboxModule],
   controllers: [MjController, MjAdminController, TaskStreamController],
   providers: [
     MjService,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { BillingService } from '@app/billing';
 import { createHmac } from 'node:crypto';
 import { MediaTask, Secrets, Sql, type SqlRunner, TaskEvent, TaskEvents, TaskMediaSource } from '@app/core';
+import { HookOutbox, type HookSubscription } from '@app/hooks';
 import type { TaskAction, TaskStatus, TerminalStatus } from '@app/mj-protocol';
 import type { Task, TaskButton } from './task.entity';
 
@@ -87,6 +88,8 @@ export interface TaskDraft {
   nextPollAt: number;
   /** What the ledger says of the hold. */
   holdReason: string;
+  /** Where the task's callbacks go (none when absent). */
+  hook?: HookSubscription;
   /** Set: the task waits in the gateway's queue (code 22) with this request, instead of being sent at once. */
   queue?: QueuedRequest;
 }
@@ -206,6 +209,10 @@ const TASK_COLUMNS = `id, user_id AS "userId", channel_id AS "channelId", api_ke
 const MEDIA_COLUMNS = `id, user_id AS "userId", mj_id AS "mjId", status, action, progress, image_url AS "imageUrl",
   image_urls AS "imageUrls", video_url AS "videoUrl", video_urls AS "videoUrls", ${LINK_EPOCH}`;
 
+/** A callback's snapshot of a changed row `c`: the row, with the link epoch its media links are signed over. */
+const HOOK_SNAPSHOT = `to_jsonb(c) || jsonb_build_object('link_epoch',
+  c.link_epoch + (SELECT u.link_epoch FROM users u WHERE u.id = c.user_id AND u.deleted_at IS NULL))`;
+
 /** The id the batch's insert just took (same session). */
 const CURRENT_TASK = `currval(pg_get_serial_sequence('tasks', 'id'))::int`;
 
@@ -237,6 +244,7 @@ export class TaskStore implements TaskMediaSource {
     private readonly sql: Sql,
     private readonly billing: BillingService,
     private readonly events: TaskEvents,
+    private readonly hooks: HookOutbox,
     secrets: Secrets,
   ) {
     const key = secrets.keyFor('task-id');
@@ -259,7 +267,8 @@ export class TaskStore implements TaskMediaSource {
       reason: draft.holdReason,
     });
     try {
-      const [[task], , [held]] = await this.sql.batch([
+      const subscribe = draft.hook ? [this.hooks.subscribeStatement(CURRENT_TASK, draft.userId, draft.apiKeyId, draft.hook)] : [];
+      const results = await this.sql.batch([
         {
           sql: `INSERT INTO tasks (user_id, api_key_id, channel_id, parent_id, action, prompt, prompt_en, state, submit_time,
                   deadline_at, updated_at, original_prompt, mj_id, queued, queued_request, submit_code)
@@ -287,8 +296,10 @@ export class TaskStore implements TaskMediaSource {
         // The insert put it on the poll schedule (a trigger); its first poll comes when the draft says.
         // A queued task stays out of the poller's way until the dispatcher sends it.
         { sql: `UPDATE task_polls SET next_poll_at = ? WHERE task_id = ${CURRENT_TASK}`, params: [draft.queue ? NEVER : draft.nextPollAt] },
+        ...subscribe,
         hold,
       ]);
+      const [[task], [held]] = [results[0], results[results.length - 1]];
       const event = draft.queue ? await this.eventOf(Number(task.id)) : null;
       if (event) this.events.publish([event]);
       return { id: Number(task.id), mjId: String(task.mj_id), held: Number(held.amount) };
@@ -301,7 +312,7 @@ export class TaskStore implements TaskMediaSource {
    * A modal confirm continues its MODAL task (same row, same upstream id), held a second time for the confirm.
    * Answers the amount held, or null when the task is no longer MODAL (a second confirm, or it moved on).
    */
-  confirmModal(task: Task, apiKeyId: number, prompt: string, originalPrompt = ''): Promise<number | null> {
+  confirmModal(task: Task, apiKeyId: number, prompt: string, originalPrompt = '', hook?: HookSubscription): Promise<number | null> {
     return this.sql.transaction(async (tx) => {
       const now = Date.now();
       const claimed = await tx.query(
@@ -313,6 +324,8 @@ export class TaskStore implements TaskMediaSource {
       );
       if (!claimed.length) return null;
       await tx.query('UPDATE task_polls SET next_poll_at = ?, idle_polls = 0 WHERE task_id = ?', [now, task.id]);
+      // A confirm that names its own hook redirects the task's callbacks from here on.
+      if (hook) await tx.query(this.hooks.resubscribeSql, [task.id, task.userId, apiKeyId, hook.url, hook.baseUrl]);
       return this.billing.hold(tx, { userId: task.userId, apiKeyId, taskId: task.id, action: 'MODAL', reason: 'MODAL confirmed' });
     });
   }
@@ -323,15 +336,17 @@ export class TaskStore implements TaskMediaSource {
    * has here: never charged twice. Null too when the task was given up meanwhile (an orphan past its deadline).
    */
   async recordAccepted(taskId: number, held: number, accepted: Acceptance): Promise<TaskEvent | null> {
-    // One statement: the row (unless it is a duplicate or was given up meanwhile) and its capture.
+    // One statement: the row (unless it is a duplicate or was given up meanwhile), its callback event and its capture.
+    const now = Date.now();
+    const hook = this.hooks.eventsOf('accepted', now, HOOK_SNAPSHOT);
     const rows = await this.sql.query<EventRow>(
       `WITH accepted AS (
          UPDATE tasks t SET upstream_id = ?, channel_id = ?, submit_code = ?, status = ?, progress = ?, properties = ?::jsonb,
            image_urls = ?::jsonb, finish_time = ?, quota = quota + ?, updated_at = ?, queued = false, queued_request = NULL
          WHERE t.id = ? AND t.status = 'NOT_START'
            AND (? = '' OR NOT EXISTS (SELECT 1 FROM tasks d WHERE d.channel_id = ? AND d.upstream_id = ? AND d.id <> t.id))
-         RETURNING ${EVENT_COLUMNS})
-       SELECT accepted.*, ${this.billing.captureCall('accepted.id')} FROM accepted`,
+         RETURNING t.*), ${hook.sql}
+       SELECT ${EVENT_COLUMNS}, ${this.billing.captureCall('accepted.id')} FROM accepted`,
       [
         accepted.upstreamId,
         accepted.channelId,
@@ -342,11 +357,12 @@ export class TaskStore implements TaskMediaSource {
         JSON.stringify(accepted.imageUrls),
         accepted.finishTime,
         held,
-        Date.now(),
+        now,
         taskId,
         accepted.upstreamId,
         accepted.channelId,
         accepted.upstreamId,
+        ...hook.params,
       ],
     );
     if (rows.length) {
@@ -372,11 +388,14 @@ export class TaskStore implements TaskMediaSource {
   async recordRefused(taskId: number, channelId: number, code: number, reason: string): Promise<void> {
     const event = await this.sql.transaction(async (tx) => {
       const now = Date.now();
+      const hook = this.hooks.eventsOf('refused', now, HOOK_SNAPSHOT);
       const [row] = await tx.query<EventRow & { apiKeyId: number }>(
-        `UPDATE tasks SET channel_id = ?, submit_code = ?, status = 'FAILURE', fail_reason = ?, finish_time = ?, quota = 0, updated_at = ?,
-           queued = false, queued_request = NULL
-         WHERE id = ? AND status = 'NOT_START' RETURNING ${EVENT_COLUMNS}, api_key_id AS "apiKeyId"`,
-        [channelId, code, reason.slice(0, 1000), now, now, taskId],
+        `WITH refused AS (
+           UPDATE tasks t SET channel_id = ?, submit_code = ?, status = 'FAILURE', fail_reason = ?, finish_time = ?, quota = 0, updated_at = ?,
+             queued = false, queued_request = NULL
+           WHERE id = ? AND status = 'NOT_START' RETURNING t.*), ${hook.sql}
+         SELECT ${EVENT_COLUMNS}, api_key_id AS "apiKeyId" FROM refused`,
+        [channelId, code, reason.slice(0, 1000), now, now, taskId, ...hook.params],
       );
       if (!row) return null;
       await this.billing.giveBack(tx, {
@@ -496,7 +515,9 @@ export class TaskStore implements TaskMediaSource {
   ) {
     // One statement: the rows that changed (guarded by the state their outcome was computed from), then every task's
     // next poll; unchanged tasks touch only task_polls. A task another writer changed meanwhile is made due again at
-    // once. A task that ended here leaves the schedule by the trigger at the end of the statement.
+    // once. A task that ended here leaves the schedule by the trigger at the end of the statement. The callback
+    // events of the rows written ride in it too.
+    const hook = this.hooks.eventsOf('written', now, HOOK_SNAPSHOT);
     const rows = await runner.query<EventRow>(
       `WITH v AS (
          SELECT * FROM jsonb_to_recordset(?::jsonb) AS v(id int, changed boolean, expect_status text, expect_progress text,
@@ -504,7 +525,7 @@ export class TaskStore implements TaskMediaSource {
        ), written AS (
          UPDATE tasks t SET ${SET_CLAUSE}, quota = CASE WHEN v.refund THEN 0 ELSE t.quota END, updated_at = ?
          FROM v WHERE v.changed AND t.id = v.id AND t.status = v.expect_status AND t.progress = v.expect_progress
-         RETURNING t.id, t.user_id, t.channel_id, t.mj_id, t.action, t.status, t.progress
+         RETURNING t.*
        ), scheduled AS (
          UPDATE task_polls p SET
            next_poll_at = CASE
@@ -513,9 +534,9 @@ export class TaskStore implements TaskMediaSource {
              ELSE v.next_poll_at END,
            idle_polls = v.idle_polls, missed_polls = v.missed_polls
          FROM v JOIN tasks t ON t.id = v.id WHERE p.task_id = v.id
-       )
-       SELECT * FROM written`,
-      [JSON.stringify(records), now, now, now],
+       ), ${hook.sql}
+       SELECT ${EVENT_COLUMNS} FROM written`,
+      [JSON.stringify(records), now, now, now, ...hook.params],
     );
     let refunded = 0;
     for (const row of refunding ? rows : []) {
@@ -645,12 +666,15 @@ export class TaskStore implements TaskMediaSource {
    */
   async expireQueued(now: number): Promise<number> {
     const events = await this.sql.transaction(async (tx) => {
-      const rows = await tx.query<EventRow & { apiKeyId: number; waited: number }>(
-        `UPDATE tasks SET status = 'FAILURE', queued = false, queued_request = NULL, quota = 0, finish_time = ?, updated_at = ?,
-           fail_reason = 'Not started: no upstream channel had room before the deadline (' || ((? - submit_time) / 1000)::int || ' s in the gateway queue); refunded'
-         WHERE id IN (SELECT id FROM tasks WHERE queued AND deadline_at <= ? FOR UPDATE SKIP LOCKED)
-         RETURNING ${EVENT_COLUMNS}, api_key_id AS "apiKeyId"`,
-        [now, now, now, now],
+      const hook = this.hooks.eventsOf('expired', now, HOOK_SNAPSHOT);
+      const rows = await tx.query<EventRow & { apiKeyId: number }>(
+        `WITH expired AS (
+           UPDATE tasks t SET status = 'FAILURE', queued = false, queued_request = NULL, quota = 0, finish_time = ?, updated_at = ?,
+             fail_reason = 'Not started: no upstream channel had room before the deadline (' || ((? - submit_time) / 1000)::int || ' s in the gateway queue); refunded'
+           WHERE id IN (SELECT id FROM tasks WHERE queued AND deadline_at <= ? FOR UPDATE SKIP LOCKED)
+           RETURNING t.*), ${hook.sql}
+         SELECT ${EVENT_COLUMNS}, api_key_id AS "apiKeyId" FROM expired`,
+        [now, now, now, now, ...hook.params],
       );
       for (const row of rows) {
         await this.billing.giveBack(tx, {
@@ -672,12 +696,16 @@ export class TaskStore implements TaskMediaSource {
    */
   async cancelQueued(userId: number, mjId: string): Promise<{ task: Task | null; status: string | null }> {
     const event = await this.sql.transaction(async (tx) => {
+      const now = Date.now();
+      const hook = this.hooks.eventsOf('cancelled', now, HOOK_SNAPSHOT);
       const [row] = await tx.query<EventRow & { apiKeyId: number }>(
-        `UPDATE tasks SET status = 'CANCEL', queued = false, queued_request = NULL, quota = 0, fail_reason = 'Cancelled by its owner while queued',
-           progress = '', finish_time = ?, updated_at = ?
-         WHERE id = (SELECT id FROM tasks WHERE user_id = ? AND mj_id = ? ORDER BY id DESC LIMIT 1 FOR UPDATE SKIP LOCKED) AND queued
-         RETURNING ${EVENT_COLUMNS}, api_key_id AS "apiKeyId"`,
-        [Date.now(), Date.now(), userId, mjId],
+        `WITH cancelled AS (
+           UPDATE tasks t SET status = 'CANCEL', queued = false, queued_request = NULL, quota = 0,
+             fail_reason = 'Cancelled by its owner while queued', progress = '', finish_time = ?, updated_at = ?
+           WHERE id = (SELECT id FROM tasks WHERE user_id = ? AND mj_id = ? ORDER BY id DESC LIMIT 1 FOR UPDATE SKIP LOCKED) AND queued
+           RETURNING t.*), ${hook.sql}
+         SELECT ${EVENT_COLUMNS}, api_key_id AS "apiKeyId" FROM cancelled`,
+        [now, now, userId, mjId, ...hook.params],
       );
       if (!row) return null;
       await this.billing.giveBack(tx, { taskId: row.id, apiKeyId: row.apiKeyId, kind: 'release', reason: 'cancelled while queued' });

@@ -48,6 +48,11 @@ export class RelayTasksService {
     return tasks.map((task) => this.view(task, base, places.get(task.id)));
   }
 
+  /** A task as fetch answers it to a caller who reached us at `origin` (also the body of its callbacks). */
+  viewAt(task: Task, origin: string): ProtocolTask {
+    return this.view(task, this.media.base(origin));
+  }
+
   /** The owner cancels a task still queued at the gateway: CANCEL and a full refund; anything else is a 409 or 404. */
   async cancel(auth: AuthUser, mjId: string, origin: string): Promise<SubmitResultVO & { task: ProtocolTask }> {
     const { task, status } = await this.tasks.cancelQueued(auth.id, mjId);

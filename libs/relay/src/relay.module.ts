@@ -5,6 +5,8 @@ import { DiscoveryModule } from '@nestjs/core';
 import { ChannelsModule } from '@app/channels';
 import { MjModule } from '@app/mj';
 import { ProxyModule } from '@app/proxy';
+import { HookBodies, HookOutboxModule } from '@app/hooks';
+import { RelayHookBodies } from './hook-bodies';
 import { relayConfig } from './config/relay.config';
 import { DispatcherScheduler } from './dispatcher.scheduler';
 import { DispatcherService } from './dispatcher.service';
@@ -16,8 +18,26 @@ import { RelayService } from './relay.service';
 import { SubmitChecks } from './submit-checks';
 
 @Module({
-  imports: [ConfigModule.forFeature(relayConfig), ScheduleModule.forRoot(), DiscoveryModule, ChannelsModule, MjModule, ProxyModule],
+  imports: [
+    ConfigModule.forFeature(relayConfig),
+    ScheduleModule.forRoot(),
+    DiscoveryModule,
+    ChannelsModule,
+    MjModule,
+    ProxyModule,
+    HookOutboxModule,
+  ],
   controllers: [RelayController, RelayTasksController],
-  providers: [RelayService, RelayTasksService, SubmitChecks, GatewayQueue, DispatcherService, DispatcherScheduler],
+  providers: [
+    RelayService,
+    RelayTasksService,
+    SubmitChecks,
+    { provide: HookBodies, useClass: RelayHookBodies },
+    GatewayQueue,
+    DispatcherService,
+    DispatcherScheduler,
+  ],
+  // The fetch view is the callbacks' body: libs/hooks takes it from here (wired in the API app).
+  exports: [HookBodies],
 })
 export class RelayModule {}

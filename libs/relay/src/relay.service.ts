@@ -3,6 +3,7 @@ import { ConfigType } from '@nestjs/config';
 import { ApiKeyQuotaExceededError, InsufficientQuotaError } from '@app/billing';
 import { Channel, ChannelRepository, NotifyTokens, UpstreamClient, UpstreamError } from '@app/channels';
 import { type AuthUser, PublicUrl } from '@app/core';
+import { HookSubscriptions, type HookSubscription, HookTargetRefused } from '@app/hooks';
 import { MediaUrls } from '@app/proxy';
 import { type QueuedRequest, type Task, TaskStore } from '@app/mj';
 import { ReturnCode, type SubmitResultVO, ValidationMessage, withoutUpstreamIds } from '@app/mj-protocol';
@@ -44,12 +45,12 @@ export class RelayService {
     private readonly media: MediaUrls,
     private readonly queue: GatewayQueue,
     private readonly checks: SubmitChecks,
+    private readonly hooks: HookSubscriptions,
   ) {}
 
   async submit(auth: AuthUser, route: SubmitRoute, body: unknown, context: RelayContext): Promise<unknown> {
     const plan = planSubmit(route, body, {
       imageLimitBytes: this.config.imageLimitBytes,
-      allowNotifyHook: this.config.allowNotifyHook,
       allowAccountFilter: this.config.allowAccountFilter,
       mode: context.mode,
     });
@@ -60,6 +61,7 @@ export class RelayService {
     if (!candidates.length) {
       throw new RelayRejection(HttpStatus.SERVICE_UNAVAILABLE, ReturnCode.NOT_FOUND, '无可用的账号实例', 'No upstream channel is enabled');
     }
+    const hook = await this.hookOf(auth, plan, context);
     // The gateway's queue: within the caps, a task no channel has room for waits here (code 22) instead of bouncing.
     const upstreamPlan = this.queue.forUpstream(plan, parent);
     const modal = plan.route === 'modal';
@@ -67,12 +69,14 @@ export class RelayService {
     const open = modal ? candidates : await this.queue.withRoom(candidates);
     const baseUrl = this.publicUrl.base(context.baseUrl);
     const queued = open.length ? undefined : this.queue.request(upstreamPlan, parent?.channelId ?? 0, baseUrl);
-    const { id, mjId, held } = await this.record(auth, plan, parent, (open[0] ?? candidates[0]).id, queued).catch((error: unknown) => {
-      if (error instanceof InsufficientQuotaError || error instanceof ApiKeyQuotaExceededError) {
-        throw new RelayRejection(HttpStatus.PAYMENT_REQUIRED, ReturnCode.VALIDATION_ERROR, '余额不足', error.message);
-      }
-      throw error;
-    });
+    const { id, mjId, held } = await this.record(auth, plan, parent, (open[0] ?? candidates[0]).id, hook, queued).catch(
+      (error: unknown) => {
+        if (error instanceof InsufficientQuotaError || error instanceof ApiKeyQuotaExceededError) {
+          throw new RelayRejection(HttpStatus.PAYMENT_REQUIRED, ReturnCode.VALIDATION_ERROR, '余额不足', error.message);
+        }
+        throw error;
+      },
+    );
     if (queued) return this.queue.queuedAnswer(id, mjId);
     const attempt = await this.forward(upstreamPlan, open, !parent, baseUrl);
     if ('error' in attempt) {
@@ -176,16 +180,29 @@ export class RelayService {
     return last;
   }
 
+  /** Where the task's callbacks go (the submit's notifyHook, else the key's default): refused targets are a 400 here, before any hold. */
+  private async hookOf(auth: AuthUser, plan: SubmitPlan, context: RelayContext): Promise<HookSubscription | undefined> {
+    try {
+      return await this.hooks.forSubmit(auth, plan.notifyHook, context.baseUrl);
+    } catch (error) {
+      if (error instanceof HookTargetRefused) throw invalid('notifyHook参数错误', error.message);
+      throw error;
+    }
+  }
+
   /** The task with its hold; a modal confirm continues its MODAL task (same row, same upstream id), held again. */
   private async record(
     auth: AuthUser,
     plan: SubmitPlan,
     parent: Task | null,
     channelId: number,
+    hook?: HookSubscription,
     queue?: QueuedRequest,
   ): Promise<{ id: number; mjId: string; held: number }> {
     if (plan.route === 'modal') {
-      const held = await this.tasks.confirmModal(parent!, auth.apiKeyId ?? 0, plan.prompt, plan.originalPrompt);
+      // A confirm continues its task: it changes where callbacks go only when it names its own notifyHook.
+      const hookOfConfirm = plan.notifyHook ? hook : undefined;
+      const held = await this.tasks.confirmModal(parent!, auth.apiKeyId ?? 0, plan.prompt, plan.originalPrompt, hookOfConfirm);
       if (held === null) throw parentNotReady(parent!.mjId, 'no longer MODAL');
       return { id: parent!.id, mjId: parent!.mjId, held };
     }
@@ -204,6 +221,7 @@ export class RelayService {
       deadlineAt: queue ? queue.queueDeadlineAt : now + this.config.deadlineMs(plan.action),
       nextPollAt: now + FIRST_POLL_DELAY_MS,
       holdReason: `${plan.action} submitted`,
+      hook,
       queue,
     });
   }

@@ -5,7 +5,7 @@ import { planSubmit, type PlanOptions, type SubmitRoute } from './submit-plan';
 import { RelayRejection } from './relay.errors';
 
 const PNG = 'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==';
-const OPTIONS: PlanOptions = { imageLimitBytes: 10 * 1024 * 1024, allowNotifyHook: false, allowAccountFilter: false };
+const OPTIONS: PlanOptions = { imageLimitBytes: 10 * 1024 * 1024, allowAccountFilter: false };
 
 const plan = (route: SubmitRoute, body: unknown, options: Partial<PlanOptions> = {}) => planSubmit(route, body, { ...OPTIONS, ...options });
 
@@ -157,13 +157,12 @@ describe('planSubmit: validating a relay submit and planning it', () => {
       expect(result.state).toBe('s1');
     });
 
-    it('passes each through when allowed', () => {
-      expect(plan('imagine', body, { allowNotifyHook: true }).body).toEqual({
-        prompt: 'a cat',
-        notifyHook: body.notifyHook,
-        botType: 'NIJI_JOURNEY',
-        state: 's1',
-      });
+    it('keeps notifyHook for the gateway: the upstream never sees it', () => {
+      expect(plan('imagine', body).notifyHook).toBe(body.notifyHook);
+      expect(plan('imagine', body).body).not.toHaveProperty('notifyHook');
+    });
+
+    it('passes accountFilter through when allowed', () => {
       expect(plan('imagine', body, { allowAccountFilter: true }).body).toEqual({
         prompt: 'a cat',
         accountFilter: body.accountFilter,

@@ -37,11 +37,12 @@ export interface SubmitPlan {
   originalPrompt?: string;
   state: string;
   body: Record<string, unknown>;
+  /** The client's callback URL: the gateway calls it (libs/hooks); the upstream never sees it. */
+  notifyHook?: string;
 }
 
 export interface PlanOptions {
   imageLimitBytes: number;
-  allowNotifyHook: boolean;
   allowAccountFilter: boolean;
   mode?: SpeedMode;
 }
@@ -146,7 +147,8 @@ export function planSubmit(route: SubmitRoute, input: unknown, options: PlanOpti
   const body: Body = { ...(input as Body) };
   // Web clients send the task id as a number (JSON.parse of a numeric id); upstreams and our rows hold strings.
   if (typeof body.taskId === 'number') body.taskId = taskIdText(body.taskId);
-  if (!options.allowNotifyHook) delete body.notifyHook;
+  const notifyHook = optionalString(body, 'notifyHook') || undefined;
+  delete body.notifyHook;
   if (!options.allowAccountFilter) delete body.accountFilter;
   const state = optionalString(body, 'state') ?? '';
   if (state.length > 255) throw invalid('State参数过长，最大255字符', 'state must be at most 255 characters');
@@ -155,6 +157,7 @@ export function planSubmit(route: SubmitRoute, input: unknown, options: PlanOpti
     route,
     state,
     body,
+    notifyHook,
     prompt: p.prompt ?? '',
     ...p,
   });

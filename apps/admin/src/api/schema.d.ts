@@ -916,6 +916,91 @@ export interface paths {
         patch: operations["updateBannedWord"];
         trace?: never;
     };
+    "/api/hooks/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Callback deliveries, newest first, with each attempt: the caller's own (an admin sees everyone's) */
+        get: operations["listHookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/hooks/deliveries/{id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a delivery again now, with a fresh retry schedule (same X-MJ-Event-Id) */
+        post: operations["redeliverHook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tokens/{id}/hook": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Set (or, with '', remove) the key's default callback URL; the target is checked now */
+        put: operations["setTokenHook"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tokens/{id}/hook-secret": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Rotate the key's hook secret; the new one is in this answer only */
+        post: operations["rotateTokenHookSecret"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/tokens/{id}/hook-test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a test event to the key's hook (or to url); watch it in /api/hooks/deliveries */
+        post: operations["testTokenHook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1126,6 +1211,11 @@ export interface components {
              * @example 1764061200
              */
             created_at: number;
+            /**
+             * @description Where this key's tasks report when a submit names no notifyHook; '' = nowhere
+             * @example https://example.com/mj-hook
+             */
+            hook_url: string;
         };
         ApiKeyPageDto: {
             items: components["schemas"]["ApiKeyDto"][];
@@ -1152,6 +1242,11 @@ export interface components {
              * @example sk-Ab12…
              */
             key: string;
+            /**
+             * @description The secret this key's callbacks are signed with (X-MJ-Signature); shown this once, and again only when rotated
+             * @example whsec_3q2+7w…
+             */
+            hook_secret: string;
         };
         CreateApiKeyDto: {
             /** @example my script */
@@ -1171,6 +1266,11 @@ export interface components {
              * @example 20
              */
             max_tasks?: number;
+            /**
+             * @description Default callback URL of this key's tasks (a submit's notifyHook wins)
+             * @example https://example.com/mj-hook
+             */
+            hook_url?: string;
         };
         LedgerEntryDto: {
             /** @example 12 */
@@ -1690,7 +1790,7 @@ export interface components {
              * @example u42
              */
             state?: string;
-            /** @description Dropped unless RELAY_ALLOW_NOTIFY_HOOK is on */
+            /** @description Callback URL: the gateway POSTs the task (as fetch answers it) on every change, signed (see README, Callbacks) */
             notifyHook?: string;
             /** @enum {string} */
             botType?: "MID_JOURNEY" | "NIJI_JOURNEY";
@@ -1747,7 +1847,7 @@ export interface components {
              * @example u42
              */
             state?: string;
-            /** @description Dropped unless RELAY_ALLOW_NOTIFY_HOOK is on */
+            /** @description Callback URL: the gateway POSTs the task (as fetch answers it) on every change, signed (see README, Callbacks) */
             notifyHook?: string;
             /** @enum {string} */
             botType?: "MID_JOURNEY" | "NIJI_JOURNEY";
@@ -1770,7 +1870,7 @@ export interface components {
              * @example u42
              */
             state?: string;
-            /** @description Dropped unless RELAY_ALLOW_NOTIFY_HOOK is on */
+            /** @description Callback URL: the gateway POSTs the task (as fetch answers it) on every change, signed (see README, Callbacks) */
             notifyHook?: string;
             /** @enum {string} */
             botType?: "MID_JOURNEY" | "NIJI_JOURNEY";
@@ -1786,7 +1886,7 @@ export interface components {
              * @example u42
              */
             state?: string;
-            /** @description Dropped unless RELAY_ALLOW_NOTIFY_HOOK is on */
+            /** @description Callback URL: the gateway POSTs the task (as fetch answers it) on every change, signed (see README, Callbacks) */
             notifyHook?: string;
             /** @enum {string} */
             botType?: "MID_JOURNEY" | "NIJI_JOURNEY";
@@ -1807,7 +1907,7 @@ export interface components {
              * @example u42
              */
             state?: string;
-            /** @description Dropped unless RELAY_ALLOW_NOTIFY_HOOK is on */
+            /** @description Callback URL: the gateway POSTs the task (as fetch answers it) on every change, signed (see README, Callbacks) */
             notifyHook?: string;
             /** @enum {string} */
             botType?: "MID_JOURNEY" | "NIJI_JOURNEY";
@@ -1827,7 +1927,7 @@ export interface components {
              * @example u42
              */
             state?: string;
-            /** @description Dropped unless RELAY_ALLOW_NOTIFY_HOOK is on */
+            /** @description Callback URL: the gateway POSTs the task (as fetch answers it) on every change, signed (see README, Callbacks) */
             notifyHook?: string;
             /** @enum {string} */
             botType?: "MID_JOURNEY" | "NIJI_JOURNEY";
@@ -1842,7 +1942,7 @@ export interface components {
              * @example u42
              */
             state?: string;
-            /** @description Dropped unless RELAY_ALLOW_NOTIFY_HOOK is on */
+            /** @description Callback URL: the gateway POSTs the task (as fetch answers it) on every change, signed (see README, Callbacks) */
             notifyHook?: string;
             /** @enum {string} */
             botType?: "MID_JOURNEY" | "NIJI_JOURNEY";
@@ -1857,7 +1957,7 @@ export interface components {
              * @example u42
              */
             state?: string;
-            /** @description Dropped unless RELAY_ALLOW_NOTIFY_HOOK is on */
+            /** @description Callback URL: the gateway POSTs the task (as fetch answers it) on every change, signed (see README, Callbacks) */
             notifyHook?: string;
             /** @enum {string} */
             botType?: "MID_JOURNEY" | "NIJI_JOURNEY";
@@ -1870,7 +1970,7 @@ export interface components {
              * @example u42
              */
             state?: string;
-            /** @description Dropped unless RELAY_ALLOW_NOTIFY_HOOK is on */
+            /** @description Callback URL: the gateway POSTs the task (as fetch answers it) on every change, signed (see README, Callbacks) */
             notifyHook?: string;
             /** @enum {string} */
             botType?: "MID_JOURNEY" | "NIJI_JOURNEY";
@@ -1889,7 +1989,7 @@ export interface components {
              * @example u42
              */
             state?: string;
-            /** @description Dropped unless RELAY_ALLOW_NOTIFY_HOOK is on */
+            /** @description Callback URL: the gateway POSTs the task (as fetch answers it) on every change, signed (see README, Callbacks) */
             notifyHook?: string;
             /** @enum {string} */
             botType?: "MID_JOURNEY" | "NIJI_JOURNEY";
@@ -2097,6 +2197,133 @@ export interface components {
             list?: "banned" | "allowed";
             whole_word?: boolean;
             note?: string;
+        };
+        HookAttemptDto: {
+            /**
+             * @description The X-MJ-Delivery-Attempt it was sent with
+             * @example 1
+             */
+            attempt: number;
+            /**
+             * @description When it was sent, epoch milliseconds
+             * @example 1764061200123
+             */
+            at: number;
+            /**
+             * @description The receiver's HTTP status; 0 when none came (timeout, refused connection)
+             * @example 200
+             */
+            status_code: number;
+            /** @example 42 */
+            latency_ms: number;
+            /**
+             * @description Why no answer came, or the refusal
+             * @example
+             */
+            error: string;
+            /**
+             * @description The first 512 bytes of the receiver's answer
+             * @example ok
+             */
+            response_head: string;
+        };
+        HookDeliveryDto: {
+            /**
+             * @description The event id, sent as X-MJ-Event-Id (retries keep it)
+             * @example 812
+             */
+            id: number;
+            /**
+             * @description The task's id as the relay hands it out ('hook-test' for a test event)
+             * @example 1764061200123456
+             */
+            task_id: string;
+            /**
+             * @description The body's per-task sequence number
+             * @example 3
+             */
+            sequence: number;
+            /** @example https://example.com/mj-hook */
+            url: string;
+            /**
+             * @description stopped: the receiver answered 410 (to it or an earlier event)
+             * @example delivered
+             * @enum {string}
+             */
+            status: "pending" | "delivered" | "failed" | "stopped";
+            /**
+             * @description The task's status in this event
+             * @example SUCCESS
+             */
+            task_status: string;
+            /** @example 100% */
+            progress: string;
+            /** @example 1 */
+            attempts: number;
+            /**
+             * @description Unix seconds: the task change
+             * @example 1764061200
+             */
+            created_at: number;
+            /**
+             * @description Unix seconds; 0 = not delivered
+             * @example 1764061201
+             */
+            delivered_at: number;
+            /**
+             * @description Unix seconds of the next attempt while pending; 0 otherwise
+             * @example 0
+             */
+            next_attempt_at: number;
+            /** @example 200 */
+            last_status_code: number;
+            /** @example  */
+            last_error: string;
+            attempt_log: components["schemas"]["HookAttemptDto"][];
+        };
+        HookDeliveryPageDto: {
+            items: components["schemas"]["HookDeliveryDto"][];
+            /**
+             * @description How many match the filters, all pages together
+             * @example 42
+             */
+            total: number;
+            /** @example 1 */
+            page: number;
+            /**
+             * @description The page size applied (requests above 100 are capped)
+             * @example 20
+             */
+            page_size: number;
+        };
+        KeyHookDto: {
+            /** @example 3 */
+            id: number;
+            /** @example https://example.com/mj-hook */
+            hook_url: string;
+        };
+        SetKeyHookDto: {
+            /**
+             * @description Default callback URL of the key's tasks; '' removes it
+             * @example https://example.com/mj-hook
+             */
+            hook_url: string;
+        };
+        HookSecretDto: {
+            /** @example 3 */
+            id: number;
+            /**
+             * @description The new hook secret; shown this once. The old one stops signing at once.
+             * @example whsec_3q2+7w…
+             */
+            hook_secret: string;
+        };
+        HookTestDto: {
+            /**
+             * @description Where to send it; the key's default hook when omitted
+             * @example https://example.com/mj-hook
+             */
+            url?: string;
         };
     };
     responses: never;
@@ -5852,6 +6079,294 @@ export interface operations {
             };
             /** @description Conflicts with the current state */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    listHookDeliveries: {
+        parameters: {
+            query?: {
+                p?: number;
+                /** @description Values above 100 are capped at 100 */
+                page_size?: number;
+                /** @description Only this task's events (its id as the relay hands it out) */
+                task_id?: string;
+                status?: "pending" | "delivered" | "failed" | "stopped";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example true */
+                        success: boolean;
+                        /** @example  */
+                        message: string;
+                        data: components["schemas"]["HookDeliveryPageDto"];
+                    };
+                };
+            };
+            /** @description A parameter or body field is invalid; the message names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    redeliverHook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example true */
+                        success: boolean;
+                        /** @example  */
+                        message: string;
+                        data: components["schemas"]["HookDeliveryDto"];
+                    };
+                };
+            };
+            /** @description A parameter or body field is invalid; the message names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    setTokenHook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetKeyHookDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example true */
+                        success: boolean;
+                        /** @example  */
+                        message: string;
+                        data: components["schemas"]["KeyHookDto"];
+                    };
+                };
+            };
+            /** @description A parameter or body field is invalid; the message names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    rotateTokenHookSecret: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example true */
+                        success: boolean;
+                        /** @example  */
+                        message: string;
+                        data: components["schemas"]["HookSecretDto"];
+                    };
+                };
+            };
+            /** @description A parameter or body field is invalid; the message names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    testTokenHook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HookTestDto"];
+            };
+        };
+        responses: {
+            /** @description Success */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example true */
+                        success: boolean;
+                        /** @example  */
+                        message: string;
+                        data: components["schemas"]["HookDeliveryDto"];
+                    };
+                };
+            };
+            /** @description A parameter or body field is invalid; the message names it */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };

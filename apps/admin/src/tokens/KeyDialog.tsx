@@ -2,8 +2,18 @@ import { useState } from 'react';
 import { Alert, Box, Button, Dialog, DialogActions, DialogContent, DialogTitle, IconButton, Tooltip, Typography } from '@mui/material';
 import ContentCopyIcon from '@mui/icons-material/ContentCopy';
 
-/** The new key, shown this once (only its hash is stored), with a copy button. */
-export function KeyDialog({ apiKey, name, onClose }: { apiKey: string | null; name: string; onClose: () => void }) {
+/** The new key (and its hook secret), shown this once (only its hash is stored), with a copy button. */
+export function KeyDialog({
+  apiKey,
+  hookSecret,
+  name,
+  onClose,
+}: {
+  apiKey: string | null;
+  hookSecret?: string;
+  name: string;
+  onClose: () => void;
+}) {
   const [copied, setCopied] = useState(false);
   const copy = async () => {
     if (!apiKey) return;
@@ -41,6 +51,7 @@ export function KeyDialog({ apiKey, name, onClose }: { apiKey: string | null; na
         <Typography variant="body2" color="text.secondary" sx={{ mt: 2 }}>
           Use it as <code>Authorization: Bearer sk-…</code> (or the <code>mj-api-secret</code> header) on <code>/mj/*</code>.
         </Typography>
+        {hookSecret && <HookSecretBox secret={hookSecret} />}
       </DialogContent>
       <DialogActions>
         <Button variant="contained" onClick={onClose}>
@@ -48,5 +59,24 @@ export function KeyDialog({ apiKey, name, onClose }: { apiKey: string | null; na
         </Button>
       </DialogActions>
     </Dialog>
+  );
+}
+
+/** The secret callbacks are signed with (X-MJ-Signature), shown once: at creation and after a rotation. */
+export function HookSecretBox({ secret }: { secret: string }) {
+  return (
+    <Box sx={{ mt: 2 }}>
+      <Typography variant="subtitle2">Hook secret</Typography>
+      <Typography
+        data-testid="hook-secret"
+        sx={{ fontFamily: 'monospace', wordBreak: 'break-all', p: 1.5, borderRadius: 1, bgcolor: 'action.hover' }}
+      >
+        {secret}
+      </Typography>
+      <Typography variant="body2" color="text.secondary" sx={{ mt: 1 }}>
+        Verify each callback: <code>X-MJ-Signature: t=…,v1=…</code> is the hex HMAC-SHA256 of <code>&lt;t&gt;.&lt;raw body&gt;</code> with
+        this secret.
+      </Typography>
+    </Box>
   );
 }

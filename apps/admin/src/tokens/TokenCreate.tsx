@@ -11,6 +11,7 @@ const transform = (data: Record<string, unknown>) => ({
   name: data.name,
   expires_at: unixSeconds(data.expires_at),
   quota_limit: data.quota_limit === null || data.quota_limit === '' ? undefined : data.quota_limit,
+  hook_url: typeof data.hook_url === 'string' && data.hook_url.trim() ? data.hook_url.trim() : undefined,
 });
 
 export default function TokenCreate() {
@@ -28,10 +29,17 @@ export default function TokenCreate() {
           <TextInput source="name" validate={required()} fullWidth />
           <DateTimeInput source="expires_at" label="Expires" helperText="Optional" />
           <NumberInput source="quota_limit" label="Quota limit" step={1} helperText="Optional: most quota this key may spend" />
+          <TextInput
+            source="hook_url"
+            label="Callback URL"
+            fullWidth
+            helperText="Optional: where this key's tasks report when a submit names no notifyHook"
+          />
         </SimpleForm>
       </Create>
       <KeyDialog
         apiKey={created?.key ?? null}
+        hookSecret={created?.hook_secret}
         name={created?.name ?? ''}
         onClose={() => {
           setCreated(null);

@@ -1,7 +1,8 @@
-import { Typography } from '@mui/material';
+import { Box, Typography } from '@mui/material';
 import { CreateButton, DataTable, DeleteWithConfirmButton, List, TopToolbar } from 'react-admin';
 import type { Schemas } from '../api/client';
 import { UnixTimeField } from '../common/UnixTimeField';
+import { HookActions } from './HookActions';
 
 type ApiKey = Schemas['ApiKeyDto'];
 const Column = DataTable.Col<ApiKey>;
@@ -40,8 +41,16 @@ export default function TokenList() {
           align="right"
           render={(key) => (key.quota_limit ? `${key.quota_used} / ${key.quota_limit}` : key.quota_used)}
         />
+        <Column source="hook_url" label="Callback URL" disableSort render={(key) => key.hook_url || '—'} />
         <Column label="" disableSort align="right">
-          <DeleteWithConfirmButton label="Revoke" confirmTitle="Revoke this key?" confirmContent="Clients using it stop working at once." />
+          <Box sx={{ display: 'inline-flex', alignItems: 'center', whiteSpace: 'nowrap' }}>
+            <HookActions />
+            <DeleteWithConfirmButton
+              label="Revoke"
+              confirmTitle="Revoke this key?"
+              confirmContent="Clients using it stop working at once."
+            />
+          </Box>
         </Column>
       </DataTable>
     </List>

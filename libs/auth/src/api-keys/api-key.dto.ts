@@ -1,6 +1,6 @@
 import { PageOf } from '@app/core';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min, MinLength } from 'class-validator';
 import type { ApiKey } from './api-key.entity';
 
 const seconds = (date?: Date | null) => (date ? Math.floor(date.getTime() / 1000) : 0);
@@ -32,6 +32,12 @@ export class ApiKeyDto {
 
   @ApiProperty({ example: 1764061200, description: 'Unix seconds' })
   created_at: number;
+
+  @ApiProperty({
+    example: 'https://example.com/mj-hook',
+    description: "Where this key's tasks report when a submit names no notifyHook; '' = nowhere",
+  })
+  hook_url: string;
 }
 
 export function toApiKeyDto(key: ApiKey): ApiKeyDto {
@@ -45,6 +51,7 @@ export function toApiKeyDto(key: ApiKey): ApiKeyDto {
     quota_used: key.quotaUsed,
     last_used_at: seconds(key.lastUsedAt),
     created_at: seconds(key.createdAt),
+    hook_url: key.hookUrl ?? '',
   };
 }
 
@@ -57,6 +64,12 @@ export class CreatedApiKeyDto {
 
   @ApiProperty({ example: 'sk-Ab12…', description: 'The key; shown this once, store it now' })
   key: string;
+
+  @ApiProperty({
+    example: 'whsec_3q2+7w…',
+    description: "The secret this key's callbacks are signed with (X-MJ-Signature); shown this once, and again only when rotated",
+  })
+  hook_secret: string;
 }
 
 export class CreateApiKeyDto {
@@ -86,6 +99,15 @@ export class CreateApiKeyDto {
   @Min(0, { message: 'max_tasks must be an integer between 0 and 1000000' })
   @Max(1000000, { message: 'max_tasks must be an integer between 0 and 1000000' })
   max_tasks?: number;
+
+  @ApiPropertyOptional({
+    example: 'https://example.com/mj-hook',
+    description: "Default callback URL of this key's tasks (a submit's notifyHook wins)",
+  })
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'hook_url must be an http(s) URL' })
+  @MaxLength(2000, { message: 'hook_url must be at most 2000 characters' })
+  hook_url?: string;
 }
 
 export class ApiKeyPageDto extends PageOf(ApiKeyDto) {}

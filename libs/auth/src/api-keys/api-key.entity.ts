@@ -3,7 +3,7 @@ import { BigIntType, Entity, OptionalProps, PrimaryKey, Property } from '@mikro-
 /** A user's key for the relay (`sk-…`). Only its SHA-256 is stored; the key itself is shown once. */
 @Entity({ tableName: 'api_keys' })
 export class ApiKey {
-  [OptionalProps]?: 'quotaUsed' | 'createdAt';
+  [OptionalProps]?: 'quotaUsed' | 'createdAt' | 'hookUrl' | 'hookSecretVersion';
 
   @PrimaryKey({ autoincrement: true })
   id!: number;
@@ -42,4 +42,12 @@ export class ApiKey {
 
   @Property({ nullable: true })
   deletedAt?: Date;
+
+  /** Where this key's tasks report when a submit names no notifyHook ('' = nowhere). */
+  @Property({ type: 'text' })
+  hookUrl = '';
+
+  /** Bumped when the hook secret is rotated (the secret is derived from it, see hook-secret.ts). */
+  @Property()
+  hookSecretVersion = 0;
 }

@@ -1,10 +1,11 @@
 import { Injectable, UnauthorizedException } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { createHash, randomBytes } from 'node:crypto';
-import { BadRequestError, NotFoundError, PageQuery, pageWindow, Sql } from '@app/core';
+import { BadRequestError, NotFoundError, PageQuery, pageWindow, Secrets, Sql } from '@app/core';
 import type { AuthUser } from '@app/core';
 import { ApiKey } from './api-key.entity';
 import { ApiKeyPageDto, CreateApiKeyDto, CreatedApiKeyDto, toApiKeyDto } from './api-key.dto';
+import { hookSecretOf } from './hook-secret';
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 
@@ -25,6 +26,7 @@ export class ApiKeysService {
   constructor(
     private readonly em: EntityManager,
     private readonly sql: Sql,
+    private readonly secrets: Secrets,
   ) {}
 
   async list(userId: number, query: PageQuery): Promise<ApiKeyPageDto> {
@@ -50,9 +52,10 @@ export class ApiKeysService {
       expiresAt: dto.expires_at ? new Date(dto.expires_at * 1000) : undefined,
       quotaLimit: dto.quota_limit ? dto.quota_limit : null,
       maxTasks: dto.max_tasks ? dto.max_tasks : null,
+      hookUrl: dto.hook_url ?? '',
     });
     await this.em.persistAndFlush(apiKey);
-    return { id: apiKey.id, name: apiKey.name, key };
+    return { id: apiKey.id, name: apiKey.name, key, hook_secret: hookSecretOf(this.secrets, apiKey.id, apiKey.hookSecretVersion) };
   }
 
   async revoke(userId: number, id: number): Promise<void> {

@@ -15,10 +15,6 @@ export class RelayEnv {
   @Max(10000)
   RELAY_MAX_IDS: number = 500;
 
-  /** Pass a client's notifyHook to the upstream (off: the upstream would call the client directly, bypassing us). */
-  @IsBoolean()
-  RELAY_ALLOW_NOTIFY_HOOK: boolean = false;
-
   /** Pass a client's accountFilter (TA) to the upstream. */
   @IsBoolean()
   RELAY_ALLOW_ACCOUNT_FILTER: boolean = false;
@@ -67,7 +63,6 @@ export class RelayEnv {
 export interface RelayConfig {
   imageLimitBytes: number;
   maxIds: number;
-  allowNotifyHook: boolean;
   allowAccountFilter: boolean;
   deadlineMs(action: string): number;
   queueDeadlineMs: number;
@@ -82,7 +77,6 @@ export const relayConfig = registerAs('relay', (): RelayConfig => {
   return {
     imageLimitBytes: env.RELAY_IMAGE_LIMIT_MB * 1024 * 1024,
     maxIds: env.RELAY_MAX_IDS,
-    allowNotifyHook: env.RELAY_ALLOW_NOTIFY_HOOK,
     allowAccountFilter: env.RELAY_ALLOW_ACCOUNT_FILTER,
     deadlineMs: (action) => (action.startsWith('VIDEO') ? env.VIDEO_DEADLINE_S : env.TASK_DEADLINE_S) * 1000,
     queueDeadlineMs: env.QUEUE_DEADLINE_S * 1000,

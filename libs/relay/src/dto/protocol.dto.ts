@@ -28,7 +28,9 @@ class BaseSubmitDto {
   @ApiPropertyOptional({ example: 'u42', description: 'Echoed back in the task (at most 255 characters)' })
   state?: string;
 
-  @ApiPropertyOptional({ description: 'Dropped unless RELAY_ALLOW_NOTIFY_HOOK is on' })
+  @ApiPropertyOptional({
+    description: 'Callback URL: the gateway POSTs the task (as fetch answers it) on every change, signed (see README, Callbacks)',
+  })
   notifyHook?: string;
 
   @ApiPropertyOptional({ enum: ['MID_JOURNEY', 'NIJI_JOURNEY'] })
