@@ -54,8 +54,8 @@ async function prepare(client: Client, receiverUrl: string): Promise<PolledTask[
   );
   const now = Date.now();
   const { rows } = await client.query<{ id: number }>(
-    `INSERT INTO tasks (user_id, api_key_id, channel_id, mj_id, action, status, progress, submit_time, deadline_at)
-     SELECT $1, $2, 1, 'bench-' || n, 'IMAGINE', 'NOT_START', '', $3::bigint, $3::bigint + 3600000
+    `INSERT INTO tasks (user_id, api_key_id, channel_id, mj_id, upstream_id, action, status, progress, submit_time, deadline_at)
+     SELECT $1, $2, 1, 'bench-' || n, 'bench-' || n, 'IMAGINE', 'NOT_START', '', $3::bigint, $3::bigint + 3600000
      FROM generate_series(1, $4::int) n RETURNING id`,
     [user.id, key.id, now, EVENTS],
   );

@@ -75,8 +75,8 @@ async function prepare(url: string, sims: SimulatorHandle[]): Promise<{ ids: num
       );
       byChannel.set(channel.id, mjIds);
       await client.query(
-        `INSERT INTO tasks (user_id, channel_id, mj_id, action, status, progress, submit_time, deadline_at)
-         SELECT $1, $2, unnest($3::text[]), 'IMAGINE', 'NOT_START', '', $4::bigint, $4::bigint + 3600000`,
+        `INSERT INTO tasks (user_id, channel_id, mj_id, upstream_id, action, status, progress, submit_time, deadline_at)
+         SELECT $1, $2, id, id, 'IMAGINE', 'NOT_START', '', $4::bigint, $4::bigint + 3600000 FROM unnest($3::text[]) AS id`,
         [user.id, channel.id, mjIds, Date.now()],
       );
     }

@@ -29,8 +29,10 @@ const USERS = 50;
 /** The channel, and `count` users with quota for every submit the run can make, each with an sk- key. */
 async function prepare(gateway: RunningServer, simulatorUrl: string, count: number): Promise<{ channelId: number; keys: string[] }> {
   const admin = (await call(gateway.baseUrl, '/api/auth/login', null, ADMIN)).data.access_token;
-  const channel = (await call(gateway.baseUrl, '/api/channels', admin, { name: 'bench simulator', base_url: simulatorUrl, secret: SECRET }))
-    .data;
+  // No capacity limit (max_running 0): this suite measures the submit path itself, the queue suite the queue.
+  const channel = (
+    await call(gateway.baseUrl, '/api/channels', admin, { name: 'bench simulator', base_url: simulatorUrl, secret: SECRET, max_running: 0 })
+  ).data;
   const keys: string[] = [];
   for (let i = 0; i < count; i++) {
     const username = `bench${i}`;
@@ -78,6 +80,7 @@ export const relaySuite: BenchSuite = {
           ADMIN_PASSWORD: ADMIN.password,
           MEDIA_ARCHIVE_ENABLED: 'false',
           LOGIN_RATE_LIMIT: '1000',
+          QUEUE_USER_CAP: '0',
           LOGIN_ADDRESS_RATE_LIMIT: '1000',
           DB_POOL_MAX: '10',
         }),

@@ -6,12 +6,13 @@ import { hooksSuite } from './hooks';
 import { listsSuite } from './lists';
 import { pollingSuite } from './polling';
 import { proxySuite } from './proxy';
+import { queueSuite } from './queue';
 import { relaySuite } from './relay';
 import { writeSuiteSection } from './report';
 import type { BenchContext, BenchSuite } from './suite';
 
 /** Every suite `npm run bench` knows; add one by exporting a BenchSuite from its own module here. */
-const SUITES: BenchSuite[] = [listsSuite, relaySuite, pollingSuite, proxySuite, hooksSuite];
+const SUITES: BenchSuite[] = [listsSuite, relaySuite, pollingSuite, proxySuite, hooksSuite, queueSuite];
 
 const USAGE = `Usage: npm run bench -- [suite ...] [--keep] [--duration S] [--connections N] [--rounds R] [--database-url URL]
   suites: ${SUITES.map((s) => s.name).join(', ')} (default: all)

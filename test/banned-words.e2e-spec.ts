@@ -1,5 +1,5 @@
 import { createTestApp, TestApp } from './app';
-import { addSimulatorChannel, createApiKey, TestChannel, until } from './upstream';
+import { addSimulatorChannel, createApiKey, TestChannel, until, upstreamIdOf } from './upstream';
 
 describe('banned words: the built-in submit check (/api/banned-words)', () => {
   let t: TestApp;
@@ -99,7 +99,7 @@ describe('banned words: the built-in submit check (/api/banned-words)', () => {
     await ban('血橙', { list: 'allowed' });
     const passed = await relay('/mj/submit/imagine').send({ prompt: '一杯血橙汁, studio light' }).expect(200);
     expect(passed.body.code).toBe(1);
-    expect(sim.sim.tasks.get(passed.body.result)?.prompt).toBe('一杯血橙汁, studio light');
+    expect(sim.sim.tasks.get(await upstreamIdOf(t, passed.body.result))?.prompt).toBe('一杯血橙汁, studio light');
     expect((await relay('/mj/submit/imagine').send({ prompt: '血橙 和 血' }).expect(400)).body.code).toBe(24);
     const verdict = await t.http
       .post('/api/banned-words/test')

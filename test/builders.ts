@@ -21,11 +21,12 @@ export async function insertTasks(app: TestApp, seeds: TaskSeed[]): Promise<numb
   for (const seed of seeds) {
     sequence += 1;
     const rows = await app.sql<{ id: number }>(
-      `INSERT INTO tasks (user_id, channel_id, mj_id, action, status, progress, prompt, prompt_en, submit_time, quota, image_url)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+      `INSERT INTO tasks (user_id, channel_id, mj_id, upstream_id, action, status, progress, prompt, prompt_en, submit_time, quota, image_url)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
       [
         seed.userId,
         seed.channelId ?? 1,
+        seed.mjId ?? `${1712345678901000 + sequence}`,
         seed.mjId ?? `${1712345678901000 + sequence}`,
         seed.action ?? 'IMAGINE',
         seed.status ?? 'SUCCESS',

@@ -1,7 +1,7 @@
 import { ExtensionLoadError } from '../apps/api/src/extensions';
 import { createTestApp, TestApp } from './app';
 import { EchoUpstream, EventLog } from './fixtures/extension-points';
-import { addSimulatorChannel, createApiKey, TestChannel, until } from './upstream';
+import { addSimulatorChannel, createApiKey, TestChannel, until, upstreamIdOf } from './upstream';
 
 describe('extension points: submit checks, upstream kinds and task events from a module in EXTENSIONS', () => {
   let t: TestApp;
@@ -58,7 +58,7 @@ describe('extension points: submit checks, upstream kinds and task events from a
 
   it('sends a rewritten prompt upstream and keeps the original on the task', async () => {
     const res = await relay('/mj/submit/imagine').send({ prompt: 'a colour study' }).expect(200);
-    expect(sim.sim.tasks.get(res.body.result)?.prompt).toBe('a color study');
+    expect(sim.sim.tasks.get(await upstreamIdOf(t, res.body.result))?.prompt).toBe('a color study');
     const [row] = await t.sql<{ prompt: string; original_prompt: string }>('SELECT prompt, original_prompt FROM tasks WHERE mj_id = ?', [
       res.body.result,
     ]);
@@ -82,10 +82,10 @@ describe('extension points: submit checks, upstream kinds and task events from a
     expect(probe.body.data.message).toBe('echo (not midjourney-proxy)');
     const before = await balance();
     const res = await relay('/mj/submit/imagine').send({ prompt: 'a pigeon' }).expect(200);
-    expect(res.body.result).toBe('echo-1');
+    expect(await upstreamIdOf(t, res.body.result)).toBe('echo-1');
     expect(t.app.get(EchoUpstream).taken.get('echo-1')).toMatchObject({ path: '/mj/submit/imagine', body: { prompt: 'a pigeon' } });
     const log = t.app.get(EventLog);
-    const failed = await until(() => Promise.resolve(log.events.find((e) => e.mj_id === 'echo-1' && e.status === 'FAILURE')));
+    const failed = await until(() => Promise.resolve(log.events.find((e) => e.mj_id === res.body.result && e.status === 'FAILURE')));
     expect(failed).toMatchObject({ action: 'IMAGINE', user_id: alice.id, channel_id: channel.body.data.id });
     // Polled through the module's client to FAILURE, and refunded.
     await until(async () => (await balance()) === before);

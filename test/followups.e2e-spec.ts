@@ -1,5 +1,5 @@
 import { createTestApp, TestApp } from './app';
-import { addSimulatorChannel, createApiKey, TestChannel, until } from './upstream';
+import { addSimulatorChannel, createApiKey, TestChannel, until, upstreamIdOf } from './upstream';
 
 describe('relay follow-ups, failover and concurrent billing', () => {
   let t: TestApp;
@@ -36,7 +36,7 @@ describe('relay follow-ups, failover and concurrent billing', () => {
 
   it("sends every follow-up to the origin task's channel with that channel's own secret", async () => {
     const grid = (await relay('/mj/submit/imagine').send({ prompt: 'a red fox' }).expect(200)).body.result;
-    expect(alpha.sim.tasks.has(grid)).toBe(true);
+    expect(alpha.sim.tasks.has(await upstreamIdOf(t, grid))).toBe(true);
     const task = await succeeded(grid);
     // New work now prefers beta; follow-ups of alpha's task must still go to alpha.
     await setPriority(alpha, 0);
@@ -53,7 +53,8 @@ describe('relay follow-ups, failover and concurrent billing', () => {
     const seed = await t.http.get(`/mj/task/${grid}/image-seed`).set('mj-api-secret', key).expect(200);
     expect(seed.body.code).toBe(1);
 
-    for (const id of [action.body.result, change.body.result, simple.body.result]) expect(alpha.sim.tasks.has(id)).toBe(true);
+    for (const id of [action.body.result, change.body.result, simple.body.result])
+      expect(alpha.sim.tasks.has(await upstreamIdOf(t, id))).toBe(true);
     const routes = alpha.sim.stats().routes;
     for (const route of [
       'POST /mj/submit/action',
@@ -68,7 +69,7 @@ describe('relay follow-ups, failover and concurrent billing', () => {
     expect((await fetchTask(change.body.result)).action).toBe('VARIATION');
 
     const fresh = (await relay('/mj/submit/imagine').send({ prompt: 'now on beta' }).expect(200)).body.result;
-    expect(beta.sim.tasks.has(fresh)).toBe(true);
+    expect(beta.sim.tasks.has(await upstreamIdOf(t, fresh))).toBe(true);
     expect(beta.sim.stats().routes['POST /mj/submit/imagine'].lastSecret).toBe('beta-secret');
   });
 
@@ -118,7 +119,7 @@ describe('relay follow-ups, failover and concurrent billing', () => {
       const before = await balance();
       const res = await relay('/mj/submit/imagine').send({ prompt: 'through the failover' }).expect(200);
       expect(res.body.code).toBe(1);
-      expect(beta.sim.tasks.has(res.body.result)).toBe(true);
+      expect(beta.sim.tasks.has(await upstreamIdOf(t, res.body.result))).toBe(true);
       expect(await balance()).toBe(before - 50000);
       const rows = await t.sql<{ channel_id: number }>('SELECT channel_id FROM tasks WHERE mj_id = ?', [res.body.result]);
       expect(rows).toEqual([{ channel_id: beta.id }]);

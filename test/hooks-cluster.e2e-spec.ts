@@ -57,6 +57,8 @@ describe('callbacks from three gateway processes on one database', () => {
       LOGIN_RATE_LIMIT: '1000',
       LOGIN_ADDRESS_RATE_LIMIT: '1000',
       DB_POOL_MAX: '8',
+      // One user submits the 1,000 tasks: no per-user cap; the upstream takes them all (no capacity limit).
+      QUEUE_USER_CAP: '0',
       MEDIA_ARCHIVE_ENABLED: 'false',
       HOOK_ALLOWLIST: `127.0.0.1:${receiver.port}`,
       HOOK_RETRY_SCHEDULE_S: '0.5,1,2,4,8',
@@ -69,7 +71,7 @@ describe('callbacks from three gateway processes on one database', () => {
     await api
       .post('/api/channels')
       .set('Authorization', `Bearer ${admin}`)
-      .send({ name: 'sim', base_url: sim.url, secret: 'hooks' })
+      .send({ name: 'sim', base_url: sim.url, secret: 'hooks', max_running: 0 })
       .expect(201);
     await api
       .post('/api/users')

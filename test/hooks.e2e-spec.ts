@@ -1,7 +1,7 @@
 import { HookDns } from '@app/hooks';
 import { createTestApp, TestApp } from './app';
 import { HookReceiver, signatureValid, startReceiver } from './receiver';
-import { addSimulatorChannel, TestChannel, until } from './upstream';
+import { addSimulatorChannel, TestChannel, until, upstreamIdOf } from './upstream';
 
 interface Delivery {
   id: number;
@@ -71,7 +71,7 @@ describe('callbacks (notifyHook): the gateway delivers them itself', () => {
     const res = await submit({ prompt: 'a heron', notifyHook: `${receiver.url}/hook` }).expect(200);
     const mjId = res.body.result as string;
     // The upstream never sees the client's URL.
-    expect(JSON.stringify(channel.sim.tasks.get(mjId)!.properties)).not.toContain(`${receiver.port}/hook`);
+    expect(JSON.stringify(channel.sim.tasks.get(await upstreamIdOf(t, mjId))!.properties)).not.toContain(`${receiver.port}/hook`);
     await until(async () => delivered(mjId).some((hook) => hook.body.status === 'SUCCESS'), 20000);
     const hooks = delivered(mjId);
     const sequences = hooks.map((hook) => hook.body.sequence);

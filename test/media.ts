@@ -119,11 +119,12 @@ export async function insertTask(
   sequence += 1;
   const mjId = seed.mjId ?? `${Date.now()}${String(sequence % 1000).padStart(3, '0')}`;
   const [row] = await t.sql<{ id: number }>(
-    `INSERT INTO tasks (user_id, channel_id, mj_id, action, status, progress, image_url, submit_time, deadline_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+    `INSERT INTO tasks (user_id, channel_id, mj_id, upstream_id, action, status, progress, image_url, submit_time, deadline_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
     [
       seed.userId,
       seed.channelId,
+      mjId,
       mjId,
       seed.action ?? 'IMAGINE',
       seed.status ?? 'SUCCESS',

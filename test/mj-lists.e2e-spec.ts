@@ -87,6 +87,9 @@ describe.each([
         'properties',
         // The task's speed mode (fast, relax, turbo).
         'mode',
+        // The gateway queue: a queued task's place and estimated start (0 otherwise).
+        'queue_position',
+        'estimated_start_time',
       ].sort(),
     );
     expect(item).toMatchObject({

@@ -1,5 +1,5 @@
 import { createTestApp, TestApp } from './app';
-import { addSimulatorChannel, createApiKey, TestChannel, until } from './upstream';
+import { addSimulatorChannel, createApiKey, TestChannel, until, upstreamIdOf } from './upstream';
 
 describe('notify receiver (/notify/mj/:channelId/:token)', () => {
   let t: TestApp;
@@ -43,7 +43,7 @@ describe('notify receiver (/notify/mj/:channelId/:token)', () => {
 
   it("gives the upstream our hook (not the client's) and finishes tasks from callbacks alone", async () => {
     const mjId = await submit('a heron', { notifyHook: 'http://client.example/hook' });
-    hook = channel.sim.tasks.get(mjId)!.properties.notifyHook as string;
+    hook = channel.sim.tasks.get(await upstreamIdOf(t, mjId))!.properties.notifyHook as string;
     expect(hook).toMatch(new RegExp(`/notify/mj/${channel.id}/[\\w-]{32}$`));
     await until(async () => (await row(mjId)).status === 'SUCCESS', 15000);
     expect((await row(mjId)).progress).toBe('100%');
@@ -53,7 +53,7 @@ describe('notify receiver (/notify/mj/:channelId/:token)', () => {
     const mjId = await submit('a crane');
     await until(async () => (await row(mjId)).status === 'SUCCESS', 15000);
     const path = new URL(hook).pathname;
-    const final = { ...channel.sim.tasks.get(mjId)! };
+    const final = { ...channel.sim.tasks.get(await upstreamIdOf(t, mjId))! };
     const duplicate = await t.http.post(path).send(final).expect(200);
     expect(duplicate.body.data).toEqual({ changed: false });
     const stale = await t.http
@@ -78,7 +78,7 @@ describe('notify receiver (/notify/mj/:channelId/:token)', () => {
     try {
       const mjId = await submit('a stork');
       const path = new URL(hook).pathname;
-      const body = { id: mjId, status: 'FAILURE', progress: '', failReason: '[Invalid parameter] --ar' };
+      const body = { id: await upstreamIdOf(t, mjId), status: 'FAILURE', progress: '', failReason: '[Invalid parameter] --ar' };
       const replies = await Promise.all([1, 2, 3, 4].map(() => t.http.post(path).send(body)));
       expect(replies.map((r) => r.status)).toEqual([200, 200, 200, 200]);
       expect(replies.filter((r) => r.body.data.changed)).toHaveLength(1);
@@ -86,7 +86,7 @@ describe('notify receiver (/notify/mj/:channelId/:token)', () => {
       expect(task.status).toBe('FAILURE');
       const refunds = await t.sql(`SELECT id FROM ledger_entries WHERE task_id = ? AND kind = 'refund'`, [task.id]);
       expect(refunds).toHaveLength(1);
-      await t.http.post(path).send({ id: mjId, status: 'SUCCESS', progress: '100%' }).expect(200);
+      await t.http.post(path).send({ id: body.id, status: 'SUCCESS', progress: '100%' }).expect(200);
       expect((await row(mjId)).status).toBe('FAILURE');
     } finally {
       channel.sim.setTaskMs(600);

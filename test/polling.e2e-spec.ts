@@ -1,6 +1,6 @@
 import { TaskEvent, TaskEvents } from '@app/core';
 import { createTestApp, TestApp } from './app';
-import { addSimulatorChannel, createApiKey, TestChannel, until } from './upstream';
+import { addSimulatorChannel, createApiKey, TestChannel, until, upstreamIdOf } from './upstream';
 
 interface Row {
   id: number;
@@ -60,7 +60,7 @@ describe('polling: every task reaches its true final state, refunded exactly onc
     const mjId = await submit('a fox in the snow');
     const done = await finished(mjId);
     expect(done).toMatchObject({ status: 'SUCCESS', progress: '100%', fail_reason: '' });
-    expect(done.image_url).toContain(`/sim/images/${mjId}/`);
+    expect(done.image_url).toContain(`/sim/images/${await upstreamIdOf(t, mjId)}/`);
     expect(done.buttons.map((b) => (b as { label: string }).label)).toEqual(expect.arrayContaining(['U1', 'U4', 'V1']));
     expect(Number(done.quota)).toBe(50000);
     expect(await ledger(done.id)).toEqual(['hold -50000', 'capture 0']);
@@ -129,7 +129,7 @@ describe('polling: every task reaches its true final state, refunded exactly onc
     const doomed = await addSimulatorChannel(t, { taskMs: 60000, coreSize: 10, priority: 30 });
     try {
       const mjId = await submit('on a channel about to go');
-      expect(doomed.sim.tasks.has(mjId)).toBe(true);
+      expect(doomed.sim.tasks.has(await upstreamIdOf(t, mjId))).toBe(true);
       await t.http
         .delete(`/api/channels/${doomed.id}`)
         .set('Authorization', `Bearer ${await t.adminToken()}`)

@@ -3,7 +3,7 @@ import type { SimulatorHandle } from '@app/mj-simulator';
 import { MediaUrls } from '@app/proxy';
 import { createTestApp, TestApp } from './app';
 import { download, finished, insertTask, registerChannel, setResult, startMediaSimulator, stored } from './media';
-import { createApiKey, until } from './upstream';
+import { createApiKey, until, upstreamIdOf } from './upstream';
 
 const SIGNED = /^http:\/\/127\.0\.0\.1:\d+\/mj\/image\/(\d+)\?exp=(\d+)&sig=([\w-]{22})$/;
 /** The relay's links: durable, no expiry (test/media-links.e2e-spec.ts covers their lifetime and revocation). */
@@ -17,7 +17,7 @@ describe('media forwarding: signed links, access, store, singles (/mj/image, /mj
   let bob: { id: number; token: string };
   let aliceKey: string;
   let admin: string;
-  let grid: { mjId: string; id: number; link: string };
+  let grid: { mjId: string; id: number; link: string; upstreamId: string };
 
   beforeAll(async () => {
     sim = await startMediaSimulator();
@@ -73,7 +73,7 @@ describe('media forwarding: signed links, access, store, singles (/mj/image, /mj
     expect(item).toMatchObject({ video_url: '', video_urls: '[]' });
     const all = (await t.http.get(`/api/mj/?mj_id=${mjId}`).set('Authorization', `Bearer ${admin}`).expect(200)).body.data.items[0];
     expect(all.image_url).toMatch(SIGNED);
-    grid = { mjId, id: row.id, link: item.image_url };
+    grid = { mjId, id: row.id, link: item.image_url, upstreamId: await upstreamIdOf(t, mjId) };
   });
 
   it('answers relay fetch and list-by-condition with durable links to the same images', async () => {
@@ -100,7 +100,7 @@ describe('media forwarding: signed links, access, store, singles (/mj/image, /mj
       channelId,
       status: 'IN_PROGRESS',
       progress: '40%',
-      imageUrl: `${sim.url}/sim/images/${grid.mjId}/x_grid_2.png`,
+      imageUrl: `${sim.url}/sim/images/${grid.upstreamId}/x_grid_2.png`,
     });
     const preview = await mine(alice.token, running.mjId);
     expect(preview.image_url).toMatch(/\?exp=\d+&sig=[\w-]{22}&v=\w+$/);
@@ -141,7 +141,7 @@ describe('media forwarding: signed links, access, store, singles (/mj/image, /mj
     const { exp, sig } = Object.fromEntries(new URL(grid.link).searchParams) as { exp: string; sig: string };
     const urls = t.app.get(MediaUrls);
     const past = Math.floor(Date.now() / 1000) - 10;
-    const bobsTask = await insertTask(t, { userId: bob.id, channelId, imageUrl: `${sim.url}/sim/images/${grid.mjId}/x.png` });
+    const bobsTask = await insertTask(t, { userId: bob.id, channelId, imageUrl: `${sim.url}/sim/images/${grid.upstreamId}/x.png` });
     const denied = [
       get(path),
       get(path).set('Authorization', `Bearer ${bob.token}`),
@@ -188,7 +188,7 @@ describe('media forwarding: signed links, access, store, singles (/mj/image, /mj
     );
     const before = await get(local(grid.link)).expect(200);
     expect((before.body as Buffer).equals(upstream.body)).toBe(true);
-    sim.deleteMedia(grid.mjId);
+    sim.deleteMedia(grid.upstreamId);
     const after = await get(local(grid.link)).expect(200);
     expect((after.body as Buffer).equals(upstream.body)).toBe(true);
     const { width, height } = await sharp(upstream.body).metadata();
@@ -237,7 +237,8 @@ describe('media forwarding: signed links, access, store, singles (/mj/image, /mj
     const row = await finished(t, mjId);
     const links = JSON.parse((await mine(alice.token, mjId)).image_urls) as string[];
     expect(links).toHaveLength(4);
-    const directs = await Promise.all([0, 1, 2, 3].map((i) => download(`${sim.url}/sim/images/${mjId}/0_${i}.png`)));
+    const upstreamId = await upstreamIdOf(t, mjId);
+    const directs = await Promise.all([0, 1, 2, 3].map((i) => download(`${sim.url}/sim/images/${upstreamId}/0_${i}.png`)));
     expect(new Set(directs.map((d) => d.body.toString('base64'))).size).toBe(4);
     const check = async () => {
       for (const [i, link] of links.entries())
@@ -267,7 +268,7 @@ describe('media forwarding: signed links, access, store, singles (/mj/image, /mj
       channelId,
       status: 'IN_PROGRESS',
       progress: '50%',
-      imageUrl: `${sim.url}/sim/images/${grid.mjId}/gone_grid_1.png`,
+      imageUrl: `${sim.url}/sim/images/${grid.upstreamId}/gone_grid_1.png`,
     });
     const res = await t.http.get(`/mj/image/${task.mjId}`).set('Authorization', `Bearer ${alice.token}`).expect(404);
     expect(res.body.message).toBe('The upstream no longer has this file');
@@ -280,15 +281,16 @@ describe('media forwarding: signed links, access, store, singles (/mj/image, /mj
   it('serves byte ranges of a video, from the upstream and from the store', async () => {
     const mjId = await imagine('a kite');
     const row = await finished(t, mjId);
-    const video = await download(`${sim.url}/sim/videos/${mjId}.mp4`);
+    const upstreamId = await upstreamIdOf(t, mjId);
+    const video = await download(`${sim.url}/sim/videos/${upstreamId}.mp4`);
     const size = video.length;
     const preview = await insertTask(t, { userId: alice.id, channelId, status: 'IN_PROGRESS', progress: '50%' });
-    await setResult(t, preview.id, { status: 'IN_PROGRESS', videoUrl: `${sim.url}/sim/videos/${mjId}.mp4` });
+    await setResult(t, preview.id, { status: 'IN_PROGRESS', videoUrl: `${sim.url}/sim/videos/${upstreamId}.mp4` });
     const previewLink = (await mine(alice.token, preview.mjId)).video_url;
     await setResult(t, row.id, {
-      imageUrl: `${sim.url}/sim/images/${mjId}/x.png`,
-      videoUrl: `${sim.url}/sim/videos/${mjId}.mp4`,
-      videoUrls: [`${sim.url}/sim/videos/${mjId}_0.mp4`, `${sim.url}/sim/videos/${mjId}_1.mp4`],
+      imageUrl: `${sim.url}/sim/images/${upstreamId}/x.png`,
+      videoUrl: `${sim.url}/sim/videos/${upstreamId}.mp4`,
+      videoUrls: [`${sim.url}/sim/videos/${upstreamId}_0.mp4`, `${sim.url}/sim/videos/${upstreamId}_1.mp4`],
     });
     const item = await mine(alice.token, mjId);
     expect(item.video_url).toMatch(new RegExp(`/mj/video/${mjId}\\?exp=\\d+&sig=`));

@@ -1,5 +1,5 @@
 import { createTestApp, TestApp } from './app';
-import { addSimulatorChannel, createApiKey, PNG_DATA_URL, TestChannel } from './upstream';
+import { addSimulatorChannel, createApiKey, PNG_DATA_URL, TestChannel, upstreamIdOf } from './upstream';
 
 describe('relay: submit, fetch, list-by-condition, billing (/mj/*)', () => {
   let t: TestApp;
@@ -8,7 +8,7 @@ describe('relay: submit, fetch, list-by-condition, billing (/mj/*)', () => {
   let key: string;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { POLLING_ENABLED: 'false' } });
+    t = await createTestApp({ env: { POLLING_ENABLED: 'false', DISPATCH_ENABLED: 'false' } });
     main = await addSimulatorChannel(t, { secret: 'main-secret', taskMs: 60000 });
     alice = await t.createUser({ username: 'alice', quota: 1_000_000 });
     key = await createApiKey(t, alice.token);
@@ -54,7 +54,7 @@ describe('relay: submit, fetch, list-by-condition, billing (/mj/*)', () => {
   it('accepts the key as mj-api-secret and under the /mj-fast prefix, adding the speed flag', async () => {
     const res = await t.http.post('/mj-relax/mj/submit/imagine').set('mj-api-secret', key).send({ prompt: 'a slow cat' }).expect(200);
     expect(res.body.code).toBe(1);
-    expect(main.sim.tasks.get(res.body.result)?.prompt).toBe('a slow cat --relax');
+    expect(main.sim.tasks.get(await upstreamIdOf(t, res.body.result))?.prompt).toBe('a slow cat --relax');
   });
 
   it("answers list-by-condition from the database with only the caller's tasks, and caps the ids", async () => {
@@ -138,7 +138,6 @@ describe('relay: submit, fetch, list-by-condition, billing (/mj/*)', () => {
 
   it.each([
     ['--sim-banned', 24],
-    ['--sim-queue-full', 23],
     ['--sim-no-account', 3],
   ])('does not charge when the upstream refuses (%s → code %i), and records why', async (token, code) => {
     const before = await balance();
@@ -154,6 +153,17 @@ describe('relay: submit, fetch, list-by-condition, billing (/mj/*)', () => {
     expect(rows[0]).toMatchObject({ status: 'FAILURE' });
     expect(Number(rows[0].quota)).toBe(0);
     expect(rows[0].fail_reason).not.toBe('');
+  });
+
+  it("queues a task at the gateway when the upstream's queue is full (code 23 upstream → 22, held); cancelling refunds it", async () => {
+    const before = await balance();
+    const res = await relay('/mj/submit/imagine').send({ prompt: 'a cat --sim-queue-full' }).expect(200);
+    expect(res.body).toMatchObject({ code: 22, result: expect.stringMatching(/^\d+$/) });
+    expect(await balance()).toBe(before - 50000);
+    const fetched = await t.http.get(`/mj/task/${res.body.result}/fetch`).set('mj-api-secret', key).expect(200);
+    expect(fetched.body).toMatchObject({ status: 'NOT_START', properties: { queuePosition: 1 } });
+    await relay(`/mj/task/${res.body.result}/cancel`).expect(200);
+    expect(await balance()).toBe(before);
   });
 
   it('does not charge when every upstream is unreachable, and says so with 502', async () => {
@@ -181,7 +191,7 @@ describe('relay: submit, fetch, list-by-condition, billing (/mj/*)', () => {
     for (const [path, body] of cases) {
       const res = await relay(path).send(body);
       expect([path, res.status, [1, 22].includes(res.body.code)]).toEqual([path, 200, true]);
-      expect(main.sim.tasks.get(res.body.result)).toBeDefined();
+      expect(main.sim.tasks.get(await upstreamIdOf(t, res.body.result))).toBeDefined();
     }
     const upload = await relay('/mj/submit/upload-discord-images')
       .send({ base64Array: [PNG_DATA_URL] })

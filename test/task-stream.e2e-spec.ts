@@ -104,7 +104,7 @@ describe('live task events (/api/mj/events)', () => {
       const refused = await t.http.post('/mj/submit/imagine').set('mj-api-secret', key).send({ prompt: 'nope --sim-banned' }).expect(200);
       expect(refused.body.code).toBe(24);
       // A refused submit is never polled: without the relay's event a watcher would not hear of it at all.
-      await until(async () => stream.events.some((e) => e.status === 'FAILURE' && e.mj_id === ''), 5000);
+      await until(async () => stream.events.some((e) => e.status === 'FAILURE' && e.mj_id !== accepted.body.result), 5000);
     } finally {
       stream.close();
     }

@@ -35,12 +35,12 @@ export interface TaskSeedResult {
 
 // The draws sit innermost: PostgreSQL never flattens a subquery calling random(), so each is drawn once per row.
 const INSERT_CHUNK = `
-INSERT INTO tasks (id, user_id, channel_id, parent_id, mj_id, action, status, progress, prompt, prompt_en,
+INSERT INTO tasks (id, user_id, channel_id, parent_id, mj_id, upstream_id, action, status, progress, prompt, prompt_en,
   description, submit_code, image_url, image_urls, video_url, video_urls, fail_reason, quota,
   submit_time, start_time, finish_time, deadline_at, updated_at)
 SELECT id, user_id, channel_id,
   CASE WHEN ($derived::bool[])[a] AND id - parent_offset > 0 THEN id - parent_offset ELSE 0 END,
-  mj_id, action, status,
+  mj_id, mj_id, action, status,
   CASE status WHEN 'SUCCESS' THEN '100%' WHEN 'IN_PROGRESS' THEN (5 + floor(r_misc * 90))::int || '%'
     WHEN 'FAILURE' THEN '' WHEN 'CANCEL' THEN '' ELSE '0%' END,
   CASE WHEN action IN ('DESCRIBE', 'BLEND') THEN '' ELSE prompt END,

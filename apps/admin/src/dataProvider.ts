@@ -212,12 +212,14 @@ export const dataProvider = {
     const path = { id: Number(id) };
     switch (resource) {
       case 'users': {
-        const { role, status, password, default_mode } = data as Schemas['UpdateUserDto'];
-        const body = changes({ role, status, password, default_mode }, previousData, ['password']);
+        const { role, status, password, default_mode, max_tasks } = data as Schemas['UpdateUserDto'];
+        // A cleared cap field means "the default" (null), not "unchanged".
+        const body = changes({ role, status, password, default_mode, max_tasks: max_tasks ?? null }, previousData, ['password']);
         return { data: await unwrap(api.PATCH('/api/users/{id}', { params: { path }, body })) } as never;
       }
       case 'channels': {
-        const { name, base_url, type, secret, enabled, priority, weight, capabilities } = data as Schemas['UpdateChannelDto'];
+        const { name, base_url, type, secret, enabled, priority, weight, capabilities, max_running, max_queued } =
+          data as Schemas['UpdateChannelDto'];
         const { breaker_failures, breaker_window_s, breaker_cooldown_s, min_gap_ms, gap_jitter_ms, daily_cap } =
           data as Schemas['UpdateChannelDto'];
         const body: Schemas['UpdateChannelDto'] = changes(
@@ -235,6 +237,8 @@ export const dataProvider = {
             min_gap_ms,
             gap_jitter_ms,
             daily_cap,
+            max_running,
+            max_queued,
           },
           previousData,
           ['secret'],

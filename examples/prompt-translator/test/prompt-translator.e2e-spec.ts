@@ -1,5 +1,5 @@
 import { createTestApp, TestApp } from '../../../test/app';
-import { addSimulatorChannel, createApiKey, TestChannel } from '../../../test/upstream';
+import { addSimulatorChannel, createApiKey, TestChannel, upstreamIdOf } from '../../../test/upstream';
 
 describe('example module: the prompt translator, loaded through EXTENSIONS', () => {
   let t: TestApp;
@@ -29,7 +29,9 @@ describe('example module: the prompt translator, loaded through EXTENSIONS', () 
     const original = 'https://cdn.example.com/Ref.PNG 一只红色的狐狸在雪地 --ar 3:2 --no 狗, 猫';
     const res = await relay('/mj/submit/imagine').send({ prompt: original }).expect(200);
     expect(res.body.code).toBe(1);
-    expect(sim.sim.tasks.get(res.body.result)?.prompt).toBe('https://cdn.example.com/Ref.PNG a red fox in snow --ar 3:2 --no 狗, 猫');
+    expect(sim.sim.tasks.get(await upstreamIdOf(t, res.body.result))?.prompt).toBe(
+      'https://cdn.example.com/Ref.PNG a red fox in snow --ar 3:2 --no 狗, 猫',
+    );
     const fetched = await t.http.get(`/mj/task/${res.body.result}/fetch`).set('mj-api-secret', key).expect(200);
     expect(fetched.body.prompt).toBe('https://cdn.example.com/Ref.PNG a red fox in snow --ar 3:2 --no 狗, 猫');
     expect(await adminItem(res.body.result)).toMatchObject({
@@ -40,7 +42,7 @@ describe('example module: the prompt translator, loaded through EXTENSIONS', () 
 
   it('leaves English prompts alone (no original kept), and the banned-words check still reads the original', async () => {
     const plain = await relay('/mj/submit/imagine').send({ prompt: 'a red fox in snow --ar 3:2' }).expect(200);
-    expect(sim.sim.tasks.get(plain.body.result)?.prompt).toBe('a red fox in snow --ar 3:2');
+    expect(sim.sim.tasks.get(await upstreamIdOf(t, plain.body.result))?.prompt).toBe('a red fox in snow --ar 3:2');
     expect(await adminItem(plain.body.result)).toMatchObject({ original_prompt: '' });
     await t.http.post('/api/banned-words').set('Authorization', `Bearer ${admin}`).send({ phrase: '狐狸' }).expect(201);
     const refused = await relay('/mj/submit/imagine').send({ prompt: '一只狐狸' }).expect(400);

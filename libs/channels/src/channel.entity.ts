@@ -28,7 +28,9 @@ export class Channel {
     | 'capabilities'
     | 'minGapMs'
     | 'gapJitterMs'
-    | 'dailyCap';
+    | 'dailyCap'
+    | 'maxRunning'
+    | 'maxQueued';
 
   @PrimaryKey({ autoincrement: true })
   id!: number;
@@ -94,6 +96,13 @@ export class Channel {
   /** Most submits per UTC day; 0 means no cap. */
   @Property()
   dailyCap = 0;
+  /** Tasks the upstream runs at once (midjourney-proxy's coreSize, default 3). */
+  @Property()
+  maxRunning = 3;
+
+  /** Tasks the upstream queues behind those (its queueSize, default 10); past both, the gateway queues them itself. */
+  @Property()
+  maxQueued = 10;
 
   @Property()
   createdAt: Date = new Date();

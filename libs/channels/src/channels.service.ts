@@ -69,6 +69,8 @@ export class ChannelsService {
       priority: dto.priority ?? 0,
       weight: dto.weight ?? 1,
       notifyEnabled: dto.notify_enabled ?? false,
+      maxRunning: dto.max_running ?? 3,
+      maxQueued: dto.max_queued ?? 10,
     });
     if (dto.enabled === false) {
       channel.state = 'disabled';
@@ -90,6 +92,8 @@ export class ChannelsService {
     if (dto.weight !== undefined) channel.weight = dto.weight;
     if (dto.notify_enabled !== undefined) channel.notifyEnabled = dto.notify_enabled;
     applySettings(channel, dto);
+    if (dto.max_running !== undefined) channel.maxRunning = dto.max_running;
+    if (dto.max_queued !== undefined) channel.maxQueued = dto.max_queued;
     await this.em.flush();
     // The state moves in one statement of its own (with its event), like every other transition.
     if (dto.enabled !== undefined && dto.enabled !== channel.enabled) {

@@ -33,15 +33,15 @@ export class HookOutbox {
   /**
    * Two CTEs (`hook_claimed`, `hook_written`) to put after a CTE `source` that answers changed task rows in full
    * (`RETURNING t.*`, read as `c`; `snapshot`: what of `c` the body is rendered from): the events of those with a subscription, one per status change and per coalesced progress
-   * change, each with the task as it now is and the next sequence number of its task. A task the client cannot name
-   * yet (no id handed out: before the upstream accepted it, or refused at submit) has no events.
+   * change, each with the task as it now is and the next sequence number of its task. A task whose id was never handed
+   * out (refused at submit, or before the upstream accepted it) has no events; one queued at the gateway (code 22) has.
    */
   eventsOf(source: string, now: number, snapshot = 'to_jsonb(c)'): { sql: string; params: unknown[] } {
     return {
       sql: `hook_claimed AS (
           UPDATE hook_subscriptions s SET seq = s.seq + 1, last_status = c.status, last_progress = c.progress, last_progress_at = ?
           FROM ${source} c
-          WHERE s.task_id = c.id AND NOT s.stopped AND c.mj_id <> ''
+          WHERE s.task_id = c.id AND NOT s.stopped AND (c.upstream_id <> '' OR c.submit_code = 22 OR c.action = 'UPLOAD')
             AND (c.status <> s.last_status OR (c.progress <> s.last_progress AND s.last_progress_at <= ?))
           RETURNING s.task_id, s.seq, s.url, s.base_url, s.user_id, s.api_key_id, c.mj_id, c.status, c.progress, ${snapshot} AS snapshot),
         hook_written AS (

@@ -5,7 +5,7 @@ import { ApiEnvelope, ApiErrors } from '@app/core';
 import { RequestOrigin } from '@app/core';
 import { ListAllTasksQuery } from './dto/list-tasks.query.dto';
 import { TaskFiguresDto, TaskFiguresQuery } from './dto/task-figures.dto';
-import { AdminTaskPageDto } from './dto/task.dto';
+import { AdminTaskPageDto, QueueDepthsDto } from './dto/task.dto';
 import { MjService } from './mj.service';
 
 @ApiTags('tasks')
@@ -29,5 +29,13 @@ export class MjAdminController {
   @ApiErrors(HttpStatus.BAD_REQUEST)
   getTaskFigures(@Query() query: TaskFiguresQuery): Promise<TaskFiguresDto> {
     return this.mj.figures(query);
+  }
+
+  @Get('queue')
+  @Authenticated({ admin: true })
+  @ApiOperation({ summary: "Per channel: tasks waiting in the gateway's queue and tasks in flight upstream (admin)" })
+  @ApiEnvelope(QueueDepthsDto)
+  getQueueDepths(): Promise<QueueDepthsDto> {
+    return this.mj.queueDepths();
   }
 }

@@ -4,7 +4,7 @@ import { Auth, Authenticated, type AuthUser, IdParam } from '@app/core';
 import { ApiEnvelope, ApiErrors } from '@app/core';
 import { RequestOrigin } from '@app/core';
 import { ListMyTasksQuery } from './dto/list-tasks.query.dto';
-import { TaskPageDto } from './dto/task.dto';
+import { CancelledTaskDto, TaskPageDto } from './dto/task.dto';
 import { MjService } from './mj.service';
 
 @ApiTags('tasks')
@@ -19,6 +19,19 @@ export class MjController {
   @ApiErrors(HttpStatus.BAD_REQUEST)
   listMyTasks(@Auth() auth: AuthUser, @Query() query: ListMyTasksQuery, @RequestOrigin() origin: string): Promise<TaskPageDto> {
     return this.mj.listForOwner(auth.id, query, origin);
+  }
+
+  @Post('self/:mj_id/cancel')
+  @HttpCode(HttpStatus.OK)
+  @Authenticated()
+  @ApiOperation({
+    summary: "Cancel one of the caller's tasks still waiting in the gateway queue",
+    description: 'CANCEL, its hold refunded in full, never sent upstream; a task already sent upstream (or finished) is a 409.',
+  })
+  @ApiEnvelope(CancelledTaskDto)
+  @ApiErrors(HttpStatus.NOT_FOUND, HttpStatus.CONFLICT)
+  cancelMyTask(@Auth() auth: AuthUser, @Param('mj_id') mjId: string): Promise<CancelledTaskDto> {
+    return this.mj.cancelQueued(auth.id, mjId);
   }
 
   @Post(':id/revoke-links')

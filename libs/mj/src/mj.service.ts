@@ -1,11 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { type AuthUser, BadRequestError, NotFoundError, pageWindow } from '@app/core';
+import { type AuthUser, BadRequestError, ConflictError, NotFoundError, pageWindow } from '@app/core';
 import { MediaUrls } from '@app/proxy';
 import { ListAllTasksQuery, ListMyTasksQuery } from './dto/list-tasks.query.dto';
 import { TaskFiguresDto, TaskFiguresQuery } from './dto/task-figures.dto';
-import { AdminTaskPageDto, TaskPageDto, toAdminTaskDto, toTaskDto } from './dto/task.dto';
+import { AdminTaskPageDto, CancelledTaskDto, QueueDepthsDto, TaskPageDto, toAdminTaskDto, toTaskDto } from './dto/task.dto';
 import { TaskFilter, TaskRepository, TaskRow } from './task.repository';
-import { TaskStore } from './task.store';
+import { type QueuePlace, TaskStore } from './task.store';
 
 const MILLISECONDS_FROM = 1e12;
 /** A task unfinished this long after its submit counts as stuck on the dashboard. */
@@ -50,7 +50,8 @@ export class MjService {
   async listForOwner(userId: number, query: ListMyTasksQuery, origin: string): Promise<TaskPageDto> {
     const page = await this.page({ ...toTaskFilter(query), userId }, query);
     const links = this.linker(origin);
-    return { ...page, items: page.items.map((row) => toTaskDto(row, links(row))) };
+    const places = await this.placesOf(page.items);
+    return { ...page, items: page.items.map((row) => toTaskDto(row, links(row), false, places.get(row.id))) };
   }
 
   async listAll(query: ListAllTasksQuery, origin: string): Promise<AdminTaskPageDto> {
@@ -59,7 +60,27 @@ export class MjService {
     if (query.user_id !== undefined) filter.userId = query.user_id;
     const page = await this.page(filter, query);
     const links = this.linker(origin);
-    return { ...page, items: page.items.map((row) => toAdminTaskDto(row, links(row))) };
+    const places = await this.placesOf(page.items);
+    return { ...page, items: page.items.map((row) => toAdminTaskDto(row, links(row), places.get(row.id))) };
+  }
+
+  /** Places in the gateway's queue of the page's queued tasks (no query when none is). */
+  private placesOf(rows: TaskRow[]): Promise<Map<number, QueuePlace>> {
+    return this.store.queuePlaces(rows.filter((row) => row.queued).map((row) => row.id));
+  }
+
+  /** The owner cancels a task still queued at the gateway: CANCEL, refunded in full, never sent upstream. */
+  async cancelQueued(userId: number, mjId: string): Promise<CancelledTaskDto> {
+    const { task, status } = await this.store.cancelQueued(userId, mjId);
+    if (!task && !status) throw new NotFoundError(`Task ${mjId.slice(0, 64)} not found`);
+    if (!task) throw new ConflictError(`Task ${mjId.slice(0, 64)} is ${status}: only a task still queued at the gateway can be cancelled`);
+    return { mj_id: task.mjId, status: task.status, fail_reason: task.failReason };
+  }
+
+  /** Per channel: tasks waiting in the gateway's queue and tasks sent upstream, unfinished (the dashboard). */
+  async queueDepths(): Promise<QueueDepthsDto> {
+    const loads = await this.store.channelLoads();
+    return { channels: loads.map((load) => ({ channel_id: load.channelId, queued: load.queued, in_flight: load.inFlight })) };
   }
 
   /** Revokes a task's durable media links: the owner's own task, or any task for an admin; anything else is not found. */

@@ -19,6 +19,9 @@ export class Task {
     | 'apiKeyId'
     | 'parentId'
     | 'mjId'
+    | 'upstreamId'
+    | 'queued'
+    | 'dispatchedAt'
     | 'status'
     | 'mode'
     | 'progress'
@@ -56,8 +59,21 @@ export class Task {
   @Property()
   parentId = 0;
 
+  /** The gateway's own id (a string of digits below 2^53): the only id clients ever see. */
   @Property({ length: 64 })
   mjId = '';
+
+  /** The upstream's id of this task, '' until an upstream accepted it. Internal: admins may see it, clients never. */
+  @Property({ length: 64 })
+  upstreamId = '';
+
+  /** Waiting in the gateway's queue: held, not yet sent upstream. */
+  @Property()
+  queued = false;
+
+  /** When the dispatcher sent it upstream (0: sent at submit, or not yet). */
+  @Property({ type: new BigIntType('number') })
+  dispatchedAt = 0;
 
   @Property({ length: 32 })
   action!: TaskAction;

@@ -41,6 +41,10 @@ export interface TaskRow {
   state: string;
   buttons: unknown[];
   properties: Record<string, unknown>;
+  /** Waiting in the gateway's queue. */
+  queued: boolean;
+  /** The upstream's id (admins only). */
+  upstream_id: string;
   /** The client's prompt when a submit check rewrote it; '' otherwise. */
   original_prompt: string;
 }
@@ -48,7 +52,8 @@ export interface TaskRow {
 const ROW_COLUMNS = `t.id, t.user_id, t.channel_id, t.mj_id, t.action, t.mode, t.prompt, t.prompt_en, t.status, t.progress,
   t.image_url, t.image_urls, t.video_url, t.video_urls, (t.submit_time / 1000)::int8::float8 AS submit_time,
   (t.start_time / 1000)::int8::float8 AS start_time, (t.finish_time / 1000)::int8::float8 AS finish_time,
-  t.fail_reason, t.quota::float8 AS quota, t.submit_code AS code, t.description, t.state, t.buttons, t.properties, t.original_prompt`;
+  t.fail_reason, t.quota::float8 AS quota, t.submit_code AS code, t.description, t.state, t.buttons, t.properties, t.queued, t.upstream_id,
+  t.original_prompt`;
 
 /** Up to this many matches, a time-range page is sorted from the time index (a top-N sort of ids). */
 const NARROW_RANGE_ROWS = 50_000;

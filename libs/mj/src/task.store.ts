@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { BillingService } from '@app/billing';
-import { MediaTask, Sql, type SqlRunner, TaskEvent, TaskEvents, TaskMediaSource } from '@app/core';
+import { createHmac } from 'node:crypto';
+import { MediaTask, Secrets, Sql, type SqlRunner, TaskEvent, TaskEvents, TaskMediaSource } from '@app/core';
 import { HookOutbox, type HookSubscription } from '@app/hooks';
 import type { TaskAction, TaskStatus, TerminalStatus } from '@app/mj-protocol';
 import type { Task, TaskButton } from './task.entity';
@@ -12,6 +13,8 @@ export interface PolledTask {
   apiKeyId: number;
   channelId: number;
   mjId: string;
+  /** The upstream's id: what polls ask for ('' while it has none). */
+  upstreamId: string;
   action: string;
   status: TaskStatus;
   progress: string;
@@ -26,6 +29,8 @@ export interface PolledTask {
   properties: Record<string, unknown>;
   startTime: number;
   submitTime: number;
+  /** When the dispatcher sent it upstream (0: sent at submit). */
+  dispatchedAt: number;
   deadlineAt: number;
   idlePolls: number;
   missedPolls: number;
@@ -87,12 +92,81 @@ export interface TaskDraft {
   hook?: HookSubscription;
   /** Speed mode (fast / relax / turbo): recorded, and priced by. */
   mode?: string;
+  /** Set: the task waits in the gateway's queue (code 22) with this request, instead of being sent at once. */
+  queue?: QueuedRequest;
 }
+
+/** What a queued task will send upstream, once the dispatcher finds it room. */
+export interface QueuedRequest {
+  path: string;
+  body: Record<string, unknown>;
+  /** The channel it must go to (a follow-up's parent's); 0: any capable channel. */
+  channelId: number;
+  /** How long it may run once dispatched (its deadline then), in ms. */
+  runMs: number;
+  /** When it is given up if still queued (Unix ms): fixed at submit, however often the upstream answers "queue full". */
+  queueDeadlineAt: number;
+  /** The gateway's address as the client reached it: the base of the notifyHook given to the upstream. */
+  baseUrl: string;
+}
+
+/** A queued task the dispatcher claimed for a channel: sent by it, then recorded as accepted, refused or requeued. */
+export interface DispatchedTask {
+  id: number;
+  mjId: string;
+  userId: number;
+  apiKeyId: number;
+  action: string;
+  /** Speed mode (fast / relax / turbo): the channel must serve it. */
+  mode: string;
+  held: number;
+  request: QueuedRequest;
+}
+
+/** What runs on, and waits for, one channel (channel 0: queued tasks that any channel may take). */
+export interface ChannelLoad {
+  channelId: number;
+  inFlight: number;
+  queued: number;
+}
+
+/** Where a task waiting in the gateway's queue stands: its 1-based place and when it should start (Unix ms). */
+export interface QueuePlace {
+  queuePosition: number;
+  estimatedStartTime: number;
+}
+
+/** Unfinished (queued or running) tasks of a user and of a key (each counted up to its cap), and the caps (null: none). */
+export interface TaskCounts {
+  user: number;
+  key: number;
+  userCap: number | null;
+  keyCap: number | null;
+}
+
+const UNFINISHED = `('NOT_START', 'SUBMITTED', 'IN_PROGRESS')`;
+// Queued tasks never reach the poller: far in the future, the dispatcher owns them until sent.
+const NEVER = 8_000_000_000_000_000;
+
+/**
+ * The order the dispatcher serves queued tasks in: round-robin over users, counting what each already has running, so
+ * a user's thousand queued tasks never hold back another's one. `turn` = the user's tasks running + the task's place
+ * among the user's queued ones; ties go to the older task.
+ */
+const FAIR_ORDER = `WITH load AS (
+    SELECT user_id, count(*) AS running FROM tasks
+    WHERE status IN ${UNFINISHED} AND NOT queued AND user_id IN (SELECT user_id FROM tasks WHERE queued)
+    GROUP BY user_id),
+  ranked AS (
+    SELECT q.id, q.channel_id, row_number() OVER (PARTITION BY q.user_id ORDER BY q.id) + coalesce(l.running, 0) AS turn
+    FROM tasks q LEFT JOIN load l ON l.user_id = q.user_id
+    WHERE q.queued)`;
 
 /** The upstream's acceptance of a submitted task. */
 export interface Acceptance {
   channelId: number;
-  mjId: string;
+  /** The upstream's id of the task (an upload, which has none: ''). */
+  upstreamId: string;
   submitCode: number;
   status: TaskStatus;
   progress: string;
@@ -122,7 +196,7 @@ const RECORD_TYPE = FIELDS.map(([, column, type]) => `${column} ${type}`).join('
 
 /** A polled task: the row `t` and its place on the poll schedule `p` (task_polls; absent once the task has ended). */
 const POLLED_COLUMNS = `t.id, t.user_id AS "userId", t.api_key_id AS "apiKeyId", t.channel_id AS "channelId", t.mj_id AS "mjId",
-  t.action, t.status, t.progress, t.image_url AS "imageUrl", t.image_urls AS "imageUrls", t.video_url AS "videoUrl",
+  t.upstream_id AS "upstreamId", t.dispatched_at::float8 AS "dispatchedAt", t.action, t.status, t.progress, t.image_url AS "imageUrl", t.image_urls AS "imageUrls", t.video_url AS "videoUrl",
   t.video_urls AS "videoUrls", t.prompt_en AS "promptEn", t.description, t.fail_reason AS "failReason", t.buttons, t.properties,
   t.start_time::float8 AS "startTime", t.submit_time::float8 AS "submitTime", t.deadline_at::float8 AS "deadlineAt",
   coalesce(p.idle_polls, 0) AS "idlePolls", coalesce(p.missed_polls, 0) AS "missedPolls"`;
@@ -131,7 +205,7 @@ const POLLED_COLUMNS = `t.id, t.user_id AS "userId", t.api_key_id AS "apiKeyId",
 const LINK_EPOCH = `link_epoch + (SELECT u.link_epoch FROM users u WHERE u.id = tasks.user_id AND u.deleted_at IS NULL) AS "linkEpoch"`;
 
 const TASK_COLUMNS = `id, user_id AS "userId", channel_id AS "channelId", api_key_id AS "apiKeyId", parent_id AS "parentId",
-  mj_id AS "mjId", action, mode, status, progress, prompt, prompt_en AS "promptEn", description, state, submit_code AS "submitCode",
+  mj_id AS "mjId", upstream_id AS "upstreamId", queued, dispatched_at::float8 AS "dispatchedAt", action, mode, status, progress, prompt, prompt_en AS "promptEn", description, state, submit_code AS "submitCode",
   image_url AS "imageUrl", image_urls AS "imageUrls", video_url AS "videoUrl", video_urls AS "videoUrls", buttons, properties,
   fail_reason AS "failReason", quota::float8 AS quota, submit_time::float8 AS "submitTime", start_time::float8 AS "startTime",
   finish_time::float8 AS "finishTime", deadline_at::float8 AS "deadlineAt", updated_at::float8 AS "updatedAt", ${LINK_EPOCH}`;
@@ -175,14 +249,21 @@ export class TaskStore implements TaskMediaSource {
     private readonly billing: BillingService,
     private readonly events: TaskEvents,
     private readonly hooks: HookOutbox,
-  ) {}
+    secrets: Secrets,
+  ) {
+    const key = secrets.keyFor('task-id');
+    this.idKeys = [0, 1, 2, 3].map((i) => createHmac('sha256', key).update(`round ${i}`).digest('hex').slice(0, 32));
+  }
+
+  /** Round keys of the permutation that turns a sequence number into a task's public id (`gateway_task_id`). */
+  private readonly idKeys: string[];
 
   /**
    * Records a task and holds its price, together, in one round trip (billing's refusal undoes the insert and surfaces
    * as its 402 error). Answers the task's id and the amount held. The insert ends (its counter triggers take their
    * locks) before the hold takes the balance's: the order of every transaction that writes tasks, then moves quota.
    */
-  async createHeld(draft: TaskDraft): Promise<{ id: number; held: number }> {
+  async createHeld(draft: TaskDraft): Promise<{ id: number; mjId: string; held: number }> {
     const hold = this.billing.holdStatement(CURRENT_TASK, {
       userId: draft.userId,
       apiKeyId: draft.apiKeyId,
@@ -195,12 +276,13 @@ export class TaskStore implements TaskMediaSource {
       const results = await this.sql.batch([
         {
           sql: `INSERT INTO tasks (user_id, api_key_id, channel_id, parent_id, action, prompt, prompt_en, state, submit_time,
-                  deadline_at, updated_at, original_prompt, mode)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+                  deadline_at, updated_at, original_prompt, mode, mj_id, queued, queued_request, submit_code)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, gateway_task_id(nextval('task_public_ids'), ?::text[]), ?, ?::jsonb, ?)
+                RETURNING id, mj_id`,
           params: [
             draft.userId,
             draft.apiKeyId,
-            draft.channelId,
+            draft.queue ? draft.queue.channelId : draft.channelId,
             draft.parentId,
             draft.action,
             draft.prompt,
@@ -211,15 +293,22 @@ export class TaskStore implements TaskMediaSource {
             draft.submitTime,
             draft.originalPrompt ?? '',
             draft.mode ?? 'fast',
+            `{${this.idKeys.join(',')}}`,
+            !!draft.queue,
+            draft.queue ? JSON.stringify(draft.queue) : null,
+            draft.queue ? 22 : 0,
           ],
         },
         // The insert put it on the poll schedule (a trigger); its first poll comes when the draft says.
-        { sql: `UPDATE task_polls SET next_poll_at = ? WHERE task_id = ${CURRENT_TASK}`, params: [draft.nextPollAt] },
+        // A queued task stays out of the poller's way until the dispatcher sends it.
+        { sql: `UPDATE task_polls SET next_poll_at = ? WHERE task_id = ${CURRENT_TASK}`, params: [draft.queue ? NEVER : draft.nextPollAt] },
         ...subscribe,
         hold,
       ]);
       const [[task], [held]] = [results[0], results[results.length - 1]];
-      return { id: Number(task.id), held: Number(held.amount) };
+      const event = draft.queue ? await this.eventOf(Number(task.id)) : null;
+      if (event) this.events.publish([event]);
+      return { id: Number(task.id), mjId: String(task.mj_id), held: Number(held.amount) };
     } catch (error) {
       throw this.billing.refusalOf(error);
     }
@@ -258,14 +347,14 @@ export class TaskStore implements TaskMediaSource {
     const hook = this.hooks.eventsOf('accepted', now, HOOK_SNAPSHOT);
     const rows = await this.sql.query<EventRow>(
       `WITH accepted AS (
-         UPDATE tasks t SET mj_id = ?, channel_id = ?, submit_code = ?, status = ?, progress = ?, properties = ?::jsonb,
-           image_urls = ?::jsonb, finish_time = ?, quota = quota + ?, updated_at = ?
+         UPDATE tasks t SET upstream_id = ?, channel_id = ?, submit_code = ?, status = ?, progress = ?, properties = ?::jsonb,
+           image_urls = ?::jsonb, finish_time = ?, quota = quota + ?, updated_at = ?, queued = false, queued_request = NULL
          WHERE t.id = ? AND t.status = 'NOT_START'
-           AND (? = '' OR NOT EXISTS (SELECT 1 FROM tasks d WHERE d.channel_id = ? AND d.mj_id = ? AND d.id <> t.id))
+           AND (? = '' OR NOT EXISTS (SELECT 1 FROM tasks d WHERE d.channel_id = ? AND d.upstream_id = ? AND d.id <> t.id))
          RETURNING t.*), ${hook.sql}
        SELECT ${EVENT_COLUMNS}, ${this.billing.captureCall('accepted.id')} FROM accepted`,
       [
-        accepted.mjId,
+        accepted.upstreamId,
         accepted.channelId,
         accepted.submitCode,
         accepted.status,
@@ -276,9 +365,9 @@ export class TaskStore implements TaskMediaSource {
         held,
         now,
         taskId,
-        accepted.mjId,
+        accepted.upstreamId,
         accepted.channelId,
-        accepted.mjId,
+        accepted.upstreamId,
         ...hook.params,
       ],
     );
@@ -308,7 +397,8 @@ export class TaskStore implements TaskMediaSource {
       const hook = this.hooks.eventsOf('refused', now, HOOK_SNAPSHOT);
       const [row] = await tx.query<EventRow & { apiKeyId: number }>(
         `WITH refused AS (
-           UPDATE tasks t SET channel_id = ?, submit_code = ?, status = 'FAILURE', fail_reason = ?, finish_time = ?, quota = 0, updated_at = ?
+           UPDATE tasks t SET channel_id = ?, submit_code = ?, status = 'FAILURE', fail_reason = ?, finish_time = ?, quota = 0, updated_at = ?,
+             queued = false, queued_request = NULL
            WHERE id = ? AND status = 'NOT_START' RETURNING t.*), ${hook.sql}
          SELECT ${EVENT_COLUMNS}, api_key_id AS "apiKeyId" FROM refused`,
         [channelId, code, reason.slice(0, 1000), now, now, taskId, ...hook.params],
@@ -361,7 +451,7 @@ export class TaskStore implements TaskMediaSource {
   /** One task as a callback names it: by channel and upstream id. */
   async findByUpstreamId(channelId: number, mjId: string): Promise<PolledTask | null> {
     const rows = await this.sql.query<PolledTask>(
-      `SELECT ${POLLED_COLUMNS} FROM tasks t LEFT JOIN task_polls p ON p.task_id = t.id WHERE t.channel_id = ? AND t.mj_id = ?`,
+      `SELECT ${POLLED_COLUMNS} FROM tasks t LEFT JOIN task_polls p ON p.task_id = t.id WHERE t.channel_id = ? AND t.upstream_id = ?`,
       [channelId, mjId],
     );
     return rows[0] ?? null;
@@ -379,7 +469,7 @@ export class TaskStore implements TaskMediaSource {
        ), p AS (
          UPDATE task_polls p SET next_poll_at = ? FROM due WHERE p.task_id = due.task_id
          RETURNING p.task_id, p.idle_polls, p.missed_polls)
-       SELECT ${POLLED_COLUMNS} FROM p JOIN tasks t ON t.id = p.task_id WHERE t.status NOT IN ('SUCCESS', 'FAILURE', 'CANCEL')`,
+       SELECT ${POLLED_COLUMNS} FROM p JOIN tasks t ON t.id = p.task_id WHERE t.status NOT IN ('SUCCESS', 'FAILURE', 'CANCEL') AND NOT t.queued`,
       [now, limit, leaseUntil],
     );
   }
@@ -461,12 +551,200 @@ export class TaskStore implements TaskMediaSource {
       const given = await this.billing.giveBack(runner, {
         taskId: row.id,
         apiKeyId: task.apiKeyId,
-        kind: task.mjId ? 'refund' : 'release',
+        kind: task.upstreamId ? 'refund' : 'release',
         reason: (reason ?? changes?.failReason ?? terminal!).slice(0, 500),
       });
       if (given) refunded += 1;
     }
     return { applied: rows, refunded };
+  }
+
+  private async eventOf(taskId: number): Promise<TaskEvent | null> {
+    const [row] = await this.sql.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM tasks WHERE id = ?`, [taskId]);
+    return row ? toEvent(row) : null;
+  }
+
+  /** Per channel: tasks sent upstream and unfinished (derived from the rows: nothing to drift), and tasks queued for it. */
+  channelLoads(): Promise<ChannelLoad[]> {
+    return this.sql.query<ChannelLoad>(
+      `SELECT channel_id AS "channelId", count(*) FILTER (WHERE NOT queued)::int AS "inFlight", count(*) FILTER (WHERE queued)::int AS queued
+       FROM tasks WHERE status IN ${UNFINISHED} GROUP BY channel_id`,
+    );
+  }
+
+  /**
+   * Unfinished tasks of this user and of this key, against their caps: the admin API's (`max_tasks`), else the given
+   * defaults (null: no cap). Each count stops at its cap (a user far past it costs no more than one at it).
+   */
+  async countUnfinished(userId: number, apiKeyId: number, userDefault: number | null, keyDefault: number | null): Promise<TaskCounts> {
+    const [row] = await this.sql.query<TaskCounts>(
+      `WITH caps AS (
+         SELECT coalesce((SELECT max_tasks FROM users WHERE id = ?), ?::int) AS "userCap",
+           CASE WHEN ?::int = 0 THEN NULL ELSE coalesce((SELECT max_tasks FROM api_keys WHERE id = ?), ?::int) END AS "keyCap")
+       SELECT caps.*,
+         CASE WHEN "userCap" IS NULL THEN 0 ELSE (SELECT count(*) FROM (SELECT 1 FROM tasks WHERE user_id = ? AND status IN ${UNFINISHED}
+           LIMIT "userCap") u) END::int AS "user",
+         CASE WHEN "keyCap" IS NULL THEN 0 ELSE (SELECT count(*) FROM (SELECT 1 FROM tasks WHERE api_key_id = ? AND status IN ${UNFINISHED}
+           LIMIT "keyCap") k) END::int AS "key"
+       FROM caps`,
+      [userId, userDefault, apiKeyId, apiKeyId, keyDefault, userId, apiKeyId],
+    );
+    return row;
+  }
+
+  /**
+   * Which of these channels have room now (tasks sent and unfinished below `capacity`, null: unlimited) with nobody
+   * queued ahead for them. Each count stops at the channel's capacity.
+   */
+  async channelsWithRoom(channels: { id: number; capacity: number | null }[]): Promise<Set<number>> {
+    if (!channels.length) return new Set();
+    const rows = await this.sql.query<{ id: number }>(
+      `SELECT c.id FROM jsonb_to_recordset(?::jsonb) AS c(id int, capacity int)
+       WHERE NOT EXISTS (SELECT 1 FROM tasks q WHERE q.queued AND q.channel_id IN (0, c.id))
+         AND (c.capacity IS NULL OR (SELECT count(*) FROM (SELECT 1 FROM tasks t WHERE t.channel_id = c.id AND t.status IN ${UNFINISHED}
+           AND NOT t.queued LIMIT c.capacity) n) < c.capacity)`,
+      [JSON.stringify(channels)],
+    );
+    return new Set(rows.map((row) => row.id));
+  }
+
+  /**
+   * The upstream answered "queue full" (or busy) when the task was sent: back into the gateway's queue with its request,
+   * still held, still NOT_START (code 22). Null when it was given up meanwhile.
+   */
+  async requeue(taskId: number, request: QueuedRequest): Promise<boolean> {
+    const rows = await this.sql.query<EventRow>(
+      `WITH requeued AS (
+         UPDATE tasks SET queued = true, queued_request = ?::jsonb, channel_id = ?, submit_code = 22, deadline_at = ?, updated_at = ?
+         WHERE id = ? AND status = 'NOT_START' AND upstream_id = '' RETURNING ${EVENT_COLUMNS}),
+       unscheduled AS (UPDATE task_polls SET next_poll_at = ? WHERE task_id IN (SELECT id FROM requeued))
+       SELECT * FROM requeued`,
+      [JSON.stringify(request), request.channelId, request.queueDeadlineAt, Date.now(), taskId, NEVER],
+    );
+    if (rows.length) this.events.publish(rows.map(toEvent));
+    return rows.length > 0;
+  }
+
+  /**
+   * Claims up to `room` queued tasks for one channel, in the fair order, and marks them sent (so no other instance sends
+   * them again): one transaction, under a per-channel advisory lock, so instances dispatching side by side never fill a
+   * channel past its capacity between them. `capacity`: the channel's max_running + max_queued. A claimed task that
+   * is never answered (the instance died) is the poller's orphan: released, never charged, never sent twice.
+   */
+  claimQueued(channelId: number, capacity: number, now: number): Promise<DispatchedTask[]> {
+    return this.sql.transaction(async (tx) => {
+      const [lock] = await tx.query<{ locked: boolean }>(`SELECT pg_try_advisory_xact_lock(1515, ?::int) AS locked`, [channelId]);
+      if (!lock.locked) return [];
+      const [load] = await tx.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM tasks WHERE channel_id = ? AND status IN ${UNFINISHED} AND NOT queued`,
+        [channelId],
+      );
+      const room = capacity - load.n;
+      if (room <= 0) return [];
+      const claimed = await tx.query<DispatchedTask>(
+        `${FAIR_ORDER},
+         picked AS (
+           SELECT t.id FROM tasks t JOIN ranked r ON r.id = t.id
+           WHERE t.queued AND t.status = 'NOT_START' AND t.channel_id IN (0, ?)
+           ORDER BY r.turn, t.id LIMIT ? FOR UPDATE OF t SKIP LOCKED)
+         UPDATE tasks t SET queued = false, channel_id = ?, dispatched_at = ?,
+           deadline_at = ? + (t.queued_request->>'runMs')::bigint, queued_request = NULL, updated_at = ?
+         FROM picked, tasks old
+         WHERE t.id = picked.id AND old.id = picked.id
+         RETURNING t.id, t.mj_id AS "mjId", t.user_id AS "userId", t.api_key_id AS "apiKeyId", t.action, t.mode, old.queued_request AS request,
+           (SELECT coalesce(-sum(amount), 0) FROM ledger_entries WHERE task_id = t.id AND kind = 'hold')::float8 AS held`,
+        [channelId, room, channelId, now, now, now],
+      );
+      // Sent now: back on the poller's schedule (it releases the task as an orphan if this instance dies mid-send).
+      if (claimed.length) {
+        await tx.query('UPDATE task_polls SET next_poll_at = ?, idle_polls = 0 WHERE task_id = ANY(?::int[])', [
+          now,
+          claimed.map((task) => task.id),
+        ]);
+      }
+      return claimed;
+    });
+  }
+
+  /**
+   * Queued tasks past their deadline: FAILURE with the reason, and their holds released, in one transaction (the rows
+   * first, then the balances). A task another instance is sending right now is locked, so skipped.
+   */
+  async expireQueued(now: number): Promise<number> {
+    const events = await this.sql.transaction(async (tx) => {
+      const hook = this.hooks.eventsOf('expired', now, HOOK_SNAPSHOT);
+      const rows = await tx.query<EventRow & { apiKeyId: number }>(
+        `WITH expired AS (
+           UPDATE tasks t SET status = 'FAILURE', queued = false, queued_request = NULL, quota = 0, finish_time = ?, updated_at = ?,
+             fail_reason = 'Not started: no upstream channel had room before the deadline (' || ((? - submit_time) / 1000)::int || ' s in the gateway queue); refunded'
+           WHERE id IN (SELECT id FROM tasks WHERE queued AND deadline_at <= ? FOR UPDATE SKIP LOCKED)
+           RETURNING t.*), ${hook.sql}
+         SELECT ${EVENT_COLUMNS}, api_key_id AS "apiKeyId" FROM expired`,
+        [now, now, now, now, ...hook.params],
+      );
+      for (const row of rows) {
+        await this.billing.giveBack(tx, {
+          taskId: row.id,
+          apiKeyId: row.apiKeyId,
+          kind: 'release',
+          reason: 'not started before the deadline',
+        });
+      }
+      return rows.map(toEvent);
+    });
+    this.events.publish(events);
+    return events.length;
+  }
+
+  /**
+   * The owner cancels a task still waiting in the gateway's queue: CANCEL, its hold released in full, never sent
+   * upstream. Answers the cancelled task, or null with the reason it could not be (unknown, or no longer queued).
+   */
+  async cancelQueued(userId: number, mjId: string): Promise<{ task: Task | null; status: string | null }> {
+    const event = await this.sql.transaction(async (tx) => {
+      const now = Date.now();
+      const hook = this.hooks.eventsOf('cancelled', now, HOOK_SNAPSHOT);
+      const [row] = await tx.query<EventRow & { apiKeyId: number }>(
+        `WITH cancelled AS (
+           UPDATE tasks t SET status = 'CANCEL', queued = false, queued_request = NULL, quota = 0,
+             fail_reason = 'Cancelled by its owner while queued', progress = '', finish_time = ?, updated_at = ?
+           WHERE id = (SELECT id FROM tasks WHERE user_id = ? AND mj_id = ? ORDER BY id DESC LIMIT 1 FOR UPDATE SKIP LOCKED) AND queued
+           RETURNING t.*), ${hook.sql}
+         SELECT ${EVENT_COLUMNS}, api_key_id AS "apiKeyId" FROM cancelled`,
+        [now, now, userId, mjId, ...hook.params],
+      );
+      if (!row) return null;
+      await this.billing.giveBack(tx, { taskId: row.id, apiKeyId: row.apiKeyId, kind: 'release', reason: 'cancelled while queued' });
+      return toEvent(row);
+    });
+    if (event) this.events.publish([event]);
+    const task = await this.findOwned(userId, mjId);
+    return { task: event ? task : null, status: task?.status ?? null };
+  }
+
+  /**
+   * Where each of these tasks that is queued stands: its 1-based place in the dispatcher's fair order over every queued
+   * task, and an estimate of its start (Unix ms): now, plus one median run time (of the last 100 successes, a minute
+   * before any) per round of every enabled channel's running slots ahead of it.
+   */
+  async queuePlaces(taskIds: number[], now = Date.now()): Promise<Map<number, QueuePlace>> {
+    if (!taskIds.length) return new Map();
+    const rows = await this.sql.query<{ id: number; position: number; slots: number; runMs: number | null }>(
+      `${FAIR_ORDER}
+       SELECT o.id, o.position,
+         (SELECT greatest(coalesce(sum(max_running), 0), 1) FROM channels WHERE enabled AND deleted_at IS NULL)::int AS slots,
+         (SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY finish_time - greatest(start_time, dispatched_at, submit_time))
+          FROM (SELECT finish_time, start_time, dispatched_at, submit_time FROM tasks WHERE status = 'SUCCESS' ORDER BY id DESC LIMIT 100) r
+         )::float8 AS "runMs"
+       FROM (SELECT id, row_number() OVER (ORDER BY turn, id)::int AS position FROM ranked) o WHERE o.id = ANY(?::int[])`,
+      [taskIds],
+    );
+    return new Map(
+      rows.map((row) => [
+        row.id,
+        { queuePosition: row.position, estimatedStartTime: Math.round(now + Math.ceil(row.position / row.slots) * (row.runMs ?? 60_000)) },
+      ]),
+    );
   }
 
   /** Every task with this upstream id (several channels may reuse one), newest first: what a media link may name. */

@@ -69,7 +69,7 @@ export class PollingService {
   private batches(tasks: PolledTask[]): PolledTask[][] {
     const byChannel = new Map<string, PolledTask[]>();
     for (const task of tasks) {
-      const key = task.mjId ? String(task.channelId) : `orphan:${task.channelId}`;
+      const key = task.upstreamId ? String(task.channelId) : `orphan:${task.channelId}`;
       byChannel.set(key, [...(byChannel.get(key) ?? []), task]);
     }
     const batches: PolledTask[][] = [];
@@ -87,7 +87,7 @@ export class PollingService {
   ): Promise<void> {
     const now = Date.now();
     let outcomes: TaskOutcome[];
-    if (!batch[0].mjId) {
+    if (!batch[0].upstreamId) {
       outcomes = batch.map((task) => this.unrecorded(task, now));
     } else if (!channel) {
       outcomes = batch.map((task) => this.fail(task, now, 'The channel of this task was deleted', 'channel deleted'));
@@ -111,7 +111,7 @@ export class PollingService {
     try {
       items = await this.upstream.listByCondition(
         channel,
-        batch.map((t) => t.mjId),
+        batch.map((t) => t.upstreamId),
         this.config.requestTimeoutMs,
       );
     } catch (error) {
@@ -127,7 +127,7 @@ export class PollingService {
       }
     }
     return batch.map((task) => {
-      const item = seen.get(task.mjId);
+      const item = seen.get(task.upstreamId);
       if (!item) {
         const missed = task.missedPolls + 1;
         if (missed >= this.config.lostAfter) return this.fail(task, now, 'The upstream lost this task', 'lost by the upstream');
@@ -149,14 +149,17 @@ export class PollingService {
    */
   private unrecorded(task: PolledTask, now: number): TaskOutcome {
     const overdue = task.deadlineAt > 0 && now >= task.deadlineAt;
-    if (now - task.submitTime < this.config.orphanAfterMs && !overdue) return this.reschedule(task, now, task.idlePolls + 1, 0);
+    // A queued task's submit to the upstream starts when the dispatcher sends it.
+    if (now - Math.max(task.submitTime, task.dispatchedAt) < this.config.orphanAfterMs && !overdue)
+      return this.reschedule(task, now, task.idlePolls + 1, 0);
     return this.fail(task, now, 'The submit to the upstream never completed', 'submit never completed');
   }
 
   private deadlineOr(task: PolledTask, now: number, otherwise: () => TaskOutcome): TaskOutcome {
     if (task.deadlineAt && now >= task.deadlineAt) {
-      const seconds = Math.round((task.deadlineAt - task.submitTime) / 1000);
-      return this.fail(task, now, `Timed out: not finished within ${seconds} s of submit`, 'timed out');
+      const seconds = Math.round((task.deadlineAt - Math.max(task.submitTime, task.dispatchedAt)) / 1000);
+      const from = task.dispatchedAt ? 'being sent upstream' : 'submit';
+      return this.fail(task, now, `Timed out: not finished within ${seconds} s of ${from}`, 'timed out');
     }
     return otherwise();
   }

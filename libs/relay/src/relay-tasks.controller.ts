@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { Auth, Authenticated, type AuthUser, RawResponse } from '@app/core';
 import type { Task as ProtocolTask, SubmitResultVO } from '@app/mj-protocol';
 import { RequestOrigin } from '@app/core';
-import { ImageSeedDto, ListByConditionDto, ProtocolTaskDto, RelayErrorDto, SubmitResultDto } from './dto/protocol.dto';
+import { CancelResultDto, ImageSeedDto, ListByConditionDto, ProtocolTaskDto, RelayErrorDto, SubmitResultDto } from './dto/protocol.dto';
 import { RelayTasksService } from './relay-tasks.service';
 
 @ApiTags('relay')
@@ -30,6 +30,19 @@ export class RelayTasksController {
   @ApiResponse({ status: 400, type: RelayErrorDto })
   listTasksByCondition(@Auth() auth: AuthUser, @Body() body: unknown, @RequestOrigin() origin: string): Promise<ProtocolTask[]> {
     return this.tasks.listByCondition(auth, body, origin);
+  }
+
+  @Post(':id/cancel')
+  @HttpCode(HttpStatus.OK)
+  @ApiOperation({
+    summary: 'Cancel a task still waiting in the gateway queue',
+    description: 'The task becomes CANCEL and its hold is refunded in full; it is never sent upstream. A task already sent is a 409.',
+  })
+  @ApiResponse({ status: 200, type: CancelResultDto })
+  @ApiResponse({ status: 404, type: RelayErrorDto, description: "No such task among the caller's" })
+  @ApiResponse({ status: 409, type: RelayErrorDto, description: 'The task is no longer queued at the gateway' })
+  cancelTask(@Auth() auth: AuthUser, @Param('id') id: string, @RequestOrigin() origin: string): Promise<unknown> {
+    return this.tasks.cancel(auth, id, origin);
   }
 
   @Get(':id/image-seed')

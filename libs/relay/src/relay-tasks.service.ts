@@ -2,11 +2,12 @@ import { HttpStatus, Inject, Injectable } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { ChannelRepository, UpstreamClient, UpstreamError } from '@app/channels';
 import type { AuthUser } from '@app/core';
-import { type Task, TaskStore } from '@app/mj';
+import { type QueuePlace, type Task, TaskStore } from '@app/mj';
 import { ReturnCode, type SubmitResultVO, type Task as ProtocolTask } from '@app/mj-protocol';
 import { MediaUrls } from '@app/proxy';
 import { relayConfig } from './config/relay.config';
 import { invalid, RelayRejection } from './relay.errors';
+import { GatewayQueue } from './gateway-queue';
 import { toProtocolTask } from './task-view';
 
 const taskMissing = (id: string) =>
@@ -21,11 +22,13 @@ export class RelayTasksService {
     private readonly upstream: UpstreamClient,
     @Inject(relayConfig.KEY) private readonly config: ConfigType<typeof relayConfig>,
     private readonly media: MediaUrls,
+    private readonly queue: GatewayQueue,
   ) {}
 
   /** `origin`: where the caller reached us, the base of media links when PUBLIC_URL is unset. */
   async fetch(auth: AuthUser, mjId: string, origin: string): Promise<ProtocolTask> {
-    return this.view(await this.own(auth, mjId), this.media.base(origin));
+    const task = await this.own(auth, mjId);
+    return this.view(task, this.media.base(origin), (await this.queue.places([task])).get(task.id));
   }
 
   async listByCondition(auth: AuthUser, body: unknown, origin: string): Promise<ProtocolTask[]> {
@@ -41,7 +44,8 @@ export class RelayTasksService {
     if (!ids.length) return [];
     const tasks = await this.tasks.findOwnedMany(auth.id, [...new Set(ids.map(String))]);
     const base = this.media.base(origin);
-    return tasks.map((task) => this.view(task, base));
+    const places = await this.queue.places(tasks);
+    return tasks.map((task) => this.view(task, base, places.get(task.id)));
   }
 
   /** A task as fetch answers it to a caller who reached us at `origin` (also the body of its callbacks). */
@@ -49,7 +53,28 @@ export class RelayTasksService {
     return this.view(task, this.media.base(origin));
   }
 
-  private view(task: Task, base: string): ProtocolTask {
+  /** The owner cancels a task still queued at the gateway: CANCEL and a full refund; anything else is a 409 or 404. */
+  async cancel(auth: AuthUser, mjId: string, origin: string): Promise<SubmitResultVO & { task: ProtocolTask }> {
+    const { task, status } = await this.tasks.cancelQueued(auth.id, mjId);
+    if (!task && !status) throw taskMissing(mjId);
+    if (!task) {
+      throw new RelayRejection(
+        HttpStatus.CONFLICT,
+        ReturnCode.VALIDATION_ERROR,
+        '任务无法取消',
+        `Task ${mjId.slice(0, 64)} is ${status}: only a task still queued at the gateway can be cancelled`,
+      );
+    }
+    return {
+      code: ReturnCode.SUCCESS,
+      description: '取消成功',
+      result: task.mjId,
+      properties: {},
+      task: this.view(task, this.media.base(origin)),
+    };
+  }
+
+  private view(task: Task, base: string, place?: QueuePlace): ProtocolTask {
     const media = this.media.links(
       {
         id: task.id,
@@ -66,7 +91,7 @@ export class RelayTasksService {
       base,
       'client',
     );
-    return toProtocolTask(task, media);
+    return toProtocolTask(task, media, place);
   }
 
   /** The task's durable media links die; later answers carry new ones. */
@@ -79,6 +104,7 @@ export class RelayTasksService {
   /** Passed to the task's own channel with that channel's secret. */
   async imageSeed(auth: AuthUser, mjId: string): Promise<{ status: number; body: unknown }> {
     const task = await this.own(auth, mjId);
+    if (!task.upstreamId) throw invalid('任务尚未开始', `Task ${mjId.slice(0, 64)} has not been sent upstream yet: it has no seed`);
     const channel = await this.channels.findLive(task.channelId);
     if (!channel)
       throw new RelayRejection(
@@ -88,7 +114,7 @@ export class RelayTasksService {
         `The channel of task ${mjId} was deleted`,
       );
     try {
-      return await this.upstream.imageSeed(channel, task.mjId);
+      return await this.upstream.imageSeed(channel, task.upstreamId);
     } catch (error) {
       if (!(error instanceof UpstreamError)) throw error;
       throw new RelayRejection(HttpStatus.BAD_GATEWAY, ReturnCode.FAILURE, '上游不可用', `The upstream did not answer: ${error.message}`);

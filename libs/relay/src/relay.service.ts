@@ -15,9 +15,10 @@ import {
 import { type AuthUser, PublicUrl } from '@app/core';
 import { HookSubscriptions, type HookSubscription, HookTargetRefused } from '@app/hooks';
 import { MediaUrls } from '@app/proxy';
-import { type Task, TaskStore } from '@app/mj';
+import { type QueuedRequest, type Task, TaskStore } from '@app/mj';
 import { ReturnCode, type SubmitResultVO, ValidationMessage, withoutUpstreamIds } from '@app/mj-protocol';
 import { channelOrder } from './channel-order';
+import { GatewayQueue } from './gateway-queue';
 import { relayConfig } from './config/relay.config';
 import { invalid, parentMissing, parentNotReady, RelayRejection } from './relay.errors';
 import { taskMode } from './speed-mode';
@@ -53,6 +54,7 @@ export class RelayService {
     private readonly publicUrl: PublicUrl,
     @Inject(relayConfig.KEY) private readonly config: ConfigType<typeof relayConfig>,
     private readonly media: MediaUrls,
+    private readonly queue: GatewayQueue,
     private readonly checks: SubmitChecks,
     private readonly hooks: HookSubscriptions,
     private readonly health: ChannelHealth,
@@ -74,13 +76,23 @@ export class RelayService {
     };
     const candidates = parent ? [await this.channelOf(parent, need)] : await this.eligible(need);
     const hook = await this.hookOf(auth, plan, context);
-    const { id, held } = await this.record(auth, plan, parent, candidates[0].id, need.mode, hook).catch((error: unknown) => {
-      if (error instanceof InsufficientQuotaError || error instanceof ApiKeyQuotaExceededError) {
-        throw new RelayRejection(HttpStatus.PAYMENT_REQUIRED, ReturnCode.VALIDATION_ERROR, '余额不足', error.message);
-      }
-      throw error;
-    });
-    const attempt = await this.forward(plan, candidates, !parent, this.publicUrl.base(context.baseUrl));
+    // The gateway's queue: within the caps, a task no channel has room for waits here (code 22) instead of bouncing.
+    const upstreamPlan = this.queue.forUpstream(plan, parent);
+    const modal = plan.route === 'modal';
+    if (!modal) await this.queue.checkCaps(auth);
+    const open = modal ? candidates : await this.queue.withRoom(candidates);
+    const baseUrl = this.publicUrl.base(context.baseUrl);
+    const queued = open.length ? undefined : this.queue.request(upstreamPlan, parent?.channelId ?? 0, baseUrl);
+    const { id, mjId, held } = await this.record(auth, plan, parent, (open[0] ?? candidates[0]).id, need.mode, hook, queued).catch(
+      (error: unknown) => {
+        if (error instanceof InsufficientQuotaError || error instanceof ApiKeyQuotaExceededError) {
+          throw new RelayRejection(HttpStatus.PAYMENT_REQUIRED, ReturnCode.VALIDATION_ERROR, '余额不足', error.message);
+        }
+        throw error;
+      },
+    );
+    if (queued) return this.queue.queuedAnswer(id, mjId);
+    const attempt = await this.forward(upstreamPlan, open, !parent, baseUrl);
     if ('error' in attempt) {
       await this.tasks.recordRefused(id, attempt.channel?.id ?? candidates[0].id, 0, attempt.error);
       throw new RelayRejection(
@@ -91,14 +103,17 @@ export class RelayService {
       );
     }
     const { channel, answer } = attempt;
+    if (!modal && this.queue.isBusy(answer)) {
+      await this.tasks.requeue(id, this.queue.request(upstreamPlan, parent?.channelId ?? 0, baseUrl));
+      return this.queue.queuedAnswer(id, mjId);
+    }
     if (ACCEPTED.has(answer.code) && (typeof answer.result === 'string' || Array.isArray(answer.result))) {
       const upload = plan.route === 'upload-discord-images';
-      // An upload has no upstream task: it is kept under an id of ours, which its images are served by.
-      const mjId = upload ? `upload-${id}` : String(answer.result);
+      // An upload has no upstream task: its images are served by our id.
       const imageUrls = upload ? (answer.result as unknown as unknown[]).filter((url): url is string => typeof url === 'string') : [];
-      await this.tasks.recordAccepted(id, held, {
+      const recorded = await this.tasks.recordAccepted(id, held, {
         channelId: channel.id,
-        mjId,
+        upstreamId: upload ? '' : String(answer.result),
         submitCode: answer.code,
         status: upload ? 'SUCCESS' : answer.code === ReturnCode.EXISTED ? 'MODAL' : 'NOT_START',
         progress: upload ? '100%' : '',
@@ -107,10 +122,12 @@ export class RelayService {
         finishTime: upload ? Date.now() : 0,
       });
       if (upload) return { ...this.whiteLabel(answer), result: await this.uploadLinks(id, context.baseUrl) };
-    } else {
-      await this.tasks.recordRefused(id, channel.id, answer.code, answer.description || `upstream code ${answer.code}`);
+      // The client holds the gateway's id, never the upstream's; an upstream task we already had keeps its own.
+      const existing = recorded ? null : await this.tasks.findByUpstreamId(channel.id, String(answer.result));
+      return { ...this.whiteLabel(answer), result: recorded ? mjId : existing?.userId === auth.id ? existing.mjId : null };
     }
-    return this.whiteLabel(answer);
+    await this.tasks.recordRefused(id, channel.id, answer.code, answer.description || `upstream code ${answer.code}`);
+    return { ...this.whiteLabel(answer), result: null };
   }
 
   /** The upstream's answer as the client sees it: the gateway stands where the upstream would, so its ids stay here. */
@@ -153,9 +170,15 @@ export class RelayService {
 
   /**
    * Tries channels in order; moves on after a transport error, a 5xx, a refused secret or code 3, when there is a
-   * choice. Each outcome is told to the channel's breaker; a channel pacing its submits is passed over.
+   * choice. Each outcome is told to the channel's breaker; a channel pacing its submits is passed over. The dispatcher
+   * sends queued tasks through here too.
    */
-  private async forward(plan: SubmitPlan, candidates: Channel[], mayFailOver: boolean, baseUrl: string): Promise<Attempt> {
+  async forward(
+    plan: Pick<SubmitPlan, 'upstreamPath' | 'body'>,
+    candidates: Channel[],
+    mayFailOver: boolean,
+    baseUrl: string,
+  ): Promise<Attempt> {
     let last: Attempt = { channel: null, error: 'no channel tried' };
     for (const [i, channel] of candidates.entries()) {
       const isLast = i === candidates.length - 1 || !mayFailOver;
@@ -203,13 +226,14 @@ export class RelayService {
     channelId: number,
     mode: SpeedMode,
     hook?: HookSubscription,
-  ): Promise<{ id: number; held: number }> {
+    queue?: QueuedRequest,
+  ): Promise<{ id: number; mjId: string; held: number }> {
     if (plan.route === 'modal') {
       // A confirm continues its task: it changes where callbacks go only when it names its own notifyHook.
       const hookOfConfirm = plan.notifyHook ? hook : undefined;
       const held = await this.tasks.confirmModal(parent!, auth.apiKeyId ?? 0, plan.prompt, plan.originalPrompt, hookOfConfirm);
       if (held === null) throw parentNotReady(parent!.mjId, 'no longer MODAL');
-      return { id: parent!.id, held };
+      return { id: parent!.id, mjId: parent!.mjId, held };
     }
     const now = Date.now();
     return this.tasks.createHeld({
@@ -223,11 +247,12 @@ export class RelayService {
       originalPrompt: plan.originalPrompt,
       state: plan.state,
       submitTime: now,
-      deadlineAt: now + this.config.deadlineMs(plan.action),
+      deadlineAt: queue ? queue.queueDeadlineAt : now + this.config.deadlineMs(plan.action),
       nextPollAt: now + FIRST_POLL_DELAY_MS,
       holdReason: `${plan.action} submitted`,
       mode,
       hook,
+      queue,
     });
   }
 }

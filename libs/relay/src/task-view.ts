@@ -1,5 +1,5 @@
 import { publicProperties, type Task as ProtocolTask, type TaskAction, type TaskStatus } from '@app/mj-protocol';
-import type { Task } from '@app/mj';
+import type { QueuePlace, Task } from '@app/mj';
 import type { MediaLinks } from '@app/proxy';
 
 const storedLinks = (task: Task): MediaLinks => ({
@@ -14,7 +14,7 @@ const storedLinks = (task: Task): MediaLinks => ({
  * media lists: a client draws `[]` as an empty grid), properties without the upstream's ids. `media`: the gateway's
  * signed links (the stored upstream URLs when not given).
  */
-export function toProtocolTask(task: Task, media: MediaLinks = storedLinks(task)): ProtocolTask {
+export function toProtocolTask(task: Task, media: MediaLinks = storedLinks(task), place?: QueuePlace): ProtocolTask {
   const queued = task.status === 'NOT_START' && !task.progress;
   return {
     id: task.mjId,
@@ -30,7 +30,7 @@ export function toProtocolTask(task: Task, media: MediaLinks = storedLinks(task)
     imageUrl: media.imageUrl || null,
     progress: queued ? null : task.progress,
     failReason: task.failReason || null,
-    properties: publicProperties(task.properties, task.promptEn || task.prompt),
+    properties: { ...publicProperties(task.properties, task.promptEn || task.prompt), ...place },
     buttons: task.buttons ?? [],
     imageUrls: media.imageUrls.length ? media.imageUrls.map((url) => ({ url })) : null,
     videoUrl: media.videoUrl || null,

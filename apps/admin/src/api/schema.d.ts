@@ -321,6 +321,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/mj/self/{mj_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel one of the caller's tasks still waiting in the gateway queue
+         * @description CANCEL, its hold refunded in full, never sent upstream; a task already sent upstream (or finished) is a 409.
+         */
+        post: operations["cancelMyTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/mj/{id}/revoke-links": {
         parameters: {
             query?: never;
@@ -367,6 +387,23 @@ export interface paths {
         };
         /** Success rate per channel, p50/p95 time to finish by action × mode, stuck tasks (admin) */
         get: operations["getTaskFigures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/mj/queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per channel: tasks waiting in the gateway's queue and tasks in flight upstream (admin) */
+        get: operations["getQueueDepths"];
         put?: never;
         post?: never;
         delete?: never;
@@ -854,6 +891,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/mj/task/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel a task still waiting in the gateway queue
+         * @description The task becomes CANCEL and its hold is refunded in full; it is never sent upstream. A task already sent is a 409.
+         */
+        post: operations["cancelTask"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/mj/task/{id}/image-seed": {
         parameters: {
             query?: never;
@@ -1136,6 +1193,11 @@ export interface components {
              */
             default_mode: "fast" | "relax" | "turbo" | null;
             /**
+             * @description Most unfinished (queued + running) tasks; null = the default (QUEUE_USER_CAP)
+             * @example null
+             */
+            max_tasks: number | null;
+            /**
              * @description Unix seconds
              * @example 1764061200
              */
@@ -1209,6 +1271,11 @@ export interface components {
              */
             default_mode?: "fast" | "relax" | "turbo" | null;
             /**
+             * @description Most unfinished (queued + running) tasks; null = the default (QUEUE_USER_CAP)
+             * @example 50
+             */
+            max_tasks?: Record<string, never> | null;
+            /**
              * @description Also revokes the user's tokens
              * @example a-new-long-password
              */
@@ -1243,6 +1310,11 @@ export interface components {
              * @example 0
              */
             quota_limit: number;
+            /**
+             * @description Most unfinished (queued + running) tasks through this key; 0 = the default (QUEUE_KEY_CAP)
+             * @example 0
+             */
+            max_tasks: number;
             /**
              * @description Quota spent through this key (net of refunds)
              * @example 150000
@@ -1314,6 +1386,11 @@ export interface components {
              * @example 1000000
              */
             quota_limit?: number;
+            /**
+             * @description Most unfinished (queued + running) tasks through this key; omit or 0 for the default
+             * @example 20
+             */
+            max_tasks?: number;
             /**
              * @description Default callback URL of this key's tasks (a submit's notifyHook wins)
              * @example https://example.com/mj-hook
@@ -1438,8 +1515,8 @@ export interface components {
              */
             id: number;
             /**
-             * @description Upstream task id
-             * @example 1712345678901234
+             * @description The gateway's task id (digits, below 2^53), as the relay handed it out
+             * @example 5712345678901234
              */
             mj_id: string;
             /** @example IMAGINE */
@@ -1528,6 +1605,16 @@ export interface components {
              * @example {"finalPrompt":"a red fox in snow","finalZhPrompt":"","botType":"MID_JOURNEY"}
              */
             properties: string;
+            /**
+             * @description 1-based place in the gateway's queue; 0 when the task is not queued there
+             * @example 0
+             */
+            queue_position: number;
+            /**
+             * @description When a queued task should start (Unix ms, an estimate); 0 when not queued
+             * @example 0
+             */
+            estimated_start_time: number;
         };
         TaskPageDto: {
             items: components["schemas"]["TaskDto"][];
@@ -1544,6 +1631,14 @@ export interface components {
              */
             page_size: number;
         };
+        CancelledTaskDto: {
+            /** @example 5712345678901234 */
+            mj_id: string;
+            /** @example CANCEL */
+            status: string;
+            /** @example Cancelled by its owner while queued */
+            fail_reason: string;
+        };
         AdminTaskDto: {
             /**
              * @description Row id
@@ -1551,8 +1646,8 @@ export interface components {
              */
             id: number;
             /**
-             * @description Upstream task id
-             * @example 1712345678901234
+             * @description The gateway's task id (digits, below 2^53), as the relay handed it out
+             * @example 5712345678901234
              */
             mj_id: string;
             /** @example IMAGINE */
@@ -1641,10 +1736,25 @@ export interface components {
              * @example {"finalPrompt":"a red fox in snow","finalZhPrompt":"","botType":"MID_JOURNEY"}
              */
             properties: string;
+            /**
+             * @description 1-based place in the gateway's queue; 0 when the task is not queued there
+             * @example 0
+             */
+            queue_position: number;
+            /**
+             * @description When a queued task should start (Unix ms, an estimate); 0 when not queued
+             * @example 0
+             */
+            estimated_start_time: number;
             /** @example 2 */
             user_id: number;
             /** @example 1 */
             channel_id: number;
+            /**
+             * @description The upstream's id of the task ('' until an upstream accepted it)
+             * @example 1712345678901234
+             */
+            upstream_id: string;
             /**
              * @description What the client sent when a submit check rewrote the prompt (e.g. translated it); "" otherwise
              * @example
@@ -1713,6 +1823,26 @@ export interface components {
              * @example 2
              */
             stuck: number;
+        };
+        ChannelQueueDto: {
+            /**
+             * @description 0: queued tasks that any channel may take
+             * @example 1
+             */
+            channel_id: number;
+            /**
+             * @description Tasks waiting in the gateway's queue for this channel
+             * @example 12
+             */
+            queued: number;
+            /**
+             * @description Tasks sent upstream and not finished (against max_running + max_queued)
+             * @example 13
+             */
+            in_flight: number;
+        };
+        QueueDepthsDto: {
+            channels: components["schemas"]["ChannelQueueDto"][];
         };
         EventTicketDto: {
             /**
@@ -1819,6 +1949,16 @@ export interface components {
             /** @example 0 */
             daily_cap: number;
             /**
+             * @description Tasks the upstream runs at once (its coreSize); 0: no limit, the gateway never queues for this channel
+             * @example 3
+             */
+            max_running: number;
+            /**
+             * @description Tasks the upstream queues behind the running ones (its queueSize); past both, the gateway queues
+             * @example 10
+             */
+            max_queued: number;
+            /**
              * @description Unix seconds
              * @example 1764061200
              */
@@ -1893,6 +2033,16 @@ export interface components {
              * @default false
              */
             notify_enabled: boolean;
+            /**
+             * @description Tasks the upstream runs at once (its coreSize); 0: no limit
+             * @default 3
+             */
+            max_running: number;
+            /**
+             * @description Tasks the upstream queues behind the running ones (its queueSize)
+             * @default 10
+             */
+            max_queued: number;
         };
         AlertSettingsDto: {
             /**
@@ -1972,6 +2122,10 @@ export interface components {
             weight?: number;
             /** @description Give the upstream our notifyHook */
             notify_enabled?: boolean;
+            /** @description Tasks the upstream runs at once (its coreSize); 0: no limit */
+            max_running?: number;
+            /** @description Tasks the upstream queues behind the running ones (its queueSize) */
+            max_queued?: number;
         };
         ChannelTestDto: {
             /** @example true */
@@ -2254,7 +2408,7 @@ export interface components {
             progress: string | null;
             failReason: string | null;
             /**
-             * @description finalPrompt and finalZhPrompt are always strings; the upstream's account, channel and message ids are left out
+             * @description finalPrompt and finalZhPrompt are always strings; the upstream's account, channel and message ids are left out. A task waiting in the gateway queue also carries queuePosition (1-based) and estimatedStartTime (Unix ms).
              * @example {
              *       "finalPrompt": "a red fox in snow",
              *       "finalZhPrompt": ""
@@ -2278,6 +2432,27 @@ export interface components {
              *     ]
              */
             ids: (string | number)[];
+        };
+        CancelResultDto: {
+            /**
+             * @description 1 submitted, 21 modal required, 22 queued (accepted); 3, 4, 9, 23, 24 refused
+             * @example 1
+             */
+            code: number;
+            /** @example 提交成功 */
+            description: string;
+            /**
+             * @description The task id (upload-discord-images: an array of URLs)
+             * @example 1712345678901234
+             */
+            result: Record<string, never> | null;
+            /**
+             * @description The upstream's, without its account, channel and message ids
+             * @example {}
+             */
+            properties: Record<string, never>;
+            /** @description The cancelled task (status CANCEL) */
+            task: components["schemas"]["ProtocolTaskDto"];
         };
         ImageSeedDto: {
             /** @example 1 */
@@ -3770,6 +3945,61 @@ export interface operations {
             };
         };
     };
+    cancelMyTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                mj_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example true */
+                        success: boolean;
+                        /** @example  */
+                        message: string;
+                        data: components["schemas"]["CancelledTaskDto"];
+                    };
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No such resource */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Conflicts with the current state */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
     revokeTaskLinks: {
         parameters: {
             query?: never;
@@ -3924,6 +4154,50 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description Logged in, but not allowed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    getQueueDepths: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Success */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @example true */
+                        success: boolean;
+                        /** @example  */
+                        message: string;
+                        data: components["schemas"]["QueueDepthsDto"];
+                    };
                 };
             };
             /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
@@ -5967,6 +6241,54 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+        };
+    };
+    cancelTask: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CancelResultDto"];
+                };
+            };
+            /** @description No token, or a token that is invalid, expired or belongs to a disabled user */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorEnvelopeDto"];
+                };
+            };
+            /** @description No such task among the caller's */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelayErrorDto"];
+                };
+            };
+            /** @description The task is no longer queued at the gateway */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RelayErrorDto"];
                 };
             };
         };

@@ -72,6 +72,8 @@ export function ChannelForm() {
         min_gap_ms: 0,
         gap_jitter_ms: 0,
         daily_cap: 0,
+        max_running: 3,
+        max_queued: 10,
         ...EVERYTHING,
       }}
       sx={{ maxWidth: 720 }}
@@ -95,6 +97,21 @@ export function ChannelForm() {
       <BooleanInput source="enabled" />
       <NumberInput source="priority" step={1} helperText="Higher is tried first" />
       <NumberInput source="weight" step={1} helperText="Share among channels of the same priority" />
+      <Section>Capacity: past both, the gateway queues new tasks itself</Section>
+      <NumberInput
+        source="max_running"
+        label="Max running"
+        step={1}
+        min={0}
+        helperText="Tasks the upstream runs at once (its coreSize); 0: no limit"
+      />
+      <NumberInput
+        source="max_queued"
+        label="Max queued upstream"
+        step={1}
+        min={0}
+        helperText="Tasks the upstream queues behind those (its queueSize)"
+      />
       <Section>Capabilities: new tasks go only to a channel that can do their action, mode and bot</Section>
       <CheckboxGroupInput source="capabilities.actions" label="Actions" choices={ACTIONS} />
       <CheckboxGroupInput source="capabilities.modes" label="Speed modes" choices={MODES} />

@@ -162,6 +162,43 @@ function ChannelPanels() {
   );
 }
 
+/** The gateway's queue now: tasks waiting per channel ("Any channel": whichever has room first), refreshed every 5 s. */
+function QueuePanel() {
+  const theme = useTheme();
+  const { data, isPending } = useQuery({
+    queryKey: ['dashboard', 'queue'],
+    queryFn: async () => {
+      const [{ channels: depths }, { items }] = await Promise.all([
+        unwrap(api.GET('/api/mj/queue')),
+        unwrap(api.GET('/api/channels', { params: { query: { p: 1, page_size: 100 } } })),
+      ]);
+      const names = new Map(items.map((channel) => [channel.id, channel.name]));
+      return depths
+        .filter((row) => row.queued > 0 || row.in_flight > 0)
+        .map((row) => ({ ...row, name: row.channel_id ? (names.get(row.channel_id) ?? `#${row.channel_id}`) : 'Any channel' }));
+    },
+    refetchInterval: 5_000,
+  });
+  const rows = data ?? [];
+  const waiting = rows.reduce((sum, row) => sum + row.queued, 0);
+  return (
+    <Panel title="Queue depth by channel" subheader={`Now · ${waiting} waiting in the gateway queue`} loading={isPending}>
+      <BarChart
+        label="Queue depth by channel"
+        empty="Nothing queued"
+        bars={rows
+          .filter((row) => row.queued > 0)
+          .map((row) => ({
+            label: row.name,
+            value: row.queued,
+            display: `${row.queued} (${row.in_flight} upstream)`,
+            color: theme.palette.warning.main,
+          }))}
+      />
+    </Panel>
+  );
+}
+
 function BalancePanel() {
   const { data, isPending } = useQuery({
     queryKey: ['dashboard', 'self'],
@@ -195,7 +232,12 @@ export default function Dashboard() {
           <StatusPanel />
         </Grid>
         {isAdmin ? (
-          <ChannelPanels />
+          <>
+            <ChannelPanels />
+            <Grid size={{ xs: 12, md: 6, xl: 4 }}>
+              <QueuePanel />
+            </Grid>
+          </>
         ) : (
           <Grid size={{ xs: 12, md: 6, xl: 4 }}>
             <BalancePanel />

@@ -12,6 +12,7 @@ import {
 } from 'react-admin';
 import { LiveIndicator } from '../live/LiveIndicator';
 import { useTaskEvents } from '../live/useTaskEvents';
+import { queueLabel } from './QueuePlace';
 import { StatusChip } from './StatusChip';
 import { TaskProgress } from './TaskProgress';
 import { TaskThumbnail } from './TaskThumbnail';
@@ -69,7 +70,15 @@ function TaskTable({ isAdmin }: { isAdmin: boolean }) {
         <Column
           source="progress"
           disableSort
-          render={(task) => <TaskProgress progress={task.progress} status={task.status} width={100} />}
+          render={(task) =>
+            task.queue_position ? (
+              <Typography variant="caption" color="text.secondary" sx={{ whiteSpace: 'nowrap' }}>
+                {queueLabel(task)}
+              </Typography>
+            ) : (
+              <TaskProgress progress={task.progress} status={task.status} width={100} />
+            )
+          }
         />
         <Column
           source="image_url"

@@ -1,10 +1,21 @@
 import type { ReactNode } from 'react';
 import { Alert, Box, Divider, Grid, Stack, Typography } from '@mui/material';
-import { ListButton, ReferenceField, Show, TextField, TopToolbar, useNotify, useRecordContext, useShowContext } from 'react-admin';
+import {
+  ListButton,
+  ReferenceField,
+  Show,
+  TextField,
+  TopToolbar,
+  useGetIdentity,
+  useNotify,
+  useRecordContext,
+  useShowContext,
+} from 'react-admin';
 import { useSearchParams } from 'react-router-dom';
 import { useTaskEvents } from '../live/useTaskEvents';
 import { RevokeLinksButton } from '../common/RevokeLinksButton';
 import { FollowUpButtons } from './FollowUpButtons';
+import { QueuePlace } from './QueuePlace';
 import { StatusChip } from './StatusChip';
 import { TaskMedia } from './TaskMedia';
 import { TaskProgress } from './TaskProgress';
@@ -33,6 +44,7 @@ function TaskDetail() {
   const { buttons, imageUrls } = useTaskExtras(task);
   const openTask = useOpenTask();
   const notify = useNotify();
+  const { identity } = useGetIdentity();
   useTaskEvents({
     active: !!task && !isFinished(task.status),
     filter: (event) => event.id === task?.id || event.mj_id === task?.mj_id,
@@ -64,6 +76,7 @@ function TaskDetail() {
           <Typography variant="h6">{task.action}</Typography>
         </Stack>
         <TaskProgress progress={task.progress} status={task.status} width="100%" />
+        <QueuePlace task={task} canCancel={!admin || task.user_id === identity?.id} onCancelled={() => void refetch()} />
         {task.fail_reason && (
           <Alert severity="error" sx={{ mt: 2 }}>
             {task.fail_reason}

@@ -3,6 +3,7 @@ import {
   DataTable,
   Edit,
   Labeled,
+  NumberInput,
   PasswordInput,
   Pagination,
   ReferenceManyField,
@@ -61,6 +62,13 @@ export default function UserEdit() {
           emptyText="The gateway's default"
           emptyValue={null}
           helperText="For tasks whose path and key name none"
+        />
+        <NumberInput
+          source="max_tasks"
+          label="Max unfinished tasks"
+          step={1}
+          min={1}
+          helperText="Queued + running tasks this user may have; empty = the gateway's default (QUEUE_USER_CAP)"
         />
         <PasswordInput
           source="password"

@@ -23,6 +23,9 @@ export class ApiKeyDto {
   @ApiProperty({ example: 0, description: 'Most quota the key may spend; 0 = no cap beyond the balance' })
   quota_limit: number;
 
+  @ApiProperty({ example: 0, description: 'Most unfinished (queued + running) tasks through this key; 0 = the default (QUEUE_KEY_CAP)' })
+  max_tasks: number;
+
   @ApiProperty({ example: 150000, description: 'Quota spent through this key (net of refunds)' })
   quota_used: number;
 
@@ -54,6 +57,7 @@ export function toApiKeyDto(key: ApiKey): ApiKeyDto {
     key_prefix: key.keyPrefix,
     expires_at: seconds(key.expiresAt),
     quota_limit: key.quotaLimit ?? 0,
+    max_tasks: key.maxTasks ?? 0,
     quota_used: key.quotaUsed,
     last_used_at: seconds(key.lastUsedAt),
     default_mode: key.defaultMode ?? null,
@@ -99,6 +103,13 @@ export class CreateApiKeyDto {
   @Min(0, { message: 'quota_limit must be an integer >= 0' })
   @Max(Number.MAX_SAFE_INTEGER, { message: 'quota_limit is too large' })
   quota_limit?: number;
+
+  @ApiPropertyOptional({ example: 20, description: 'Most unfinished (queued + running) tasks through this key; omit or 0 for the default' })
+  @IsOptional()
+  @IsInt({ message: 'max_tasks must be an integer between 0 and 1000000' })
+  @Min(0, { message: 'max_tasks must be an integer between 0 and 1000000' })
+  @Max(1000000, { message: 'max_tasks must be an integer between 0 and 1000000' })
+  max_tasks?: number;
 
   @ApiPropertyOptional({
     example: 'https://example.com/mj-hook',

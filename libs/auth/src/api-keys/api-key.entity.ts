@@ -34,6 +34,10 @@ export class ApiKey {
   @Property({ type: new BigIntType('number') })
   quotaUsed = 0;
 
+  /** Most unfinished (queued + running) tasks through this key; null = QUEUE_KEY_CAP. */
+  @Property({ nullable: true })
+  maxTasks?: number | null;
+
   @Property({ nullable: true })
   lastUsedAt?: Date;
 

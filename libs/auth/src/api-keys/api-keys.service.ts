@@ -52,6 +52,7 @@ export class ApiKeysService {
       keyPrefix: key.slice(0, 7),
       expiresAt: dto.expires_at ? new Date(dto.expires_at * 1000) : undefined,
       quotaLimit: dto.quota_limit ? dto.quota_limit : null,
+      maxTasks: dto.max_tasks ? dto.max_tasks : null,
       hookUrl: dto.hook_url ?? '',
       defaultMode: dto.default_mode ?? null,
     });

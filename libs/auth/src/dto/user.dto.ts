@@ -32,6 +32,14 @@ export class UserDto {
   })
   default_mode: 'fast' | 'relax' | 'turbo' | null;
 
+  @ApiProperty({
+    example: null,
+    nullable: true,
+    type: Number,
+    description: 'Most unfinished (queued + running) tasks; null = the default (QUEUE_USER_CAP)',
+  })
+  max_tasks: number | null;
+
   @ApiProperty({ example: 1764061200, description: 'Unix seconds' })
   created_at: number;
 
@@ -47,6 +55,7 @@ export function toUserDto(user: User): UserDto {
     status: user.status,
     quota: user.quota,
     default_mode: user.defaultMode ?? null,
+    max_tasks: user.maxTasks ?? null,
     created_at: Math.floor(user.createdAt.getTime() / 1000),
     updated_at: Math.floor(user.updatedAt.getTime() / 1000),
   };
@@ -113,6 +122,17 @@ export class UpdateUserDto {
   @IsOptional()
   @IsIn(MODES, { message: `default_mode must be one of: ${MODES.join(', ')}` })
   default_mode?: 'fast' | 'relax' | 'turbo' | null;
+
+  @ApiPropertyOptional({
+    example: 50,
+    nullable: true,
+    description: 'Most unfinished (queued + running) tasks; null = the default (QUEUE_USER_CAP)',
+  })
+  @IsOptional()
+  @IsInt({ message: 'max_tasks must be an integer between 1 and 1000000, or null' })
+  @Min(1, { message: 'max_tasks must be an integer between 1 and 1000000, or null' })
+  @Max(1000000, { message: 'max_tasks must be an integer between 1 and 1000000, or null' })
+  max_tasks?: number | null;
 
   @ApiPropertyOptional({ example: 'a-new-long-password', minLength: 8, description: "Also revokes the user's tokens" })
   @IsOptional()

@@ -33,6 +33,9 @@ export class User {
   /** Speed mode of this user's tasks when neither the route nor the key names one; null: the gateway's default. */
   @Property({ length: 8, nullable: true })
   defaultMode?: 'fast' | 'relax' | 'turbo' | null;
+  /** Most unfinished (queued + running) tasks; null = QUEUE_USER_CAP. */
+  @Property({ nullable: true })
+  maxTasks?: number | null;
 
   /** Bumped on password change: tokens issued before stop working. */
   @Property()

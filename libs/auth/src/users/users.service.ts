@@ -55,6 +55,7 @@ export class UsersService {
     if (dto.role) user.role = dto.role;
     if (dto.status) user.status = dto.status;
     if (dto.default_mode !== undefined) user.defaultMode = dto.default_mode;
+    if (dto.max_tasks !== undefined) user.maxTasks = dto.max_tasks;
     if (dto.password) {
       user.passwordHash = await hashPassword(dto.password);
       user.tokenVersion += 1;

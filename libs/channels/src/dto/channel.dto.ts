@@ -177,6 +177,18 @@ export class ChannelDto {
   @ApiProperty({ example: 0 })
   daily_cap: number;
 
+  @ApiProperty({
+    example: 3,
+    description: 'Tasks the upstream runs at once (its coreSize); 0: no limit, the gateway never queues for this channel',
+  })
+  max_running: number;
+
+  @ApiProperty({
+    example: 10,
+    description: 'Tasks the upstream queues behind the running ones (its queueSize); past both, the gateway queues',
+  })
+  max_queued: number;
+
   @ApiProperty({ example: 1764061200, description: 'Unix seconds' })
   created_at: number;
 
@@ -211,6 +223,8 @@ export function toChannelDto(channel: Channel): ChannelDto {
     min_gap_ms: channel.minGapMs,
     gap_jitter_ms: channel.gapJitterMs,
     daily_cap: channel.dailyCap,
+    max_running: channel.maxRunning,
+    max_queued: channel.maxQueued,
     created_at: Math.floor(channel.createdAt.getTime() / 1000),
     updated_at: Math.floor(channel.updatedAt.getTime() / 1000),
   };
@@ -268,6 +282,20 @@ export class CreateChannelDto extends ChannelHealthSettingsDto {
   @IsOptional()
   @IsBoolean({ message: 'notify_enabled must be true or false' })
   notify_enabled?: boolean;
+
+  @ApiPropertyOptional({ default: 3, description: 'Tasks the upstream runs at once (its coreSize); 0: no limit' })
+  @IsOptional()
+  @IsInt({ message: 'max_running must be an integer between 0 and 100000' })
+  @Min(0, { message: 'max_running must be an integer between 0 and 100000' })
+  @Max(100000, { message: 'max_running must be an integer between 0 and 100000' })
+  max_running?: number;
+
+  @ApiPropertyOptional({ default: 10, description: 'Tasks the upstream queues behind the running ones (its queueSize)' })
+  @IsOptional()
+  @IsInt({ message: 'max_queued must be an integer between 0 and 100000' })
+  @Min(0, { message: 'max_queued must be an integer between 0 and 100000' })
+  @Max(100000, { message: 'max_queued must be an integer between 0 and 100000' })
+  max_queued?: number;
 }
 
 export class UpdateChannelDto extends ChannelHealthSettingsDto {
@@ -321,6 +349,20 @@ export class UpdateChannelDto extends ChannelHealthSettingsDto {
   @IsOptional()
   @IsBoolean({ message: 'notify_enabled must be true or false' })
   notify_enabled?: boolean;
+
+  @ApiPropertyOptional({ description: 'Tasks the upstream runs at once (its coreSize); 0: no limit' })
+  @IsOptional()
+  @IsInt({ message: 'max_running must be an integer between 0 and 100000' })
+  @Min(0, { message: 'max_running must be an integer between 0 and 100000' })
+  @Max(100000, { message: 'max_running must be an integer between 0 and 100000' })
+  max_running?: number;
+
+  @ApiPropertyOptional({ description: 'Tasks the upstream queues behind the running ones (its queueSize)' })
+  @IsOptional()
+  @IsInt({ message: 'max_queued must be an integer between 0 and 100000' })
+  @Min(0, { message: 'max_queued must be an integer between 0 and 100000' })
+  @Max(100000, { message: 'max_queued must be an integer between 0 and 100000' })
+  max_queued?: number;
 }
 
 export class ChannelPageDto extends PageOf(ChannelDto) {}

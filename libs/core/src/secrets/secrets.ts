@@ -4,7 +4,7 @@ import { hkdfSync } from 'node:crypto';
 import { secretsConfig } from '../config/secrets.config';
 
 /** What a key is for; each gets its own, so one leaking or rotating never touches the others. */
-export type SecretPurpose = 'jwt' | 'notify-token' | 'media-link' | 'sse-ticket' | 'hook-signature' | 'alert-signature';
+export type SecretPurpose = 'jwt' | 'notify-token' | 'media-link' | 'sse-ticket' | 'hook-signature' | 'alert-signature' | 'task-id';
 
 /** Derives a separate 256-bit key per purpose from the configured secret (HKDF-SHA256, the purpose as its info). */
 export function deriveKey(secret: string, purpose: SecretPurpose): Buffer {

@@ -2,13 +2,14 @@ import { PageOf } from '@app/core';
 import { ApiProperty } from '@nestjs/swagger';
 import { publicProperties, TASK_STATUSES } from '@app/mj-protocol';
 import type { TaskRow } from '../task.repository';
+import type { QueuePlace } from '../task.store';
 
 /** A task in the caller's own list: the seed's fields and new-api's extras, never null. */
 export class TaskDto {
   @ApiProperty({ example: 1, description: 'Row id' })
   id: number;
 
-  @ApiProperty({ example: '1712345678901234', description: 'Upstream task id' })
+  @ApiProperty({ example: '5712345678901234', description: "The gateway's task id (digits, below 2^53), as the relay handed it out" })
   mj_id: string;
 
   @ApiProperty({ example: 'IMAGINE' })
@@ -86,6 +87,12 @@ export class TaskDto {
       "As new-api: a JSON object (as a string) of the task's properties, without the upstream's account, channel and message ids (admins see them as stored)",
   })
   properties: string;
+
+  @ApiProperty({ example: 0, description: "1-based place in the gateway's queue; 0 when the task is not queued there" })
+  queue_position: number;
+
+  @ApiProperty({ example: 0, description: 'When a queued task should start (Unix ms, an estimate); 0 when not queued' })
+  estimated_start_time: number;
 }
 
 /** A task in the admin list: the same fields plus owner and channel. */
@@ -95,6 +102,9 @@ export class AdminTaskDto extends TaskDto {
 
   @ApiProperty({ example: 1 })
   channel_id: number;
+
+  @ApiProperty({ example: '1712345678901234', description: "The upstream's id of the task ('' until an upstream accepted it)" })
+  upstream_id: string;
 
   @ApiProperty({
     example: '',
@@ -127,7 +137,7 @@ const storedLinks = (row: TaskRow): TaskMediaLinks => ({
 
 const jsonList = (urls: string[]) => (urls.length ? JSON.stringify(urls) : '[]');
 
-export function toTaskDto(row: TaskRow, media: TaskMediaLinks = storedLinks(row), rawProperties = false): TaskDto {
+export function toTaskDto(row: TaskRow, media: TaskMediaLinks = storedLinks(row), rawProperties = false, place?: QueuePlace): TaskDto {
   return {
     id: row.id,
     mj_id: row.mj_id,
@@ -151,14 +161,46 @@ export function toTaskDto(row: TaskRow, media: TaskMediaLinks = storedLinks(row)
     state: row.state ?? '',
     buttons: row.buttons?.length ? JSON.stringify(row.buttons) : '[]',
     properties: JSON.stringify(rawProperties ? (row.properties ?? {}) : publicProperties(row.properties, row.prompt_en || row.prompt)),
+    queue_position: place?.queuePosition ?? 0,
+    estimated_start_time: place?.estimatedStartTime ?? 0,
   };
 }
 
-export function toAdminTaskDto(row: TaskRow, media?: TaskMediaLinks): AdminTaskDto {
-  // Two fields added to the item rather than a spread copy: a list page builds and serialises twenty of these.
-  const item = toTaskDto(row, media, true) as AdminTaskDto;
+export function toAdminTaskDto(row: TaskRow, media?: TaskMediaLinks, place?: QueuePlace): AdminTaskDto {
+  // Fields added to the item rather than a spread copy: a list page builds and serialises twenty of these.
+  const item = toTaskDto(row, media, true, place) as AdminTaskDto;
   item.user_id = row.user_id;
   item.channel_id = row.channel_id;
+  item.upstream_id = row.upstream_id ?? '';
+
   item.original_prompt = row.original_prompt ?? '';
   return item;
+}
+
+export class CancelledTaskDto {
+  @ApiProperty({ example: '5712345678901234' })
+  mj_id: string;
+
+  @ApiProperty({ example: 'CANCEL' })
+  status: string;
+
+  @ApiProperty({ example: 'Cancelled by its owner while queued' })
+  fail_reason: string;
+}
+
+/** One channel's queue (channel_id 0: tasks any channel may take). */
+export class ChannelQueueDto {
+  @ApiProperty({ example: 1, description: '0: queued tasks that any channel may take' })
+  channel_id: number;
+
+  @ApiProperty({ example: 12, description: "Tasks waiting in the gateway's queue for this channel" })
+  queued: number;
+
+  @ApiProperty({ example: 13, description: 'Tasks sent upstream and not finished (against max_running + max_queued)' })
+  in_flight: number;
+}
+
+export class QueueDepthsDto {
+  @ApiProperty({ type: [ChannelQueueDto] })
+  channels: ChannelQueueDto[];
 }

@@ -219,7 +219,9 @@ export class ProtocolTaskDto {
     type: 'object',
     additionalProperties: true,
     example: { finalPrompt: 'a red fox in snow', finalZhPrompt: '' },
-    description: "finalPrompt and finalZhPrompt are always strings; the upstream's account, channel and message ids are left out",
+    description:
+      "finalPrompt and finalZhPrompt are always strings; the upstream's account, channel and message ids are left out. " +
+      'A task waiting in the gateway queue also carries queuePosition (1-based) and estimatedStartTime (Unix ms).',
   })
   properties: Record<string, unknown>;
 
@@ -245,4 +247,9 @@ export class ImageSeedDto {
 
   @ApiProperty({ example: '636646138' })
   result: string;
+}
+
+export class CancelResultDto extends SubmitResultDto {
+  @ApiProperty({ type: () => ProtocolTaskDto, description: 'The cancelled task (status CANCEL)' })
+  task: ProtocolTaskDto;
 }

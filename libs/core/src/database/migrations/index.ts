@@ -8,6 +8,7 @@ import { Migration20261125160000_day_counts } from './Migration20261125160000_da
 import { Migration20261126090000_hardening } from './Migration20261126090000_hardening';
 import { Migration20261130090000_one_vocabulary } from './Migration20261130090000_one_vocabulary';
 import { Migration20261130100000_quota_functions } from './Migration20261130100000_quota_functions';
+import { Migration20261130110000_gateway_queue } from './Migration20261130110000_gateway_queue';
 import { Migration20261130120000_hooks } from './Migration20261130120000_hooks';
 import { Migration20261130130000_banned_words } from './Migration20261130130000_banned_words';
 import { Migration20261130140000_link_epochs } from './Migration20261130140000_link_epochs';
@@ -26,6 +27,7 @@ export const migrationsList = [
   { name: 'Migration20261126090000_hardening', class: Migration20261126090000_hardening },
   { name: 'Migration20261130090000_one_vocabulary', class: Migration20261130090000_one_vocabulary },
   { name: 'Migration20261130100000_quota_functions', class: Migration20261130100000_quota_functions },
+  { name: 'Migration20261130110000_gateway_queue', class: Migration20261130110000_gateway_queue },
   { name: 'Migration20261130120000_hooks', class: Migration20261130120000_hooks },
   { name: 'Migration20261130130000_banned_words', class: Migration20261130130000_banned_words },
   { name: 'Migration20261130140000_link_epochs', class: Migration20261130140000_link_epochs },
