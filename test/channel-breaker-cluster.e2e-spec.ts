@@ -46,7 +46,7 @@ describe('three gateway processes share one breaker state', () => {
         await api(0)
           .post('/api/channels')
           .set('Authorization', `Bearer ${admin}`)
-          .send({ name, base_url: sim.url, priority, breaker_failures: 4, breaker_cooldown_s: 3600 })
+          .send({ name, base_url: sim.url, priority, breaker_failures: 4, breaker_cooldown_s: 3600, max_running: 0 })
           .expect(201)
       ).body.data.id as number;
     const flakyId = await addChannel('flaky', flaky, 10);
