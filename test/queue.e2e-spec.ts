@@ -212,4 +212,34 @@ describe('the gateway queue: bursts absorbed, fair, capped, cancellable, refunde
     ]);
     expect(ledger.map((e) => e.kind).sort()).toEqual(['hold', 'release']);
   });
+
+  it('dispatches a queued task only to a channel that can do it (its speed mode), though another has room first', async () => {
+    t = await createTestApp({ env: FAST_POLLS });
+    const admin = await t.adminToken();
+    // A (preferred) serves fast and turbo only; B serves everything. One task at a time each, nothing queued upstream.
+    const a = await addSimulatorChannel(t, { name: 'fast only', priority: 10, taskMs: 200, coreSize: 1, queueSize: 0 });
+    const b = await addSimulatorChannel(t, { name: 'any mode', priority: 0, taskMs: 200, coreSize: 1, queueSize: 0 });
+    channels.push(a, b);
+    await t.http
+      .patch(`/api/channels/${a.id}`)
+      .set('Authorization', `Bearer ${admin}`)
+      .send({ capabilities: { modes: ['fast', 'turbo'] } })
+      .expect(200);
+    const alice = await user('alice');
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const res = await t.http
+        .post('/mj-relax/mj/submit/imagine')
+        .set('mj-api-secret', alice.key)
+        .send({ prompt: `slow ${i}` })
+        .expect(200);
+      expect([1, 22]).toContain(res.body.code);
+      ids.push(res.body.result);
+    }
+    const rows = await until(allFinished(ids), 30000, 100);
+    expect(rows.map((r) => r.status)).toEqual(Array(4).fill('SUCCESS'));
+    // A had room all along, but never got a relax task: the queue waited for B.
+    expect(a.sim.stats().routes['POST /mj/submit/imagine']?.count ?? 0).toBe(0);
+    expect(b.sim.stats().routes['POST /mj/submit/imagine'].count).toBe(4);
+  });
 });
