@@ -59,7 +59,7 @@ async function submit(req: IncomingMessage, res: ServerResponse): Promise<void> 
   const [owner] = (await pool.query({ name: 'key', text: KEY, values: [createHash('sha256').update(key).digest('hex')] })).rows;
   if (!owner || owner.status !== 'enabled') return send(res, 401, { code: 4, description: 'unknown key' });
   const now = Date.now();
-  const [inserted, hold] = (await pool.query(create(owner.user_id, owner.id, body.prompt, now))) as unknown as QueryResult[];
+  const [inserted, , hold] = (await pool.query(create(owner.user_id, owner.id, body.prompt, now))) as unknown as QueryResult[];
   const task = { id: inserted.rows[0].id as number, held: hold.rows[0].held as string };
   const upstream = await request(`${args.upstream}/mj/submit/imagine`, {
     method: 'POST',
