@@ -44,7 +44,13 @@ describe('channels that heal themselves: breaker, capabilities, speed modes, ale
   beforeAll(async () => {
     receiver = await startReceiver();
     t = await createTestApp({
-      env: { POLLING_ENABLED: 'false', ALERT_WEBHOOK_URL: receiver.url, CHANNEL_HEALTH_INTERVAL_MS: '200' },
+      env: {
+        POLLING_ENABLED: 'false',
+        ALERT_WEBHOOK_URL: receiver.url,
+        CHANNEL_HEALTH_INTERVAL_MS: '200',
+        ALERT_QUEUE_WAIT_S: '1',
+        ALERT_CHECK_INTERVAL_MS: '200',
+      },
     });
     admin = await t.adminToken();
     alice = await t.createUser({ username: 'alice', quota: 10_000_000 });
@@ -280,5 +286,22 @@ describe('channels that heal themselves: breaker, capabilities, speed modes, ale
     expect((await imagine('second').expect(200)).body.code).toBe(1);
     expect(submits(paced)).toBe(1);
     expect(submits(other)).toBe(1);
+  });
+
+  it("alerts the operator, signed and once, when a task has waited ALERT_QUEUE_WAIT_S in the gateway's queue for a full channel", async () => {
+    const full = await add({ name: 'full', coreSize: 1, queueSize: 0 });
+    await only(full);
+    expect((await imagine('runs').expect(200)).body.code).toBe(1);
+    const queued = await imagine('waits').expect(200);
+    expect(queued.body.code).toBe(22);
+    const { signing_key: signingKey } = (await asAdmin(t.http.get('/api/channels/alerts')).expect(200)).body.data;
+    const alert = await until(async () => receiver.alerts.find((a) => a.event === 'channel.queue_wait_high' && a.channel.id === full.id));
+    expect(alert).toMatchObject({ channel: { name: 'full' }, reason: expect.stringMatching(/waited \d+ s in the gateway's queue/) });
+    expect((alert as unknown as { queue_wait_s: number }).queue_wait_s).toBeGreaterThanOrEqual(1);
+    const [, t0, v1] = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(alert.signature)!;
+    expect(createHmac('sha256', Buffer.from(signingKey, 'hex')).update(`${t0}.${alert.body}`).digest('hex')).toBe(v1);
+    // Checked every 200 ms while the task still waits: still one alert (at most one an hour per channel).
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(receiver.alerts.filter((a) => a.event === 'channel.queue_wait_high' && a.channel.id === full.id)).toHaveLength(1);
   });
 });

@@ -7,7 +7,13 @@ import type { ChannelState } from './channel.entity';
 import { channelsConfig } from './config/channels.config';
 
 export type AlertKind =
-  'breaker.opened' | 'breaker.closed' | 'breaker.half_open' | 'channel.disabled' | 'channel.enabled' | 'channel.success_rate_low';
+  | 'breaker.opened'
+  | 'breaker.closed'
+  | 'breaker.half_open'
+  | 'channel.disabled'
+  | 'channel.enabled'
+  | 'channel.success_rate_low'
+  | 'channel.queue_wait_high';
 
 export interface AlertEvent {
   event: AlertKind;
@@ -17,6 +23,8 @@ export interface AlertEvent {
   to?: ChannelState;
   /** Successes among finished tasks over the last hour, for `channel.success_rate_low`. */
   success_rate?: number;
+  /** Seconds the longest-waiting task has been queued for the channel, for `channel.queue_wait_high`. */
+  queue_wait_s?: number;
   reason: string;
   /** Unix seconds. */
   at: number;
@@ -69,6 +77,11 @@ export class ChannelAlerts implements OnApplicationShutdown {
   /** The success-rate alert's settings (threshold 0: off). */
   get successRate(): { threshold: number; minTasks: number; intervalMs: number } {
     return this.config.successRate;
+  }
+
+  /** Seconds a queued task may wait before `channel.queue_wait_high` (0: never). */
+  get queueWaitS(): number {
+    return this.config.queueWaitS;
   }
 
   transition(channel: { id: number; name: string }, from: ChannelState, to: ChannelState, reason: string): void {

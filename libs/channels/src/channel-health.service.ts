@@ -235,6 +235,30 @@ export class ChannelHealth {
     return true;
   }
 
+  /**
+   * Alerts (at most once an hour per channel, across instances) when tasks have waited `waitS` seconds or more in the
+   * gateway's queue for this channel: it has been full that long. Answers whether this call sent the alert.
+   */
+  async reportQueueWait(channelId: number, waitS: number): Promise<boolean> {
+    const threshold = this.alerts.queueWaitS;
+    if (threshold <= 0 || waitS < threshold) return false;
+    const [claimed] = await this.sql.query<{ name: string }>(
+      `UPDATE channels SET queue_alert_at = now()
+       WHERE id = ? AND deleted_at IS NULL AND (queue_alert_at IS NULL OR queue_alert_at < now() - interval '1 hour')
+       RETURNING name`,
+      [channelId],
+    );
+    if (!claimed) return false;
+    this.alerts.send({
+      event: 'channel.queue_wait_high',
+      channel: { id: channelId, name: claimed.name },
+      queue_wait_s: Math.floor(waitS),
+      reason: `a task has waited ${Math.floor(waitS)} s in the gateway's queue for this channel (alert at ${threshold} s)`,
+      at: Math.floor(Date.now() / 1000),
+    });
+    return true;
+  }
+
   /** An admin switched the channel on or off: the state follows, with the event. */
   async adminSwitch(channelId: number, enabled: boolean): Promise<void> {
     await this.move(

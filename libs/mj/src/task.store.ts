@@ -747,6 +747,13 @@ export class TaskStore implements TaskMediaSource {
     );
   }
 
+  /** Per channel (0: any channel), the submit time of the longest-waiting task in the gateway's queue. */
+  oldestQueued(): Promise<{ channelId: number; since: number }[]> {
+    return this.sql.query(
+      `SELECT channel_id AS "channelId", min(submit_time)::float8 AS since FROM tasks WHERE queued AND status = 'NOT_START' GROUP BY channel_id`,
+    );
+  }
+
   /** Every task with this upstream id (several channels may reuse one), newest first: what a media link may name. */
   findMediaByUpstreamId(mjId: string, limit: number): Promise<MediaTask[]> {
     return this.sql.query<MediaTask>(`SELECT ${MEDIA_COLUMNS} FROM tasks WHERE mj_id = ? ORDER BY id DESC LIMIT ?`, [mjId, limit]);

@@ -44,7 +44,13 @@ export class ChannelsEnv {
   @Max(100000)
   ALERT_MIN_TASKS: number = 10;
 
-  /** How often success rates are checked (per instance; one alert per channel per hour across instances). */
+  /** Alert when a task has waited this many seconds in the gateway's queue for a channel (0 = never). */
+  @IsInt()
+  @Min(0)
+  @Max(604800)
+  ALERT_QUEUE_WAIT_S: number = 0;
+
+  /** How often success rates and queue waits are checked (per instance; one alert per channel per hour across instances). */
   @IsInt()
   @Min(100)
   @Max(3600000)
@@ -68,6 +74,8 @@ export interface ChannelsConfig {
   connections: number;
   alertWebhookUrl: string;
   successRate: { threshold: number; minTasks: number; intervalMs: number };
+  /** Seconds a queued task may wait before `channel.queue_wait_high`; 0: never. */
+  queueWaitS: number;
   healthEnabled: boolean;
   healthIntervalMs: number;
 }
@@ -81,6 +89,7 @@ export const channelsConfig = registerAs('channels', (): ChannelsConfig => {
     connections: env.UPSTREAM_CONNECTIONS,
     alertWebhookUrl: env.ALERT_WEBHOOK_URL ?? '',
     successRate: { threshold: env.ALERT_SUCCESS_RATE, minTasks: env.ALERT_MIN_TASKS, intervalMs: env.ALERT_CHECK_INTERVAL_MS },
+    queueWaitS: env.ALERT_QUEUE_WAIT_S,
     healthEnabled: env.CHANNEL_HEALTH_ENABLED,
     healthIntervalMs: env.CHANNEL_HEALTH_INTERVAL_MS,
   };

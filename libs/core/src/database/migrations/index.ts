@@ -14,6 +14,7 @@ import { Migration20261130130000_banned_words } from './Migration20261130130000_
 import { Migration20261130140000_link_epochs } from './Migration20261130140000_link_epochs';
 import { Migration20261130150000_channel_health } from './Migration20261130150000_channel_health';
 import { Migration20261130160000_task_polls } from './Migration20261130160000_task_polls';
+import { Migration20261130170000_queue_alert } from './Migration20261130170000_queue_alert';
 
 /** Every migration, in order. Listed explicitly so the same list works from TypeScript and from dist/. */
 export const migrationsList = [
@@ -33,4 +34,5 @@ export const migrationsList = [
   { name: 'Migration20261130140000_link_epochs', class: Migration20261130140000_link_epochs },
   { name: 'Migration20261130150000_channel_health', class: Migration20261130150000_channel_health },
   { name: 'Migration20261130160000_task_polls', class: Migration20261130160000_task_polls },
+  { name: 'Migration20261130170000_queue_alert', class: Migration20261130170000_queue_alert },
 ];
