@@ -107,3 +107,24 @@ export function gatewayEnv(env: Record<string, string | undefined>): NodeJS.Proc
     ...env,
   };
 }
+
+/**
+ * A JSON call to a bench server (GET without a body, POST with one), throwing on a non-2xx answer. A connect that timed
+ * out never sent the request, so it is tried again, up to 5 times (the machine may be busy with other work).
+ */
+export async function callJson(baseUrl: string, path: string, token: string | null, body?: unknown, attempt = 1): Promise<any> {
+  try {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method: body === undefined ? 'GET' : 'POST',
+      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const json = await res.json();
+    if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
+    return json;
+  } catch (error) {
+    const code = ((error as Error).cause as { code?: string } | undefined)?.code;
+    if (code !== 'UND_ERR_CONNECT_TIMEOUT' || attempt >= 5) throw error;
+    return callJson(baseUrl, path, token, body, attempt + 1);
+  }
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { createFreshDatabase, databaseUrl, dropDatabase } from './database';
 import { describeMachine, machineMarkdown } from './machine';
-import { freePort, gatewayEnv, processCpuMs, RunningServer, startServer } from './processes';
+import { callJson as call, freePort, gatewayEnv, processCpuMs, RunningServer, startServer } from './processes';
 import { formatNumber, markdownTable } from './report';
 import type { BenchContext, BenchSuite, SuiteResult } from './suite';
 
@@ -20,28 +20,6 @@ const CORE = 3;
 const QUEUE = 10;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** A connect that timed out never sent the request: tried again (the machine may be busy with other work). */
-async function call(baseUrl: string, path: string, token: string | null, body?: unknown, attempt = 1): Promise<any> {
-  try {
-    return await callOnce(baseUrl, path, token, body);
-  } catch (error) {
-    const code = ((error as Error).cause as { code?: string } | undefined)?.code;
-    if (code !== 'UND_ERR_CONNECT_TIMEOUT' || attempt >= 5) throw error;
-    return call(baseUrl, path, token, body, attempt + 1);
-  }
-}
-
-async function callOnce(baseUrl: string, path: string, token: string | null, body?: unknown): Promise<any> {
-  const res = await fetch(`${baseUrl}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await res.json();
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
 
 /**
  * The gateway queue: TASKS imagines from USERS users, all at once, onto CHANNELS upstreams that each run CORE tasks

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createFreshDatabase, databaseUrl, dropDatabase } from './database';
 import { LoadResult, meanLoad, runLoad } from './load';
 import { describeMachine, machineMarkdown } from './machine';
-import { freePort, gatewayEnv, RunningServer, startServer } from './processes';
+import { callJson as call, freePort, gatewayEnv, RunningServer, startServer } from './processes';
 import { formatNumber, markdownTable } from './report';
 import type { BenchContext, BenchSuite, SuiteResult } from './suite';
 
@@ -12,17 +12,6 @@ const DATABASE = 'mj_bench_relay';
 const ADMIN = { username: 'admin', password: 'bench-admin-password' };
 const SECRET = 'bench-upstream-secret';
 const BODY = JSON.stringify({ prompt: 'a red fox in snow --ar 3:2 --v 6', state: 'bench' });
-
-async function call(baseUrl: string, path: string, token: string | null, body?: unknown): Promise<any> {
-  const res = await fetch(`${baseUrl}${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await res.json();
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${JSON.stringify(json)}`);
-  return json;
-}
 
 const USERS = 50;
 

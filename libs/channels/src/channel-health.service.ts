@@ -217,12 +217,7 @@ export class ChannelHealth {
     const { threshold, minTasks } = this.alerts.successRate;
     const finished = succeeded + failed;
     if (threshold <= 0 || finished < minTasks || succeeded / finished >= threshold) return false;
-    const [claimed] = await this.sql.query<{ name: string }>(
-      `UPDATE channels SET rate_alert_at = now()
-       WHERE id = ? AND deleted_at IS NULL AND (rate_alert_at IS NULL OR rate_alert_at < now() - interval '1 hour')
-       RETURNING name`,
-      [channelId],
-    );
+    const claimed = await this.claimHourlyAlert(channelId, 'rate_alert_at');
     if (!claimed) return false;
     const rate = Math.round((succeeded / finished) * 1000) / 1000;
     this.alerts.send({
@@ -242,12 +237,7 @@ export class ChannelHealth {
   async reportQueueWait(channelId: number, waitS: number): Promise<boolean> {
     const threshold = this.alerts.queueWaitS;
     if (threshold <= 0 || waitS < threshold) return false;
-    const [claimed] = await this.sql.query<{ name: string }>(
-      `UPDATE channels SET queue_alert_at = now()
-       WHERE id = ? AND deleted_at IS NULL AND (queue_alert_at IS NULL OR queue_alert_at < now() - interval '1 hour')
-       RETURNING name`,
-      [channelId],
-    );
+    const claimed = await this.claimHourlyAlert(channelId, 'queue_alert_at');
     if (!claimed) return false;
     this.alerts.send({
       event: 'channel.queue_wait_high',
@@ -257,6 +247,20 @@ export class ChannelHealth {
       at: Math.floor(Date.now() / 1000),
     });
     return true;
+  }
+
+  /**
+   * Claims this hour's alert of one kind for a channel (its timestamp column moves to now), so whichever instance checks
+   * first sends it and the others do not; null when it went out within the hour or the channel is gone.
+   */
+  private async claimHourlyAlert(channelId: number, column: 'rate_alert_at' | 'queue_alert_at'): Promise<{ name: string } | null> {
+    const [claimed] = await this.sql.query<{ name: string }>(
+      `UPDATE channels SET ${column} = now()
+       WHERE id = ? AND deleted_at IS NULL AND (${column} IS NULL OR ${column} < now() - interval '1 hour')
+       RETURNING name`,
+      [channelId],
+    );
+    return claimed ?? null;
   }
 
   /** An admin switched the channel on or off: the state follows, with the event. */
