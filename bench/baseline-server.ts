@@ -1,7 +1,7 @@
 import { createServer, ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
-import { countQuery, filterFromQuery, pageQuery } from './list-queries';
+import { countQuery, filterFromQuery, oneTrip, pageQuery, pageWithTotalQuery } from './list-queries';
 
 /**
  * The yardstick for the task lists: node:http and a pg Pool running the gateway's SQL and answering the same
@@ -19,11 +19,13 @@ interface Row {
   channel_id: number;
   mj_id: string;
   action: string;
+  mode: string;
   prompt: string;
   prompt_en: string;
   status: string;
   progress: string;
   image_url: string;
+  image_urls: string[];
   video_url: string;
   video_urls: string[];
   submit_time: number;
@@ -36,6 +38,9 @@ interface Row {
   state: string;
   buttons: unknown[];
   properties: Record<string, unknown>;
+  queued: boolean;
+  upstream_id: string;
+  original_prompt: string;
 }
 
 // The fields of libs/mj/src/dto/task.dto.ts, with the stored media URLs where the gateway signs its own links.
@@ -44,12 +49,13 @@ function toItem(row: Row, admin: boolean) {
     id: row.id,
     mj_id: row.mj_id,
     action: row.action,
+    mode: row.mode,
     prompt: row.prompt,
     prompt_en: row.prompt_en,
     status: row.status,
     progress: row.progress,
     image_url: row.image_url,
-    image_urls: '[]',
+    image_urls: JSON.stringify(row.image_urls ?? []),
     video_url: row.video_url,
     video_urls: JSON.stringify(row.video_urls ?? []),
     submit_time: row.submit_time,
@@ -62,8 +68,19 @@ function toItem(row: Row, admin: boolean) {
     state: row.state,
     buttons: JSON.stringify(row.buttons ?? []),
     properties: JSON.stringify(row.properties ?? {}),
+    // Places in the gateway's queue: the seeded tasks are never queued, and the gateway asks for none then either.
+    queue_position: 0,
+    estimated_start_time: 0,
   };
-  return admin ? { ...item, user_id: row.user_id, channel_id: row.channel_id } : item;
+  return admin
+    ? {
+        ...item,
+        user_id: row.user_id,
+        channel_id: row.channel_id,
+        upstream_id: row.upstream_id ?? '',
+        original_prompt: row.original_prompt ?? '',
+      }
+    : item;
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {
@@ -77,9 +94,17 @@ async function listTasks(url: URL, admin: boolean) {
   const p = Number(url.searchParams.get('p') ?? 1);
   const pageSize = Math.min(Number(url.searchParams.get('page_size') ?? 20), MAX_PAGE_SIZE);
   const offset = (p - 1) * pageSize;
-  const count = await pool.query<{ n: string | null }>(countQuery(filter));
-  const total = Number(count.rows[0]?.n ?? 0);
-  const rows = offset < total ? (await pool.query<Row>(pageQuery(filter, offset, pageSize, total))).rows : [];
+  let total: number;
+  let rows: Row[];
+  if (oneTrip(filter, offset)) {
+    const answer = await pool.query<Row & { total: string | null }>(pageWithTotalQuery(filter, offset, pageSize));
+    total = Number(answer.rows[0]?.total ?? 0);
+    rows = answer.rows.filter((row) => row.id !== null);
+  } else {
+    const count = await pool.query<{ n: string | null }>(countQuery(filter));
+    total = Number(count.rows[0]?.n ?? 0);
+    rows = offset < total ? (await pool.query<Row>(pageQuery(filter, offset, pageSize, total))).rows : [];
+  }
   return { success: true, message: '', data: { items: rows.map((row) => toItem(row, admin)), total, page: p, page_size: pageSize } };
 }
 

@@ -1,6 +1,6 @@
 /**
- * The SQL the gateway runs for one task-list page, copied from libs/mj/src/task.repository.ts (count, then page)
- * with pg's $n placeholders. Keep the two in step: the baseline is only a yardstick if it does the same work.
+ * The SQL the gateway runs for one task-list page, copied from libs/mj/src/task.repository.ts (the total and the page
+ * in one statement for shallow pages without a time range, else count, then page) with pg's $n placeholders. Keep the two in step: the baseline is only a yardstick if it does the same work.
  */
 export interface ListFilter {
   userId?: number;
@@ -20,10 +20,11 @@ export interface SqlQuery {
 /** Up to this many matches, a time-range page is sorted from the time index (a top-N sort of ids). */
 const NARROW_RANGE_ROWS = 50_000;
 
-const ROW_COLUMNS = `t.id, t.user_id, t.channel_id, t.mj_id, t.action, t.prompt, t.prompt_en, t.status, t.progress,
+const ROW_COLUMNS = `t.id, t.user_id, t.channel_id, t.mj_id, t.action, t.mode, t.prompt, t.prompt_en, t.status, t.progress,
   t.image_url, t.image_urls, t.video_url, t.video_urls, (t.submit_time / 1000)::int8::float8 AS submit_time,
   (t.start_time / 1000)::int8::float8 AS start_time, (t.finish_time / 1000)::int8::float8 AS finish_time,
-  t.fail_reason, t.quota::float8 AS quota, t.submit_code AS code, t.description, t.state, t.buttons, t.properties`;
+  t.fail_reason, t.quota::float8 AS quota, t.submit_code AS code, t.description, t.state, t.buttons, t.properties, t.queued, t.upstream_id,
+  t.original_prompt`;
 
 /** `after`: how many `$n` parameters come before this clause in the statement. */
 function where(filter: ListFilter, after = 0): { sql: string; values: unknown[] } {
@@ -97,6 +98,31 @@ export function countQuery(filter: ListFilter): SqlQuery {
   if (!onlyKeys(filter, ['userId', 'channelId', 'status', 'action'])) return countRows(filter);
   const w = where({ ...counters.scope, status: filter.status, action: filter.action });
   return { text: `SELECT sum(n) AS n FROM ${counters.table} ${w.sql}`, values: w.values };
+}
+
+/** Pages this deep, and time ranges, take two trips (count, then the page); the rest one (`pageWithTotalQuery`). */
+export const ONE_TRIP_MAX_OFFSET = 100_000;
+
+export function oneTrip(filter: ListFilter, offset: number): boolean {
+  return filter.fromMs === undefined && filter.toMs === undefined && offset <= ONE_TRIP_MAX_OFFSET;
+}
+
+/**
+ * The total and one page in a single statement, as `findPageWithTotal`; the shapes by owner, by channel and unfiltered
+ * are prepared once per connection (named), as the gateway prepares them.
+ */
+export function pageWithTotalQuery(filter: ListFilter, offset: number, limit: number): SqlQuery & { name?: string } {
+  const count = countQuery(filter);
+  const w = where(filter, count.values.length);
+  const n = count.values.length + w.values.length;
+  const text = `SELECT total.n AS total, p.* FROM (${count.text}) total LEFT JOIN LATERAL (
+         SELECT ${ROW_COLUMNS} FROM tasks t
+         JOIN (SELECT id FROM tasks ${w.sql} ORDER BY id DESC LIMIT $${n + 1} OFFSET $${n + 2}) page USING (id)
+       ) p ON true ORDER BY p.id DESC`;
+  const name = onlyKeys(filter, ['userId', 'channelId'])
+    ? `baseline_page_${filter.userId !== undefined ? 'user' : ''}${filter.channelId !== undefined ? 'channel' : ''}`
+    : undefined;
+  return { text, values: [...count.values, ...w.values, limit, offset], name };
 }
 
 /** `matching` is the count query's answer: a narrow time range is read from the time index, then sorted. */

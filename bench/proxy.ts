@@ -314,6 +314,7 @@ function report(
 ): SuiteResult {
   const ms = (value: number) => formatNumber(value, value < 10 ? 2 : 0);
   const ratio = (pair: Pair) => rate(pair, 'gateway') / rate(pair, 'baseline');
+  const efficiency = (pair: Pair) => cpu(pair, 'baseline') / cpu(pair, 'gateway');
   const rows = pairs.map((pair) => [
     pair.title,
     ...(['gateway', 'baseline'] as const).flatMap((who) => [
@@ -324,7 +325,7 @@ function report(
       ms(cpu(pair, who)),
     ]),
     `${ratio(pair).toFixed(2)}×`,
-    `${(cpu(pair, 'baseline') / cpu(pair, 'gateway')).toFixed(2)}×`,
+    `${efficiency(pair).toFixed(2)}×`,
     `${ms(pair.ttfb.gateway)} / ${ms(pair.ttfb.baseline)} (+${ms(pair.ttfb.gateway - pair.ttfb.baseline)})`,
   ]);
   const markdown = [
@@ -365,10 +366,13 @@ function report(
   return {
     markdown,
     targets: [
-      ...pairs.map((pair) => ({
-        description: `${pair.title} at ≥ 0.8× the baseline: ${ratio(pair).toFixed(2)}×`,
-        met: ratio(pair) >= 0.8,
-      })),
+      ...pairs.flatMap((pair) => [
+        { description: `${pair.title} at ≥ 0.9× the baseline's throughput: ${ratio(pair).toFixed(2)}×`, met: ratio(pair) >= 0.9 },
+        {
+          description: `${pair.title} at ≥ 0.8× the baseline's CPU efficiency: ${efficiency(pair).toFixed(2)}×`,
+          met: efficiency(pair) >= 0.8,
+        },
+      ]),
       ...(['store', 'upstream'] as const).map((from) => ({
         description: `RSS during ${STREAMS} concurrent 20 MB streams (${from}) < +100 MB: +${rss[from].growthMb.toFixed(0)} MB`,
         met: rss[from].growthMb < 100,

@@ -1,7 +1,7 @@
-import helmet from '@fastify/helmet';
 import { INestApplication, Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import helmet from 'helmet';
 import { readFileSync, unwatchFile, watchFile } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
@@ -103,11 +103,14 @@ export function secureTransport(app: INestApplication): void {
   const publicUrl = app.get<AppConfig>(appConfig.KEY).PUBLIC_URL;
   const logger = new Logger('Transport');
   const fastify = (app as NestFastifyApplication).getHttpAdapter().getInstance();
-  void fastify.register(helmet, {
-    global: true,
+  // Built once: @fastify/helmet builds helmet's middleware (parsing the CSP directives again) on every request.
+  const securityHeaders = helmet({
     hsts: false,
     contentSecurityPolicy: { useDefaults: false, directives: CSP_DIRECTIVES },
     crossOriginEmbedderPolicy: false,
+  });
+  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (error?: Error) => void) => {
+    securityHeaders(request.raw, reply.raw, (error?: unknown) => done(error as Error | undefined));
   });
   if (config.hstsMaxAgeSeconds > 0) {
     const hsts = `max-age=${config.hstsMaxAgeSeconds}; includeSubDomains`;

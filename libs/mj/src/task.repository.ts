@@ -215,7 +215,9 @@ export class TaskRepository extends EntityRepository<Task> {
       onlyKeys(filter, ['userId', 'channelId']),
     );
     const total = Number(rows[0]?.total ?? 0);
-    return { total, rows: rows.filter((row) => row.id !== null).map(({ total: _total, ...row }) => row as TaskRow) };
+    // The rows keep their `total` column: the answers are built field by field (toTaskDto), and copying each row
+    // without it (object rest) cost more than the rest of the mapping.
+    return { total, rows: rows.filter((row) => row.id !== null) };
   }
 
   /**

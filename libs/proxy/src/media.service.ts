@@ -172,13 +172,18 @@ export class MediaService {
   private async sendUpstream(url: string, request: MediaRequest, cacheControl: string, reply: FastifyReply): Promise<void> {
     const res = reply.raw;
     const gone = new AbortController();
-    res.once('close', () => gone.abort());
+    const leave = () => gone.abort();
+    res.once('close', leave);
     let media: UpstreamMedia;
     try {
       media = await this.fetcher.open(url, request.kind, gone.signal);
     } catch (error) {
       if (gone.signal.aborted) return; // the client left: nobody to answer
       throw error;
+    } finally {
+      // From here `pipe` drops the body when the client leaves; aborting at every response's end would cost an
+      // AbortError (a DOMException with its stack) per image served.
+      res.off('close', leave);
     }
     // Ranges are cut from the whole file here: the first bytes must be seen to know what the file is.
     const range = request.kind === 'video' && media.length !== null ? parseRange(request.range, media.length) : null;
@@ -217,6 +222,10 @@ export class MediaService {
       this.logger.warn(`media stream failed after the headers were sent: ${error.message}`);
       res.destroy(error);
     });
+    if (res.destroyed) {
+      discard(source);
+      return;
+    }
     res.once('close', () => source.destroy());
     if (!window) {
       source.pipe(res);

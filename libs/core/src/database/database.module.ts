@@ -1,14 +1,6 @@
-import {
-  Global,
-  Inject,
-  Injectable,
-  Logger,
-  MiddlewareConsumer,
-  Module,
-  NestModule,
-  OnApplicationShutdown,
-  RequestMethod,
-} from '@nestjs/common';
+import { Global, Inject, Injectable, Logger, Module, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance } from 'fastify';
 import { ConfigModule } from '@nestjs/config';
 import { MikroORM } from '@mikro-orm/core';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
@@ -17,7 +9,7 @@ import { DatabaseConfig, databaseConfig } from '../config/database.config';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
 import { applyMigrations } from './migrate';
 import { ormOptions } from './orm-options';
-import { RequestContextMiddleware } from './request-context.middleware';
+import { requestContextHook } from './request-context.middleware';
 
 /** Where the database is: a configured PostgreSQL, or the embedded one started here. */
 @Injectable()
@@ -78,17 +70,23 @@ class DatabaseLocationModule {}
         // would bind each other's statements. PGlite runs one statement at a time anyway, so nothing is lost.
         ...ormOptions(location.url, location.embedded ? 1 : config.poolMax),
         autoLoadEntities: true,
-        // Ours instead (RequestContextMiddleware): the same context, with the fork made on first use.
+        // Ours instead (requestContextHook): the same context, with the fork made on first use.
         registerRequestContext: false,
       }),
     }),
   ],
   exports: [DatabaseLocationModule],
 })
-export class DatabaseModule implements NestModule {
-  constructor(@Inject(DatabaseLocation) readonly location: DatabaseLocation) {}
+export class DatabaseModule implements OnModuleInit {
+  constructor(
+    @Inject(DatabaseLocation) readonly location: DatabaseLocation,
+    private readonly orm: MikroORM,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
 
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestContextMiddleware).forRoutes({ path: '{*all}', method: RequestMethod.ALL });
+  /** Every request runs in its own ORM context (none without an HTTP server: scripts and CLI commands). */
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter?.getInstance<FastifyInstance>();
+    fastify?.addHook('onRequest', requestContextHook(this.orm));
   }
 }
