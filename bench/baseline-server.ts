@@ -1,7 +1,7 @@
 import { createServer, ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
-import { countQuery, filterFromQuery, oneTrip, pageQuery, pageWithTotalQuery } from './list-queries';
+import { countQuery, filterFromQuery, newerQuery, oneTrip, pageQuery, pageWithTotalQuery } from './list-queries';
 
 /**
  * The yardstick for the task lists: node:http and a pg Pool running the gateway's SQL and answering the same
@@ -103,7 +103,9 @@ async function listTasks(url: URL, admin: boolean) {
   } else {
     const count = await pool.query<{ n: string | null }>(countQuery(filter));
     total = Number(count.rows[0]?.n ?? 0);
-    rows = offset < total ? (await pool.query<Row>(pageQuery(filter, offset, pageSize, total))).rows : [];
+    const newer = offset < total ? newerQuery(filter, total) : null;
+    const newerCount = newer ? Number((await pool.query<{ n: string | null }>(newer)).rows[0]?.n ?? 0) : 0;
+    rows = offset < total ? (await pool.query<Row>(pageQuery(filter, offset, pageSize, total, newerCount))).rows : [];
   }
   return { success: true, message: '', data: { items: rows.map((row) => toItem(row, admin)), total, page: p, page_size: pageSize } };
 }

@@ -19,6 +19,7 @@ export interface SqlQuery {
 
 /** Up to this many matches, a time-range page is sorted from the time index (a top-N sort of ids). */
 const NARROW_RANGE_ROWS = 50_000;
+const WALK_COST = 8;
 
 const ROW_COLUMNS = `t.id, t.user_id, t.channel_id, t.mj_id, t.action, t.mode, t.prompt, t.prompt_en, t.status, t.progress,
   t.image_url, t.image_urls, t.video_url, t.video_urls, (t.submit_time / 1000)::int8::float8 AS submit_time,
@@ -125,11 +126,25 @@ export function pageWithTotalQuery(filter: ListFilter, offset: number, limit: nu
   return { text, values: [...count.values, ...w.values, limit, offset], name };
 }
 
-/** `matching` is the count query's answer: a narrow time range is read from the time index, then sorted. */
-export function pageQuery(filter: ListFilter, offset: number, limit: number, matching: number): SqlQuery {
+/**
+ * The count of tasks newer than a range's end, when the page query needs it to choose its plan (`walkCostsMore`):
+ * a range with an end, more than NARROW_RANGE_ROWS matches, and a filter the day counters hold.
+ */
+export function newerQuery(filter: ListFilter, matching: number): SqlQuery | null {
+  if (filter.toMs === undefined || matching <= NARROW_RANGE_ROWS) return null;
+  if (!onlyKeys(filter, ['userId', 'channelId', 'fromMs', 'toMs'])) return null;
+  return countQuery({ ...filter, fromMs: filter.toMs + 1, toMs: undefined });
+}
+
+/**
+ * `matching` is the count query's answer, `newer` the newer query's (0 without one): a narrow time range, or one
+ * ending far back, is read from the time index, then sorted.
+ */
+export function pageQuery(filter: ListFilter, offset: number, limit: number, matching: number, newer = 0): SqlQuery {
   const w = where(filter);
   const n = w.values.length;
-  const narrowRange = (filter.fromMs !== undefined || filter.toMs !== undefined) && matching <= NARROW_RANGE_ROWS;
+  const narrowRange =
+    (filter.fromMs !== undefined || filter.toMs !== undefined) && (matching <= NARROW_RANGE_ROWS || newer * WALK_COST > matching);
   const ids = narrowRange
     ? `WITH matching AS MATERIALIZED (SELECT id FROM tasks ${w.sql}) SELECT id FROM matching`
     : `SELECT id FROM tasks ${w.sql}`;

@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { seedDatabase } from '../scripts/seed/seed-database';
 import { SEED_PASSWORD } from '../scripts/seed/users';
 import { createFreshDatabase, databaseUrl, dropDatabase, seededSize } from './database';
-import { countQuery, filterFromQuery, oneTrip, pageQuery, pageWithTotalQuery, SqlQuery } from './list-queries';
+import { countQuery, filterFromQuery, newerQuery, oneTrip, pageQuery, pageWithTotalQuery, SqlQuery } from './list-queries';
 import { LoadResult, LoadTarget, meanLoad, runLoad } from './load';
 import { describeMachine, machineMarkdown } from './machine';
 import { freePort, gatewayEnv, RunningServer, startServer } from './processes';
@@ -237,11 +237,13 @@ async function measureScale(context: BenchContext, scale: Scale): Promise<ScaleR
       const pageSize = Number(params.get('page_size'));
       const total = Number((await db.query<{ n: string }>(countQuery(filter))).rows[0].n);
       const offset = (Number(params.get('p')) - 1) * pageSize;
+      const newer = newerQuery(filter, total);
+      const newerCount = newer ? Number((await db.query<{ n: string }>(newer)).rows[0].n) : 0;
       const sqlMs = await sqlMilliseconds(
         db,
         oneTrip(filter, offset)
           ? [pageWithTotalQuery(filter, offset, pageSize)]
-          : [countQuery(filter), pageQuery(filter, offset, pageSize, total)],
+          : [countQuery(filter), ...(newer ? [newer] : []), pageQuery(filter, offset, pageSize, total, newerCount)],
       );
 
       const load = { connections: context.connections, durationSeconds: context.durationSeconds };

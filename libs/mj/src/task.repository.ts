@@ -57,6 +57,8 @@ const ROW_COLUMNS = `t.id, t.user_id, t.channel_id, t.mj_id, t.action, t.mode, t
 
 /** Up to this many matches, a time-range page is sorted from the time index (a top-N sort of ids). */
 const NARROW_RANGE_ROWS = 50_000;
+/** A task the id walk passes (an index entry and a table read) against one the sort reads (an index entry): measured ~9×. */
+const WALK_COST = 8;
 
 function whereClause(filter: TaskFilter): { sql: string; params: unknown[] } {
   const parts: string[] = [];
@@ -222,12 +224,15 @@ export class TaskRepository extends EntityRepository<Task> {
 
   /**
    * One page, newest first. The ids are found on an index alone, then only the page's rows are read. `matching`
-   * is the filter's exact total: a narrow time range (few matches scattered far back in the id order) is read
-   * from the time index and sorted, instead of walking the id index backwards past everything newer.
+   * is the filter's exact total. Walking the id index backwards passes every task newer than the range's end first,
+   * each one read from the table to check its time; so a time range is read from the time index and sorted instead
+   * when that is cheaper: few matches, or a range that ends far back (at 10M tasks, one day a month back took 30 s
+   * by the walk, 0.1 s sorted).
    */
-  findPage(filter: TaskFilter, offset: number, limit: number, matching: number): Promise<TaskRow[]> {
+  async findPage(filter: TaskFilter, offset: number, limit: number, matching: number): Promise<TaskRow[]> {
     const where = whereClause(filter);
-    const narrowRange = (filter.fromMs !== undefined || filter.toMs !== undefined) && matching <= NARROW_RANGE_ROWS;
+    const range = filter.fromMs !== undefined || filter.toMs !== undefined;
+    const narrowRange = range && (matching <= NARROW_RANGE_ROWS || (await this.walkCostsMore(filter, matching)));
     const ids = narrowRange
       ? `WITH matching AS MATERIALIZED (SELECT id FROM tasks ${where.sql}) SELECT id FROM matching`
       : `SELECT id FROM tasks ${where.sql}`;
@@ -237,5 +242,15 @@ export class TaskRepository extends EntityRepository<Task> {
        ORDER BY t.id DESC`,
       [...where.params, limit, offset],
     );
+  }
+
+  /**
+   * Whether walking past the tasks newer than the range's end costs more than sorting the `matching` ones: counted
+   * from the day counters, so only for the filters they hold (owner or channel, and the range).
+   */
+  private async walkCostsMore(filter: TaskFilter, matching: number): Promise<boolean> {
+    if (filter.toMs === undefined || !onlyKeys(filter, ['userId', 'channelId', 'fromMs', 'toMs'])) return false;
+    const newer = await this.countMatching({ ...filter, fromMs: filter.toMs + 1, toMs: undefined });
+    return newer * WALK_COST > matching;
   }
 }

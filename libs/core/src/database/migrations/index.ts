@@ -15,6 +15,7 @@ import { Migration20261130140000_link_epochs } from './Migration20261130140000_l
 import { Migration20261130150000_channel_health } from './Migration20261130150000_channel_health';
 import { Migration20261130160000_task_polls } from './Migration20261130160000_task_polls';
 import { Migration20261130170000_queue_alert } from './Migration20261130170000_queue_alert';
+import { Migration20261130180000_counter_deltas } from './Migration20261130180000_counter_deltas';
 
 /** Every migration, in order. Listed explicitly so the same list works from TypeScript and from dist/. */
 export const migrationsList = [
@@ -35,4 +36,5 @@ export const migrationsList = [
   { name: 'Migration20261130150000_channel_health', class: Migration20261130150000_channel_health },
   { name: 'Migration20261130160000_task_polls', class: Migration20261130160000_task_polls },
   { name: 'Migration20261130170000_queue_alert', class: Migration20261130170000_queue_alert },
+  { name: 'Migration20261130180000_counter_deltas', class: Migration20261130180000_counter_deltas },
 ];
