@@ -45,8 +45,14 @@ export class PollingService {
     if (claimed.length) {
       const channels = await this.channelsOf(claimed);
       const writer = new OutcomeWriter<TaskOutcome>((outcomes) => this.write(outcomes, report), WRITE_GROUP);
-      const jobs = this.batches(claimed).map((batch) => () => this.pollBatch(batch, channels.get(batch[0].channelId), report, writer));
+      // The upstream calls do not wait for the writes: the answers that arrive during a write go together in the next
+      // one (up to WRITE_GROUP), so a pass that changes every task writes in a few statements, not one per batch.
+      const writes: Promise<void>[] = [];
+      const jobs = this.batches(claimed).map(
+        (batch) => () => this.pollBatch(batch, channels.get(batch[0].channelId), report, writer, writes),
+      );
       await runLimited(jobs, this.config.concurrency);
+      await Promise.all(writes);
     }
     report.durationMs = Math.round(performance.now() - started);
     this.metrics.passDuration.observe(report.durationMs / 1000);
@@ -70,7 +76,9 @@ export class PollingService {
     const byChannel = new Map<string, PolledTask[]>();
     for (const task of tasks) {
       const key = task.upstreamId ? String(task.channelId) : `orphan:${task.channelId}`;
-      byChannel.set(key, [...(byChannel.get(key) ?? []), task]);
+      const group = byChannel.get(key);
+      if (group) group.push(task);
+      else byChannel.set(key, [task]);
     }
     const batches: PolledTask[][] = [];
     for (const group of byChannel.values()) {
@@ -84,6 +92,7 @@ export class PollingService {
     channel: Channel | undefined,
     report: PassReport,
     writer: OutcomeWriter<TaskOutcome>,
+    writes: Promise<void>[],
   ): Promise<void> {
     const now = Date.now();
     let outcomes: TaskOutcome[];
@@ -94,7 +103,7 @@ export class PollingService {
     } else {
       outcomes = await this.askUpstream(batch, channel, now, report);
     }
-    await writer.add(outcomes).catch((error: Error) => this.logger.error(`writing poll results failed: ${error.message}`));
+    writes.push(writer.add(outcomes).catch((error: Error) => this.logger.error(`writing poll results failed: ${error.message}`)));
   }
 
   private async write(outcomes: TaskOutcome[], report: PassReport): Promise<void> {
