@@ -103,9 +103,12 @@ async function listTasks(url: URL, admin: boolean) {
   } else {
     const count = await pool.query<{ n: string | null }>(countQuery(filter));
     total = Number(count.rows[0]?.n ?? 0);
-    const newer = offset < total ? newerQuery(filter, total) : null;
-    const newerCount = newer ? Number((await pool.query<{ n: string | null }>(newer)).rows[0]?.n ?? 0) : 0;
-    rows = offset < total ? (await pool.query<Row>(pageQuery(filter, offset, pageSize, total, newerCount))).rows : [];
+    rows = [];
+    if (offset < total) {
+      const newer = newerQuery(filter, total);
+      const newerCount = newer ? Number((await pool.query<{ n: string | null }>(newer)).rows[0]?.n ?? 0) : 0;
+      rows = (await pool.query<Row>(pageQuery(filter, offset, pageSize, total, newerCount))).rows;
+    }
   }
   return { success: true, message: '', data: { items: rows.map((row) => toItem(row, admin)), total, page: p, page_size: pageSize } };
 }

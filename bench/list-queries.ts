@@ -1,6 +1,7 @@
 /**
  * The SQL the gateway runs for one task-list page, copied from libs/mj/src/task.repository.ts (the total and the page
- * in one statement for shallow pages without a time range, else count, then page) with pg's $n placeholders. Keep the two in step: the baseline is only a yardstick if it does the same work.
+ * in one statement for shallow pages without a time range, else count, then page) with pg's $n placeholders. Keep
+ * the two in step: the baseline is only a yardstick if it does the same work.
  */
 export interface ListFilter {
   userId?: number;

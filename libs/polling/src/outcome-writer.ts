@@ -7,6 +7,8 @@
 export class OutcomeWriter<T> {
   private readonly waiting: { items: T[]; done: (error?: unknown) => void }[] = [];
   private writing = false;
+  /** The drain in progress (or the last one): it settles once every item added before it finished is written. */
+  private drained: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly write: (items: T[]) => Promise<void>,
@@ -18,8 +20,13 @@ export class OutcomeWriter<T> {
     if (!items.length) return Promise.resolve();
     return new Promise((resolve, reject) => {
       this.waiting.push({ items, done: (error) => (error === undefined ? resolve() : reject(error)) });
-      if (!this.writing) void this.drain();
+      if (!this.writing) this.drained = this.drain();
     });
+  }
+
+  /** Resolves once every item added so far is written or has failed (never rejects: `add` reports failures). */
+  idle(): Promise<void> {
+    return this.drained;
   }
 
   private async drain(): Promise<void> {

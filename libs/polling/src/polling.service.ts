@@ -47,12 +47,9 @@ export class PollingService {
       const writer = new OutcomeWriter<TaskOutcome>((outcomes) => this.write(outcomes, report), WRITE_GROUP);
       // The upstream calls do not wait for the writes: the answers that arrive during a write go together in the next
       // one (up to WRITE_GROUP), so a pass that changes every task writes in a few statements, not one per batch.
-      const writes: Promise<void>[] = [];
-      const jobs = this.batches(claimed).map(
-        (batch) => () => this.pollBatch(batch, channels.get(batch[0].channelId), report, writer, writes),
-      );
+      const jobs = this.batches(claimed).map((batch) => () => this.pollBatch(batch, channels.get(batch[0].channelId), report, writer));
       await runLimited(jobs, this.config.concurrency);
-      await Promise.all(writes);
+      await writer.idle();
     }
     report.durationMs = Math.round(performance.now() - started);
     this.metrics.passDuration.observe(report.durationMs / 1000);
@@ -92,7 +89,6 @@ export class PollingService {
     channel: Channel | undefined,
     report: PassReport,
     writer: OutcomeWriter<TaskOutcome>,
-    writes: Promise<void>[],
   ): Promise<void> {
     const now = Date.now();
     let outcomes: TaskOutcome[];
@@ -103,7 +99,7 @@ export class PollingService {
     } else {
       outcomes = await this.askUpstream(batch, channel, now, report);
     }
-    writes.push(writer.add(outcomes).catch((error: Error) => this.logger.error(`writing poll results failed: ${error.message}`)));
+    void writer.add(outcomes).catch((error: Error) => this.logger.error(`writing poll results failed: ${error.message}`));
   }
 
   private async write(outcomes: TaskOutcome[], report: PassReport): Promise<void> {

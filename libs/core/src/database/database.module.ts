@@ -9,7 +9,7 @@ import { DatabaseConfig, databaseConfig } from '../config/database.config';
 import { EmbeddedPostgres, startEmbeddedPostgres } from './embedded-postgres';
 import { applyMigrations } from './migrate';
 import { ormOptions } from './orm-options';
-import { requestContextHook } from './request-context.middleware';
+import { requestContextHook } from './request-context.hook';
 
 /** Where the database is: a configured PostgreSQL, or the embedded one started here. */
 @Injectable()
