@@ -1,6 +1,7 @@
 import { createServer, ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
+import { publicProperties } from '@app/mj-protocol';
 import { countQuery, filterFromQuery, newerQuery, oneTrip, pageQuery, pageWithTotalQuery } from './list-queries';
 
 /**
@@ -45,7 +46,7 @@ interface Row {
 
 // The fields of libs/mj/src/dto/task.dto.ts, with the stored media URLs where the gateway signs its own links.
 function toItem(row: Row, admin: boolean) {
-  const item = {
+  const item: Record<string, unknown> = {
     id: row.id,
     mj_id: row.mj_id,
     action: row.action,
@@ -67,20 +68,21 @@ function toItem(row: Row, admin: boolean) {
     description: row.description,
     state: row.state,
     buttons: JSON.stringify(row.buttons ?? []),
-    properties: JSON.stringify(row.properties ?? {}),
+    // A user sees the properties white-labelled (the admin list shows them raw), as the gateway answers them.
+    properties: JSON.stringify(admin ? (row.properties ?? {}) : publicProperties(row.properties, row.prompt_en || row.prompt)),
     // Places in the gateway's queue: the seeded tasks are never queued, and the gateway asks for none then either.
     queue_position: 0,
     estimated_start_time: 0,
   };
-  return admin
-    ? {
-        ...item,
-        user_id: row.user_id,
-        channel_id: row.channel_id,
-        upstream_id: row.upstream_id ?? '',
-        original_prompt: row.original_prompt ?? '',
-      }
-    : item;
+  // Added to the item, as the gateway's toAdminTaskDto does: JSON.stringify of an object spread into a new one took
+  // 5× as long here (0.2 ms more per admin page), which made the gateway look better than it is on the admin lists.
+  if (admin) {
+    item.user_id = row.user_id;
+    item.channel_id = row.channel_id;
+    item.upstream_id = row.upstream_id ?? '';
+    item.original_prompt = row.original_prompt ?? '';
+  }
+  return item;
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

@@ -9,8 +9,15 @@ import { OutcomeWriter } from './outcome-writer';
 import { PollingMetrics } from './polling.metrics';
 import { applyUpstream } from './state-rules';
 
-/** Outcomes written in one statement at most: answers that arrive while a write runs are grouped up to this. */
+/** Outcomes written in one statement at most. */
 const WRITE_GROUP = 1_000;
+/** How long answers wait for others to fill a write before it starts anyway (a pass's slowest channel holds no one longer). */
+const GATHER_MS = 200;
+/**
+ * Writes at once, each on its own connection: one is prepared and sent while the other runs. They touch other tasks;
+ * their counter triggers lock the counter rows in key order, so they queue there rather than deadlock.
+ */
+const WRITES_IN_FLIGHT = 2;
 
 export interface PassReport extends OutcomesWritten {
   claimed: number;
@@ -44,11 +51,16 @@ export class PollingService {
     const report: PassReport = { claimed: claimed.length, changed: 0, finished: 0, refunded: 0, errors: {}, durationMs: 0 };
     if (claimed.length) {
       const channels = await this.channelsOf(claimed);
-      const writer = new OutcomeWriter<TaskOutcome>((outcomes) => this.write(outcomes, report), WRITE_GROUP);
-      // The upstream calls do not wait for the writes: the answers that arrive during a write go together in the next
-      // one (up to WRITE_GROUP), so a pass that changes every task writes in a few statements, not one per batch.
+      const writer = new OutcomeWriter<TaskOutcome>((outcomes) => this.write(outcomes, report), {
+        maxPerWrite: WRITE_GROUP,
+        maxWaitMs: GATHER_MS,
+        maxInFlight: WRITES_IN_FLIGHT,
+      });
+      // The upstream calls do not wait for the writes, and the answers gather into full writes (WRITE_GROUP), so a
+      // pass that changes every task writes in about claimed / WRITE_GROUP statements, not one per batch.
       const jobs = this.batches(claimed).map((batch) => () => this.pollBatch(batch, channels.get(batch[0].channelId), report, writer));
       await runLimited(jobs, this.config.concurrency);
+      writer.close();
       await writer.idle();
     }
     report.durationMs = Math.round(performance.now() - started);
