@@ -19,7 +19,10 @@ const CHANNELS = 10;
 const TASKS_PER_CHANNEL = 1_000;
 const BATCH = 100;
 const CONCURRENCY = 8;
-const ROUNDS = 5;
+/** Rounds that start from the recorded state, so every task has moved on upstream: each pass changes all of them. */
+const CHANGING_ROUNDS = 3;
+/** Rounds after those, where the pass finds few changes. */
+const STEADY_ROUNDS = 4;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
@@ -131,13 +134,7 @@ async function bulkUpdate(url: string, ids: number[]): Promise<number> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    const { rows } = await client.query<{ column_name: string }>(
-      `SELECT column_name FROM information_schema.columns
-       WHERE table_name = 'tasks' AND table_schema = current_schema() AND column_name <> 'id' AND is_generated = 'NEVER'
-       ORDER BY ordinal_position`,
-    );
-    const columns = rows.map((row) => `"${row.column_name}"`);
-    const assign = (from: string) => `(${columns.join(', ')}) = (${columns.map((column) => `${from}.${column}`).join(', ')})`;
+    const assign = await assignment(client);
     await snapshot(url, 'bench_polling_after', ids);
     await client.query(
       `UPDATE tasks t SET ${assign('b')} FROM bench_polling_before b, bench_polling_after a
@@ -147,6 +144,33 @@ async function bulkUpdate(url: string, ids: number[]): Promise<number> {
     const started = performance.now();
     await client.query(`UPDATE tasks t SET ${assign('a')} FROM bench_polling_after a WHERE t.id = a.id AND t.id = ANY($1)`, [ids]);
     return performance.now() - started;
+  } finally {
+    await client.end();
+  }
+}
+
+/** `(col, …) = (from.col, …)` over every written column of `tasks`. */
+async function assignment(client: Client): Promise<(from: string) => string> {
+  const { rows } = await client.query<{ column_name: string }>(
+    `SELECT column_name FROM information_schema.columns
+     WHERE table_name = 'tasks' AND table_schema = current_schema() AND column_name <> 'id' AND is_generated = 'NEVER'
+     ORDER BY ordinal_position`,
+  );
+  const columns = rows.map((row) => `"${row.column_name}"`);
+  return (from: string) => `(${columns.join(', ')}) = (${columns.map((column) => `${from}.${column}`).join(', ')})`;
+}
+
+/** Puts the tasks back as snapshot `name` holds them (untimed), and makes every one of them due. */
+async function resetTasks(url: string, name: string | null): Promise<void> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    if (name) {
+      const assign = await assignment(client);
+      await client.query(`UPDATE tasks t SET ${assign('s')} FROM ${name} s WHERE t.id = s.id AND ROW(t.*) IS DISTINCT FROM ROW(s.*)`);
+    }
+    await client.query('UPDATE task_polls SET next_poll_at = 0, idle_polls = 0, missed_polls = 0');
+    await client.query('VACUUM tasks');
   } finally {
     await client.end();
   }
@@ -181,12 +205,9 @@ export const pollingSuite: BenchSuite = {
       const polling = app.get(PollingService);
       const rows: string[][] = [];
       const ratios: number[] = [];
-      for (let round = 1; round <= ROUNDS; round++) {
-        const reset = new Client({ connectionString: url });
-        await reset.connect();
-        await reset.query('UPDATE task_polls SET next_poll_at = 0, idle_polls = 0');
-        await reset.query('VACUUM tasks');
-        await reset.end();
+      await snapshot(url, 'bench_polling_recorded', ids);
+      for (let round = 1; round <= CHANGING_ROUNDS + STEADY_ROUNDS; round++) {
+        await resetTasks(url, round <= CHANGING_ROUNDS ? 'bench_polling_recorded' : null);
         await snapshot(url, 'bench_polling_before', ids);
         const { value: report, statements } = await countStatements(() => RequestContext.create(orm.em, () => polling.pass()));
         const upstream = await upstreamOnly(sims, byChannel);
@@ -207,13 +228,14 @@ export const pollingSuite: BenchSuite = {
           `  round ${round}: pass ${report.durationMs} ms (${statements} statements), upstream ${upstream.toFixed(0)} ms + update ${update.toFixed(0)} ms`,
         );
       }
-      const steady = median(ratios.slice(1));
-      const first = ratios[0];
+      const changing = median(ratios.slice(0, CHANGING_ROUNDS));
+      const steady = median(ratios.slice(CHANGING_ROUNDS));
+      const steadyRounds = `${CHANGING_ROUNDS + 1}–${CHANGING_ROUNDS + STEADY_ROUNDS}`;
       const machine = await describeMachine(context.serverUrl);
       const markdown = [
         machineMarkdown(machine),
         `- Data: ${formatNumber(ids.length)} tasks on ${CHANNELS} simulators (in this process), ${TASKS_PER_CHANNEL} each; every pass starts with all of them due`,
-        `- Pass: \`PollingService.pass()\` (claim from the narrow \`task_polls\` schedule with SKIP LOCKED, list-by-condition in batches of ${BATCH}, ${CONCURRENCY} requests at once, state rules, answers that arrive during a write grouped into the next one: changed rows of \`tasks\` and every task's next poll in one statement). Round 1 finds every task moved on upstream (NOT_START here, running there) and writes all of them; later rounds find few changes`,
+        `- Pass: \`PollingService.pass()\` (claim from the narrow \`task_polls\` schedule with SKIP LOCKED, list-by-condition in batches of ${BATCH}, ${CONCURRENCY} requests at once, state rules, the answers gathered into writes of up to 1,000 tasks, two writes at once: changed rows of \`tasks\` and every task's next poll in one statement). Rounds 1–${CHANGING_ROUNDS} each start from the tasks as recorded (put back, untimed), so every task has moved on upstream (NOT_START here, running there) and the pass writes all of them; rounds ${steadyRounds} find few changes`,
         `- Floor, measured right after each pass: the same ${ids.length / BATCH} list-by-condition calls with the same concurrency, plus one bulk UPDATE of the same ${formatNumber(ids.length)} rows ` +
           'writing what the pass wrote to them (the rows the pass changed are first put back as they were, untimed; a round without changes rewrites the rows unchanged, a HOT update). ' +
           "Before each pass and each floor UPDATE the table is vacuumed, so neither pays for the other's dead rows",
@@ -224,10 +246,13 @@ export const pollingSuite: BenchSuite = {
         markdown,
         targets: [
           {
-            description: `pass with few changes ≤ 1.3× (upstream answers + one bulk UPDATE), median of rounds 2–${ROUNDS}: ${steady.toFixed(2)}×`,
+            description: `pass with few changes ≤ 1.3× (upstream answers + one bulk UPDATE), median of rounds ${steadyRounds}: ${steady.toFixed(2)}×`,
             met: steady <= 1.3,
           },
-          { description: `pass that changes every task (round 1) ≤ 1.3× the same floor: ${first.toFixed(2)}×`, met: first <= 1.3 },
+          {
+            description: `pass that changes every task ≤ 1.3× the same floor, median of rounds 1–${CHANGING_ROUNDS}: ${changing.toFixed(2)}×`,
+            met: changing <= 1.3,
+          },
         ],
       };
     } finally {
