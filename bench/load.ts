@@ -1,3 +1,4 @@
+import { Pool } from 'undici';
 import { processCpuMs } from './processes';
 import { progress } from '../scripts/lib/progress';
 
@@ -97,6 +98,77 @@ export async function runLoad(target: LoadTarget, options: LoadOptions): Promise
     statusCodes: Object.entries(result.statusCodeStats)
       .map(([code, { count }]) => `${code}×${count}`)
       .join(' '),
+  };
+}
+
+export interface PacedOptions {
+  connections: number;
+  durationSeconds: number;
+  /** Requests started per second, evenly spaced, whatever the answers do. */
+  rate: number;
+}
+
+/**
+ * An open load at a fixed rate (autocannon's rates send each connection's share in a burst at the top of each
+ * second): a request is due every 1/rate s and goes on the first free one of `connections` keep-alive connections,
+ * queueing when none is free. Its latency counts from when it was due, so a server that falls behind is charged for
+ * the wait (no coordinated omission).
+ */
+export async function runPaced(target: LoadTarget, options: PacedOptions): Promise<LoadResult> {
+  const url = new URL(target.url);
+  const pool = new Pool(url.origin, { connections: options.connections, pipelining: 1 });
+  const cpuBefore = target.pid ? processCpuMs(target.pid) : null;
+  const latencies: number[] = [];
+  const codes = new Map<string, number>();
+  let failures = 0;
+  const pending = new Set<Promise<void>>();
+  const send = (due: number) => {
+    const done = pool
+      .request({ path: url.pathname + url.search, method: 'GET', headers: target.headers, headersTimeout: TIMEOUT_SECONDS * 1000 })
+      .then(async (res) => {
+        await res.body.dump();
+        const code = String(res.statusCode);
+        codes.set(code, (codes.get(code) ?? 0) + 1);
+        if (res.statusCode >= 300) failures += 1;
+        latencies.push(performance.now() - due);
+      })
+      .catch(() => {
+        failures += 1;
+        codes.set('error', (codes.get('error') ?? 0) + 1);
+      })
+      .finally(() => pending.delete(done));
+    pending.add(done);
+  };
+  const interval = 1000 / options.rate;
+  const start = performance.now();
+  const end = start + options.durationSeconds * 1000;
+  let sent = 0;
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      const now = Math.min(performance.now(), end);
+      for (let due = start + sent * interval; due <= now; due = start + sent * interval) {
+        sent += 1;
+        send(due);
+      }
+      if (now >= end) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 1);
+  });
+  await Promise.all(pending);
+  await pool.close();
+  const cpuAfter = target.pid ? processCpuMs(target.pid) : null;
+  latencies.sort((a, b) => a - b);
+  const at = (share: number) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(share * latencies.length))] : NaN);
+  return {
+    requestsPerSecond: latencies.length / options.durationSeconds,
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    requests: sent,
+    cpuMsPerRequest: cpuBefore !== null && cpuAfter !== null ? (cpuAfter - cpuBefore) / Math.max(sent, 1) : NaN,
+    failures: failures + (sent === 0 ? 1 : 0),
+    statusCodes: [...codes].map(([code, count]) => `${code}×${count}`).join(' '),
   };
 }
 
