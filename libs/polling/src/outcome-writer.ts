@@ -10,9 +10,10 @@ export interface OutcomeWriterOptions {
 /**
  * Group writes of one pass. Batches answer side by side; their outcomes wait until `maxPerWrite` of them are ready,
  * no more are coming (`close()`), or the oldest has waited `maxWaitMs`, and then go in one write, while the next
- * group gathers (and is written beside it, up to `maxInFlight` writes). A pass of 100 batches that changes every task writes in about ten full statements instead of many
- * small ones (each statement of `tasks` runs its counter triggers, the poll schedule and the events once, whatever
- * its size); no answer waits longer than `maxWaitMs` plus the write ahead of it.
+ * group gathers (and is written beside it, up to `maxInFlight` writes). A pass of 100 batches that changes every
+ * task writes in about ten full statements instead of many small ones (each statement of `tasks` runs its counter
+ * triggers, the poll schedule and the events once, whatever its size); no answer waits longer than `maxWaitMs` plus
+ * the writes ahead of it.
  */
 export class OutcomeWriter<T> {
   /** `at`: when the items arrived (performance.now()). */
