@@ -2,7 +2,7 @@ import { createServer, ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
 import { publicProperties } from '@app/mj-protocol';
-import { countQuery, filterFromQuery, newerQuery, oneTrip, pageQuery, pageWithTotalQuery } from './list-queries';
+import { filterFromQuery, oneTrip, pageWithTotalQuery, SqlQuery, twoTripPage } from './list-queries';
 
 /**
  * The yardstick for the task lists: node:http and a pg Pool running the gateway's SQL and answering the same
@@ -103,14 +103,10 @@ async function listTasks(url: URL, admin: boolean) {
     total = Number(answer.rows[0]?.total ?? 0);
     rows = answer.rows.filter((row) => row.id !== null);
   } else {
-    const count = await pool.query<{ n: string | null }>(countQuery(filter));
-    total = Number(count.rows[0]?.n ?? 0);
-    rows = [];
-    if (offset < total) {
-      const newer = newerQuery(filter, total);
-      const newerCount = newer ? Number((await pool.query<{ n: string | null }>(newer)).rows[0]?.n ?? 0) : 0;
-      rows = (await pool.query<Row>(pageQuery(filter, offset, pageSize, total, newerCount))).rows;
-    }
+    const count = async (query: SqlQuery) => Number((await pool.query<{ n: string | null }>(query)).rows[0]?.n ?? 0);
+    const planned = await twoTripPage(filter, offset, pageSize, count);
+    total = planned.total;
+    rows = planned.page ? (await pool.query<Row>(planned.page)).rows : [];
   }
   return { success: true, message: '', data: { items: rows.map((row) => toItem(row, admin)), total, page: p, page_size: pageSize } };
 }

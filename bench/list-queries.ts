@@ -103,7 +103,7 @@ export function countQuery(filter: ListFilter): SqlQuery {
 }
 
 /** Pages this deep, and time ranges, take two trips (count, then the page); the rest one (`pageWithTotalQuery`). */
-export const ONE_TRIP_MAX_OFFSET = 100_000;
+const ONE_TRIP_MAX_OFFSET = 100_000;
 
 export function oneTrip(filter: ListFilter, offset: number): boolean {
   return filter.fromMs === undefined && filter.toMs === undefined && offset <= ONE_TRIP_MAX_OFFSET;
@@ -131,10 +131,31 @@ export function pageWithTotalQuery(filter: ListFilter, offset: number, limit: nu
  * The count of tasks newer than a range's end, when the page query needs it to choose its plan (`walkCostsMore`):
  * a range with an end, more than NARROW_RANGE_ROWS matches, and a filter the day counters hold.
  */
-export function newerQuery(filter: ListFilter, matching: number): SqlQuery | null {
-  if (filter.toMs === undefined || matching <= NARROW_RANGE_ROWS) return null;
+function newerQuery(filter: ListFilter, matching: number): SqlQuery | null {
+  if (filter.toMs === undefined || matching <= NARROW_RANGE_ROWS || !countersOf(filter)) return null;
   if (!onlyKeys(filter, ['userId', 'channelId', 'fromMs', 'toMs'])) return null;
   return countQuery({ ...filter, fromMs: filter.toMs + 1, toMs: undefined });
+}
+
+/**
+ * A page in two trips, as the gateway runs it past `oneTrip`: the total, then (for a range whose plan depends on it)
+ * the tasks newer than its end, each answered by `count`; `page` is null when the total says the page is empty.
+ */
+export async function twoTripPage(
+  filter: ListFilter,
+  offset: number,
+  limit: number,
+  count: (query: SqlQuery) => Promise<number>,
+): Promise<{ total: number; counts: SqlQuery[]; page: SqlQuery | null }> {
+  const total = await count(countQuery(filter));
+  if (offset >= total) return { total, counts: [countQuery(filter)], page: null };
+  const newer = newerQuery(filter, total);
+  const newerCount = newer ? await count(newer) : 0;
+  return {
+    total,
+    counts: [countQuery(filter), ...(newer ? [newer] : [])],
+    page: pageQuery(filter, offset, limit, total, newerCount),
+  };
 }
 
 /**

@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { seedDatabase } from '../scripts/seed/seed-database';
 import { SEED_PASSWORD } from '../scripts/seed/users';
 import { createFreshDatabase, databaseUrl, dropDatabase, seededSize } from './database';
-import { countQuery, filterFromQuery, newerQuery, oneTrip, pageQuery, pageWithTotalQuery, SqlQuery } from './list-queries';
+import { filterFromQuery, oneTrip, pageWithTotalQuery, SqlQuery, twoTripPage } from './list-queries';
 import { LoadResult, LoadTarget, meanLoad, runLoad, runPaced } from './load';
 import { describeMachine, machineMarkdown } from './machine';
 import { freePort, gatewayEnv, RunningServer, startServer } from './processes';
@@ -254,16 +254,13 @@ async function measureScale(context: BenchContext, scale: Scale, latency: boolea
       const params = new URLSearchParams(baselineQuery);
       const filter = filterFromQuery(params, !own);
       const pageSize = Number(params.get('page_size'));
-      const total = Number((await db.query<{ n: string }>(countQuery(filter))).rows[0].n);
       const offset = (Number(params.get('p')) - 1) * pageSize;
-      const newer = newerQuery(filter, total);
-      const newerCount = newer ? Number((await db.query<{ n: string }>(newer)).rows[0].n) : 0;
-      const sqlMs = await sqlMilliseconds(
-        db,
-        oneTrip(filter, offset)
-          ? [pageWithTotalQuery(filter, offset, pageSize)]
-          : [countQuery(filter), ...(newer ? [newer] : []), pageQuery(filter, offset, pageSize, total, newerCount)],
-      );
+      const count = async (query: SqlQuery) => Number((await db.query<{ n: string }>(query)).rows[0].n);
+      const twoTrips = async () => {
+        const { counts, page } = await twoTripPage(filter, offset, pageSize, count);
+        return [...counts, ...(page ? [page] : [])];
+      };
+      const sqlMs = await sqlMilliseconds(db, oneTrip(filter, offset) ? [pageWithTotalQuery(filter, offset, pageSize)] : await twoTrips());
 
       const load = { connections: context.connections, durationSeconds: context.durationSeconds };
       await runLoad(gatewayTarget, { ...load, durationSeconds: WARMUP_SECONDS });

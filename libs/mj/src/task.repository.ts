@@ -246,10 +246,10 @@ export class TaskRepository extends EntityRepository<Task> {
 
   /**
    * Whether walking past the tasks newer than the range's end costs more than sorting the `matching` ones: counted
-   * from the day counters, so only for the filters they hold (owner or channel, and the range).
+   * from the day counters, so only for the filters they hold (owner or channel, not both, and the range).
    */
   private async walkCostsMore(filter: TaskFilter, matching: number): Promise<boolean> {
-    if (filter.toMs === undefined || !onlyKeys(filter, ['userId', 'channelId', 'fromMs', 'toMs'])) return false;
+    if (filter.toMs === undefined || !countersOf(filter) || !onlyKeys(filter, ['userId', 'channelId', 'fromMs', 'toMs'])) return false;
     const newer = await this.countMatching({ ...filter, fromMs: filter.toMs + 1, toMs: undefined });
     return newer * WALK_COST > matching;
   }
