@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { MikroORM, RequestContext } from '@mikro-orm/core';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -11,6 +11,7 @@ import { startSimulator, SimulatorHandle } from '@app/mj-simulator';
 import { AppModule } from '../apps/api/src/app.module';
 import { createFreshDatabase, databaseUrl, dropDatabase } from './database';
 import { describeMachine, machineMarkdown } from './machine';
+import { processCpuMs } from './processes';
 import { formatNumber, markdownTable } from './report';
 import type { BenchContext, BenchSuite, SuiteResult } from './suite';
 
@@ -25,6 +26,32 @@ const CHANGING_ROUNDS = 3;
 const STEADY_ROUNDS = 4;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** CPU time used so far, in ms: this process's (the pass, the simulators) and every PostgreSQL process's on this machine. */
+interface Cpu {
+  node: number;
+  postgres: number;
+}
+
+function cpuNow(): Cpu {
+  const usage = process.cpuUsage();
+  let postgres = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('postgres')) postgres += processCpuMs(Number(pid)) ?? 0;
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return { node: (usage.user + usage.system) / 1000, postgres };
+}
+
+const cpuSince = (before: Cpu): Cpu => {
+  const now = cpuNow();
+  return { node: now.node - before.node, postgres: now.postgres - before.postgres };
+};
+
+const formatCpu = (cpu: Cpu) => `${formatNumber(cpu.node)} + ${formatNumber(cpu.postgres)}`;
 
 /** Counts the statements every pg client of this process sends while `work` runs. */
 async function countStatements<T>(work: () => Promise<T>): Promise<{ value: T; statements: number }> {
@@ -92,7 +119,7 @@ async function prepare(url: string, sims: SimulatorHandle[]): Promise<{ ids: num
 }
 
 /** What any poller must at least do: ask the upstreams for every id (same batches, same concurrency)… */
-async function upstreamOnly(sims: SimulatorHandle[], byChannel: Map<number, string[]>): Promise<number> {
+async function upstreamOnly(sims: SimulatorHandle[], byChannel: Map<number, string[]>): Promise<{ ms: number; cpu: Cpu }> {
   const channels = [...byChannel.entries()];
   const jobs = channels.flatMap(([, mjIds], i) =>
     Array.from({ length: Math.ceil(mjIds.length / BATCH) }, (_, b) => async () => {
@@ -104,9 +131,9 @@ async function upstreamOnly(sims: SimulatorHandle[], byChannel: Map<number, stri
       await res.body.json();
     }),
   );
-  const started = performance.now();
+  const [started, cpu] = [performance.now(), cpuNow()];
   await runLimited(jobs, CONCURRENCY);
-  return performance.now() - started;
+  return { ms: performance.now() - started, cpu: cpuSince(cpu) };
 }
 
 /** The rows of the pass's tasks as they are now, kept in table `name` (the floor replays the pass's writes from them). */
@@ -130,7 +157,7 @@ async function snapshot(url: string, name: string, ids: number[]): Promise<void>
  * that moved every task writes the same new statuses, progress and times the pass wrote, through the same indexes
  * and triggers.
  */
-async function bulkUpdate(url: string, ids: number[]): Promise<number> {
+async function bulkUpdate(url: string, ids: number[]): Promise<{ ms: number; cpu: Cpu }> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
@@ -141,9 +168,9 @@ async function bulkUpdate(url: string, ids: number[]): Promise<number> {
        WHERE t.id = b.id AND a.id = b.id AND ROW(a.*) IS DISTINCT FROM ROW(b.*)`,
     );
     await client.query('VACUUM tasks');
-    const started = performance.now();
+    const [started, cpu] = [performance.now(), cpuNow()];
     await client.query(`UPDATE tasks t SET ${assign('a')} FROM bench_polling_after a WHERE t.id = a.id AND t.id = ANY($1)`, [ids]);
-    return performance.now() - started;
+    return { ms: performance.now() - started, cpu: cpuSince(cpu) };
   } finally {
     await client.end();
   }
@@ -209,10 +236,13 @@ export const pollingSuite: BenchSuite = {
       for (let round = 1; round <= CHANGING_ROUNDS + STEADY_ROUNDS; round++) {
         await resetTasks(url, round <= CHANGING_ROUNDS ? 'bench_polling_recorded' : null);
         await snapshot(url, 'bench_polling_before', ids);
+        const passCpu = cpuNow();
         const { value: report, statements } = await countStatements(() => RequestContext.create(orm.em, () => polling.pass()));
-        const upstream = await upstreamOnly(sims, byChannel);
-        const update = await bulkUpdate(url, ids);
+        const cpu = cpuSince(passCpu);
+        const { ms: upstream, cpu: upstreamCpu } = await upstreamOnly(sims, byChannel);
+        const { ms: update, cpu: updateCpu } = await bulkUpdate(url, ids);
         const floor = upstream + update;
+        const floorCpu = { node: upstreamCpu.node + updateCpu.node, postgres: upstreamCpu.postgres + updateCpu.postgres };
         ratios.push(report.durationMs / floor);
         rows.push([
           String(round),
@@ -223,9 +253,12 @@ export const pollingSuite: BenchSuite = {
           formatNumber(upstream),
           formatNumber(update),
           `**${(report.durationMs / floor).toFixed(2)}×**`,
+          formatCpu(cpu),
+          formatCpu(floorCpu),
         ]);
         context.log(
-          `  round ${round}: pass ${report.durationMs} ms (${statements} statements), upstream ${upstream.toFixed(0)} ms + update ${update.toFixed(0)} ms`,
+          `  round ${round}: pass ${report.durationMs} ms (${statements} statements, CPU ${formatCpu(cpu)} ms), ` +
+            `upstream ${upstream.toFixed(0)} ms + update ${update.toFixed(0)} ms (CPU ${formatCpu(floorCpu)} ms)`,
         );
       }
       const changing = median(ratios.slice(0, CHANGING_ROUNDS));
@@ -239,8 +272,23 @@ export const pollingSuite: BenchSuite = {
         `- Floor, measured right after each pass: the same ${ids.length / BATCH} list-by-condition calls with the same concurrency, plus one bulk UPDATE of the same ${formatNumber(ids.length)} rows ` +
           'writing what the pass wrote to them (the rows the pass changed are first put back as they were, untimed; a round without changes rewrites the rows unchanged, a HOT update). ' +
           "Before each pass and each floor UPDATE the table is vacuumed, so neither pays for the other's dead rows",
+        "- CPU ms: this process (the pass or the floor's calls, and the simulators that answer them) + every PostgreSQL process on the machine, from /proc, over the pass and over the floor's two timed parts",
         '',
-        markdownTable(['Round', 'Claimed', 'Changed', 'Pass ms', 'Statements', 'Upstream ms', 'Bulk UPDATE ms', 'Pass / floor'], rows),
+        markdownTable(
+          [
+            'Round',
+            'Claimed',
+            'Changed',
+            'Pass ms',
+            'Statements',
+            'Upstream ms',
+            'Bulk UPDATE ms',
+            'Pass / floor',
+            'Pass CPU ms',
+            'Floor CPU ms',
+          ],
+          rows,
+        ),
       ].join('\n');
       return {
         markdown,

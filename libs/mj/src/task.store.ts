@@ -63,6 +63,12 @@ export interface TaskOutcome {
   nextPollAt: number;
   idlePolls: number;
   missedPolls: number;
+  /**
+   * Leave the task's schedule row as it is when its changes are written: a pass sets it for a task that changed
+   * while its idle and missed counts were and stay 0, and was due, so the worker holding its bucket polls it
+   * again next pass, as `nextPollAt` would say (one write of the schedule saved per changed task).
+   */
+  keepSchedule?: boolean;
 }
 
 export interface OutcomesWritten {
@@ -458,19 +464,50 @@ export class TaskStore implements TaskMediaSource {
   }
 
   /**
-   * Takes up to `limit` due tasks off the poll schedule and pushes their next poll past `leaseUntil`, in one statement
-   * that writes only `task_polls` (narrow: a claim never rewrites a task row). `SKIP LOCKED` lets any number of
-   * instances claim side by side with no leader; an instance that dies simply lets its leases run out.
+   * One pass's claim, in one statement: the worker says it is alive, holds its share of the poll buckets until
+   * `leaseUntil` (the ones it held, renewed, then free ones; over its share it lets go), and takes up to `limit` due
+   * tasks of those buckets, most overdue first. A bucket is a task's id modulo the number of buckets; the share is the
+   * buckets divided by the workers seen within one lease. Any number of instances poll side by side with no leader and
+   * no task polled twice at once; an instance that dies lets its buckets run out, and the others take them over. The
+   * claim writes no task's row, nor its schedule row: a few dozen bucket rows, however many tasks are due.
    */
-  claimDue(now: number, leaseUntil: number, limit: number): Promise<PolledTask[]> {
+  claimDue(worker: string, now: number, leaseUntil: number, limit: number): Promise<PolledTask[]> {
+    const liveSince = now - (leaseUntil - now);
     return this.sql.query<PolledTask>(
-      `WITH due AS (
-         SELECT task_id FROM task_polls WHERE next_poll_at <= ? ORDER BY next_poll_at LIMIT ? FOR UPDATE SKIP LOCKED
-       ), p AS (
-         UPDATE task_polls p SET next_poll_at = ? FROM due WHERE p.task_id = due.task_id
-         RETURNING p.task_id, p.idle_polls, p.missed_polls)
-       SELECT ${POLLED_COLUMNS} FROM p JOIN tasks t ON t.id = p.task_id WHERE t.status NOT IN ('SUCCESS', 'FAILURE', 'CANCEL') AND NOT t.queued`,
-      [now, limit, leaseUntil],
+      `WITH seen AS (
+         INSERT INTO poll_workers (worker, seen_at) VALUES (?, ?::bigint) ON CONFLICT (worker) DO UPDATE SET seen_at = EXCLUDED.seen_at
+       ), forgotten AS (
+         DELETE FROM poll_workers WHERE seen_at < ?::bigint - 86400000
+       ), share AS (
+         SELECT ceil((SELECT count(*) FROM poll_buckets)::numeric
+           / (1 + (SELECT count(*) FROM poll_workers WHERE seen_at > ?::bigint AND worker <> ?)))::int AS n
+       ), mine AS (
+         SELECT bucket FROM poll_buckets WHERE holder = ? AND leased_until > ?::bigint ORDER BY bucket FOR UPDATE
+       ), kept AS (
+         SELECT bucket FROM mine ORDER BY bucket LIMIT (SELECT n FROM share)
+       ), free AS (
+         SELECT bucket FROM poll_buckets WHERE leased_until <= ?::bigint ORDER BY bucket
+         LIMIT greatest((SELECT n FROM share) - (SELECT count(*) FROM mine), 0) FOR UPDATE SKIP LOCKED
+       ), released AS (
+         UPDATE poll_buckets SET holder = '', leased_until = 0 WHERE bucket IN (SELECT bucket FROM mine EXCEPT SELECT bucket FROM kept)
+       ), held AS (
+         UPDATE poll_buckets SET holder = ?, leased_until = ?::bigint
+         WHERE bucket IN (SELECT bucket FROM kept UNION ALL SELECT bucket FROM free) RETURNING bucket
+       )
+       SELECT ${POLLED_COLUMNS} FROM task_polls p JOIN tasks t ON t.id = p.task_id
+       WHERE p.next_poll_at <= ?::bigint AND p.task_id % (SELECT count(*) FROM poll_buckets) IN (SELECT bucket FROM held)
+         AND t.status NOT IN ('SUCCESS', 'FAILURE', 'CANCEL') AND NOT t.queued
+       ORDER BY p.next_poll_at LIMIT ?`,
+      [worker, now, now, liveSince, worker, worker, now, now, worker, leaseUntil, now, limit],
+    );
+  }
+
+  /** The worker stops polling (its instance shuts down): its buckets are free for the others at once. */
+  async releaseBuckets(worker: string): Promise<void> {
+    await this.sql.query(
+      `WITH gone AS (DELETE FROM poll_workers WHERE worker = ?)
+       UPDATE poll_buckets SET holder = '', leased_until = 0 WHERE holder = ?`,
+      [worker, worker],
     );
   }
 
@@ -481,10 +518,11 @@ export class TaskStore implements TaskMediaSource {
    */
   async applyOutcomes(outcomes: TaskOutcome[], now: number): Promise<OutcomesWritten> {
     if (!outcomes.length) return { changed: 0, finished: 0, refunded: 0 };
-    const records = outcomes.map(({ task, changes, terminal, nextPollAt, idlePolls, missedPolls }) => {
+    const records = outcomes.map(({ task, changes, terminal, nextPollAt, idlePolls, missedPolls, keepSchedule }) => {
       const record: Record<string, unknown> = {
         id: task.id,
         changed: changes !== null,
+        keep_schedule: keepSchedule === true,
         expect_status: task.status,
         expect_progress: task.progress,
         next_poll_at: nextPollAt,
@@ -520,13 +558,13 @@ export class TaskStore implements TaskMediaSource {
     refunding: boolean,
   ) {
     // One statement: the rows that changed (guarded by the state their outcome was computed from), then every task's
-    // next poll; unchanged tasks touch only task_polls. A task another writer changed meanwhile is made due again at
-    // once. A task that ended here leaves the schedule by the trigger at the end of the statement. The callback
-    // events of the rows written ride in it too.
+    // next poll, but for the changed ones whose schedule stays; unchanged tasks touch only task_polls. A task another
+    // writer changed meanwhile is made due again at once. A task that ended here leaves the schedule by the trigger at
+    // the end of the statement. The callback events of the rows written ride in it too.
     const hook = this.hooks.eventsOf('written', now, HOOK_SNAPSHOT);
     const rows = await runner.query<EventRow>(
       `WITH v AS (
-         SELECT * FROM jsonb_to_recordset(?::jsonb) AS v(id int, changed boolean, expect_status text, expect_progress text,
+         SELECT * FROM jsonb_to_recordset(?::jsonb) AS v(id int, changed boolean, keep_schedule boolean, expect_status text, expect_progress text,
            next_poll_at bigint, idle_polls int, missed_polls int, refund boolean, ${RECORD_TYPE})
        ), written AS (
          UPDATE tasks t SET ${SET_CLAUSE}, quota = CASE WHEN v.refund THEN 0 ELSE t.quota END, updated_at = ?
@@ -539,7 +577,7 @@ export class TaskStore implements TaskMediaSource {
              WHEN NOT v.changed AND (t.status <> v.expect_status OR t.progress <> v.expect_progress) THEN ?
              ELSE v.next_poll_at END,
            idle_polls = v.idle_polls, missed_polls = v.missed_polls
-         FROM v JOIN tasks t ON t.id = v.id WHERE p.task_id = v.id
+         FROM v JOIN tasks t ON t.id = v.id WHERE p.task_id = v.id AND NOT (v.keep_schedule AND EXISTS (SELECT 1 FROM written w WHERE w.id = v.id))
        ), ${hook.sql}
        SELECT ${EVENT_COLUMNS} FROM written`,
       [JSON.stringify(records), now, now, now, ...hook.params],

@@ -2,13 +2,13 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ConfigType } from '@nestjs/config';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CreateRequestContext, MikroORM } from '@mikro-orm/core';
-import { OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { pollingConfig } from './config/polling.config';
 import { PollingService } from './polling.service';
 
 /** Only schedules: one pass per interval, never two at once, off when POLLING_ENABLED=false. */
 @Injectable()
-export class PollingScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class PollingScheduler implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Polling');
   private running: Promise<unknown> | null = null;
 
@@ -30,9 +30,12 @@ export class PollingScheduler implements OnApplicationBootstrap, OnApplicationSh
     );
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.scheduler.doesExist('interval', 'mj-poll')) this.scheduler.deleteInterval('mj-poll');
+  /** Before the database connections close: the pass in flight finishes, and the buckets are handed back. */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.scheduler.doesExist('interval', 'mj-poll')) return;
+    this.scheduler.deleteInterval('mj-poll');
     await this.running;
+    await this.polling.release().catch((error: Error) => this.logger.warn(`releasing the poll buckets failed: ${error.message}`));
   }
 
   tick(): void {

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { ConfigType } from '@nestjs/config';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Channel, UpstreamClient, UpstreamError } from '@app/channels';
@@ -34,6 +35,8 @@ export interface PassReport extends OutcomesWritten {
 @Injectable()
 export class PollingService {
   private readonly logger = new Logger('Polling');
+  /** This instance's name among the workers that share the poll buckets. */
+  private readonly worker = randomUUID();
 
   constructor(
     private readonly em: EntityManager,
@@ -47,8 +50,11 @@ export class PollingService {
     const started = performance.now();
     const now = Date.now();
     const lease = now + this.config.requestTimeoutMs * 2 + this.config.intervalMs;
-    const claimed = await this.tasks.claimDue(now, lease, this.config.claimLimit);
+    const claimed = await this.tasks.claimDue(this.worker, now, lease, this.config.claimLimit);
     const report: PassReport = { claimed: claimed.length, changed: 0, finished: 0, refunded: 0, errors: {}, durationMs: 0 };
+    // A pass that took every due task of its buckets polls each again next pass: a changed task's schedule row may
+    // stay as it is. At its limit, the next polls are written, so the most overdue go first next time.
+    const keepSchedules = claimed.length < this.config.claimLimit;
     if (claimed.length) {
       const channels = await this.channelsOf(claimed);
       const writer = new OutcomeWriter<TaskOutcome>((outcomes) => this.write(outcomes, report), {
@@ -58,7 +64,9 @@ export class PollingService {
       });
       // The upstream calls do not wait for the writes, and the answers gather into full writes (WRITE_GROUP), so a
       // pass that changes every task writes in about claimed / WRITE_GROUP statements, not one per batch.
-      const jobs = this.batches(claimed).map((batch) => () => this.pollBatch(batch, channels.get(batch[0].channelId), report, writer));
+      const jobs = this.batches(claimed).map(
+        (batch) => () => this.pollBatch(batch, channels.get(batch[0].channelId), report, writer, keepSchedules),
+      );
       await runLimited(jobs, this.config.concurrency);
       writer.close();
       await writer.idle();
@@ -72,6 +80,11 @@ export class PollingService {
       );
     }
     return report;
+  }
+
+  /** This instance stops polling: its buckets go to the other instances at once rather than when their lease ends. */
+  release(): Promise<void> {
+    return this.tasks.releaseBuckets(this.worker);
   }
 
   private async channelsOf(tasks: PolledTask[]): Promise<Map<number, Channel>> {
@@ -101,6 +114,7 @@ export class PollingService {
     channel: Channel | undefined,
     report: PassReport,
     writer: OutcomeWriter<TaskOutcome>,
+    keepSchedules: boolean,
   ): Promise<void> {
     const now = Date.now();
     let outcomes: TaskOutcome[];
@@ -109,7 +123,7 @@ export class PollingService {
     } else if (!channel) {
       outcomes = batch.map((task) => this.fail(task, now, 'The channel of this task was deleted', 'channel deleted'));
     } else {
-      outcomes = await this.askUpstream(batch, channel, now, report);
+      outcomes = await this.askUpstream(batch, channel, now, report, keepSchedules);
     }
     void writer.add(outcomes).catch((error: Error) => this.logger.error(`writing poll results failed: ${error.message}`));
   }
@@ -123,7 +137,13 @@ export class PollingService {
     for (const outcome of outcomes) if (outcome.terminal) this.metrics.finished.inc({ status: outcome.terminal });
   }
 
-  private async askUpstream(batch: PolledTask[], channel: Channel, now: number, report: PassReport): Promise<TaskOutcome[]> {
+  private async askUpstream(
+    batch: PolledTask[],
+    channel: Channel,
+    now: number,
+    report: PassReport,
+    keepSchedules: boolean,
+  ): Promise<TaskOutcome[]> {
     let items: unknown[];
     try {
       items = await this.upstream.listByCondition(
@@ -156,6 +176,7 @@ export class PollingService {
       return this.deadlineOr(task, now, () => ({
         ...this.reschedule(task, now, transition ? 0 : task.idlePolls + 1, 0),
         changes: transition?.changes ?? null,
+        keepSchedule: keepSchedules && transition !== null && task.idlePolls === 0 && task.missedPolls === 0,
       }));
     });
   }

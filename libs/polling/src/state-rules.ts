@@ -62,7 +62,9 @@ function buttons(value: unknown): TaskButton[] | undefined {
     }));
 }
 
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+/** Equal values; texts compared as they are (most fields are), lists and objects by their JSON. */
+const same = (a: unknown, b: unknown) =>
+  typeof a === 'string' || typeof b === 'string' ? a === b : JSON.stringify(a) === JSON.stringify(b);
 
 /**
  * Applies one upstream view of a task (a poll item or a callback body) to what we have, by these rules:

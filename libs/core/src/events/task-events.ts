@@ -37,6 +37,8 @@ export class TaskEvents implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('TaskEvents');
   private readonly emitter = new EventEmitter().setMaxListeners(0);
   private readonly origin = randomUUID();
+  /** How this instance's own NOTIFY payloads begin: they come back through LISTEN and are dropped unparsed. */
+  private readonly ownPayload = `{"origin":${JSON.stringify(this.origin)},`;
   private listener?: Client;
   private publisher?: Client;
   /** The NOTIFY queries in flight, in order. */
@@ -113,6 +115,7 @@ export class TaskEvents implements OnModuleInit, OnApplicationShutdown {
   }
 
   private receive(payload: string | undefined): void {
+    if (payload?.startsWith(this.ownPayload)) return;
     try {
       const message = JSON.parse(payload ?? '') as { origin: string; events: TaskEvent[] };
       if (message.origin === this.origin) return;

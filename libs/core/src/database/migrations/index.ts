@@ -16,6 +16,7 @@ import { Migration20261130150000_channel_health } from './Migration2026113015000
 import { Migration20261130160000_task_polls } from './Migration20261130160000_task_polls';
 import { Migration20261130170000_queue_alert } from './Migration20261130170000_queue_alert';
 import { Migration20261130180000_counter_deltas } from './Migration20261130180000_counter_deltas';
+import { Migration20261130190000_poll_buckets } from './Migration20261130190000_poll_buckets';
 
 /** Every migration, in order. Listed explicitly so the same list works from TypeScript and from dist/. */
 export const migrationsList = [
@@ -37,4 +38,5 @@ export const migrationsList = [
   { name: 'Migration20261130160000_task_polls', class: Migration20261130160000_task_polls },
   { name: 'Migration20261130170000_queue_alert', class: Migration20261130170000_queue_alert },
   { name: 'Migration20261130180000_counter_deltas', class: Migration20261130180000_counter_deltas },
+  { name: 'Migration20261130190000_poll_buckets', class: Migration20261130190000_poll_buckets },
 ];
