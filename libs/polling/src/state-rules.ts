@@ -62,9 +62,12 @@ function buttons(value: unknown): TaskButton[] | undefined {
     }));
 }
 
-/** Equal values; texts compared as they are (most fields are), lists and objects by their JSON. */
-const same = (a: unknown, b: unknown) =>
-  typeof a === 'string' || typeof b === 'string' ? a === b : JSON.stringify(a) === JSON.stringify(b);
+/** Equal values: texts as they are, lists item by item, objects by their JSON (a poll compares every field of every task). */
+function same(a: unknown, b: unknown): boolean {
+  if (typeof a === 'string' || typeof b === 'string') return a === b;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => same(item, b[i]));
+  return JSON.stringify(a) === JSON.stringify(b);
+}
 
 /**
  * Applies one upstream view of a task (a poll item or a callback body) to what we have, by these rules:
