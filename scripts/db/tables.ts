@@ -12,10 +12,16 @@ export const isStartedByTrigger = (table: string): boolean => table === 'task_po
 /** The migrations' own bookkeeping: the target is migrated, not copied into. */
 const MIGRATIONS = 'mikro_orm_migrations';
 
+/**
+ * The running instances' own state, not data: which instance polls which bucket, and when each was last seen. The
+ * target's instances start from the migration's rows; the source's leases mean nothing there.
+ */
+const isRuntime = (table: string): boolean => table === 'poll_buckets' || table === 'poll_workers';
+
 const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
 export { quote };
 
-/** The public schema's tables, split into those to copy (parents before children) and the derived ones. */
+/** The public schema's tables, split into those to copy (parents before children) and the derived ones; no runtime state. */
 export async function listTables(client: Client): Promise<{ copied: string[]; derived: string[] }> {
   const { rows: tables } = await client.query<{ name: string }>(
     `SELECT table_name AS name FROM information_schema.tables
@@ -27,7 +33,7 @@ export async function listTables(client: Client): Promise<{ copied: string[]; de
      JOIN pg_namespace n ON n.oid = c.relnamespace
      WHERE k.contype = 'f' AND n.nspname = 'public' AND c.relname <> p.relname`,
   );
-  const names = tables.map((t) => t.name).filter((name) => name !== MIGRATIONS);
+  const names = tables.map((t) => t.name).filter((name) => name !== MIGRATIONS && !isRuntime(name));
   const copied: string[] = [];
   const pending = names.filter((name) => !isDerived(name));
   // Parents first: a table goes once every table it references has gone.
