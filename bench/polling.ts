@@ -4,6 +4,8 @@ import { MikroORM, RequestContext } from '@mikro-orm/core';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Client } from 'pg';
 import { request } from 'undici';
 import { PollingService } from '@app/polling';
@@ -26,6 +28,14 @@ const CHANGING_ROUNDS = 3;
 const STEADY_ROUNDS = 4;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+setFlagsFromString('--expose-gc');
+/**
+ * A full garbage collection of this process: each pass and each floor starts from a collected heap, so that neither
+ * pays for what the other (or the setting up of a round) left (a full collection of this heap costs 100–150 ms, and
+ * fell on one round or another at random).
+ */
+const collectGarbage = runInNewContext('gc') as () => void;
 
 /** CPU time used so far, in ms: this process's (the pass, the simulators) and every PostgreSQL process's on this machine. */
 interface Cpu {
@@ -241,9 +251,11 @@ export const pollingSuite: BenchSuite = {
       for (let round = 1; round <= CHANGING_ROUNDS + STEADY_ROUNDS; round++) {
         await resetTasks(url, round <= CHANGING_ROUNDS ? 'bench_polling_recorded' : null);
         await snapshot(url, 'bench_polling_before', ids);
+        collectGarbage();
         const passCpu = cpuNow();
         const { value: report, statements } = await countStatements(() => RequestContext.create(orm.em, () => polling.pass()));
         const cpu = cpuSince(passCpu);
+        collectGarbage();
         const { ms: upstream, cpu: upstreamCpu } = await upstreamOnly(sims, byChannel);
         const { ms: update, cpu: updateCpu } = await bulkUpdate(url, ids);
         const floor = upstream + update;

@@ -477,7 +477,7 @@ export class TaskStore implements TaskMediaSource {
       `WITH seen AS (
          INSERT INTO poll_workers (worker, seen_at) VALUES (?, ?::bigint) ON CONFLICT (worker) DO UPDATE SET seen_at = EXCLUDED.seen_at
        ), forgotten AS (
-         DELETE FROM poll_workers WHERE seen_at < ?::bigint - 86400000
+         DELETE FROM poll_workers WHERE seen_at < ?::bigint - 86400000 AND worker <> ?
        ), share AS (
          SELECT ceil((SELECT count(*) FROM poll_buckets)::numeric
            / (1 + (SELECT count(*) FROM poll_workers WHERE seen_at > ?::bigint AND worker <> ?)))::int AS n
@@ -498,7 +498,7 @@ export class TaskStore implements TaskMediaSource {
        WHERE p.next_poll_at <= ?::bigint AND p.task_id % (SELECT count(*) FROM poll_buckets) IN (SELECT bucket FROM held)
          AND t.status NOT IN ('SUCCESS', 'FAILURE', 'CANCEL') AND NOT t.queued
        ORDER BY p.next_poll_at LIMIT ?`,
-      [worker, now, now, liveSince, worker, worker, now, now, worker, leaseUntil, now, limit],
+      [worker, now, now, worker, liveSince, worker, worker, now, now, worker, leaseUntil, now, limit],
     );
   }
 
@@ -540,11 +540,22 @@ export class TaskStore implements TaskMediaSource {
       : await this.writeOutcomes(this.sql, records, byId, now, false);
     const events: TaskEvent[] = [];
     let finished = 0;
+    const at = Date.now();
     for (const row of applied) {
-      const outcome = byId.get(row.id)!;
-      if (!outcome.changes) continue;
-      if (outcome.terminal) finished += 1;
-      events.push(toEvent(row));
+      const { task, changes, terminal } = byId.get(row.id)!;
+      if (!changes) continue;
+      if (terminal) finished += 1;
+      // The row as written: the state the outcome was computed from (the statement's guard) with its changes.
+      events.push({
+        id: task.id,
+        user_id: task.userId,
+        channel_id: task.channelId,
+        mj_id: task.mjId,
+        action: task.action,
+        status: changes.status ?? task.status,
+        progress: changes.progress ?? task.progress,
+        at,
+      });
     }
     this.events.publish(events);
     return { changed: events.length, finished, refunded };
@@ -562,7 +573,7 @@ export class TaskStore implements TaskMediaSource {
     // writer changed meanwhile is made due again at once. A task that ended here leaves the schedule by the trigger at
     // the end of the statement. The callback events of the rows written ride in it too.
     const hook = this.hooks.eventsOf('written', now, HOOK_SNAPSHOT);
-    const rows = await runner.query<EventRow>(
+    const rows = await runner.query<{ id: number }>(
       `WITH v AS (
          SELECT * FROM jsonb_to_recordset(?::jsonb) AS v(id int, changed boolean, keep_schedule boolean, expect_status text, expect_progress text,
            next_poll_at bigint, idle_polls int, missed_polls int, refund boolean, ${RECORD_TYPE})
@@ -579,7 +590,7 @@ export class TaskStore implements TaskMediaSource {
            idle_polls = v.idle_polls, missed_polls = v.missed_polls
          FROM v JOIN tasks t ON t.id = v.id WHERE p.task_id = v.id AND NOT (v.keep_schedule AND EXISTS (SELECT 1 FROM written w WHERE w.id = v.id))
        ), ${hook.sql}
-       SELECT ${EVENT_COLUMNS} FROM written`,
+       SELECT id FROM written`,
       [JSON.stringify(records), now, now, now, ...hook.params],
     );
     let refunded = 0;
