@@ -49,6 +49,7 @@ export class PollingService {
   async pass(): Promise<PassReport> {
     const started = performance.now();
     const now = Date.now();
+    // How long this instance holds its buckets: past any pass (its calls time out), and renewed by the next one.
     const lease = now + this.config.requestTimeoutMs * 2 + this.config.intervalMs;
     const claimed = await this.tasks.claimDue(this.worker, now, lease, this.config.claimLimit);
     const report: PassReport = { claimed: claimed.length, changed: 0, finished: 0, refunded: 0, errors: {}, durationMs: 0 };
