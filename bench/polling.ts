@@ -56,10 +56,13 @@ function cpuNow(): Cpu {
   return { node: (usage.user + usage.system) / 1000, postgres };
 }
 
-const cpuSince = (before: Cpu): Cpu => {
-  const now = cpuNow();
-  return { node: now.node - before.node, postgres: now.postgres - before.postgres };
-};
+/** `work`, with its wall time and the CPU time used meanwhile. */
+async function measured<T>(work: () => Promise<T>): Promise<{ value: T; ms: number; cpu: Cpu }> {
+  const [started, before] = [performance.now(), cpuNow()];
+  const value = await work();
+  const [ms, after] = [performance.now() - started, cpuNow()];
+  return { value, ms, cpu: { node: after.node - before.node, postgres: after.postgres - before.postgres } };
+}
 
 const formatCpu = (cpu: Cpu) => `${formatNumber(cpu.node)} + ${formatNumber(cpu.postgres)}`;
 
@@ -141,9 +144,7 @@ async function upstreamOnly(sims: SimulatorHandle[], byChannel: Map<number, stri
       await res.body.json();
     }),
   );
-  const [started, cpu] = [performance.now(), cpuNow()];
-  await runLimited(jobs, CONCURRENCY);
-  return { ms: performance.now() - started, cpu: cpuSince(cpu) };
+  return measured(() => runLimited(jobs, CONCURRENCY));
 }
 
 /** The rows of the pass's tasks as they are now, kept in table `name` (the floor replays the pass's writes from them). */
@@ -178,9 +179,9 @@ async function bulkUpdate(url: string, ids: number[]): Promise<{ ms: number; cpu
        WHERE t.id = b.id AND a.id = b.id AND ROW(a.*) IS DISTINCT FROM ROW(b.*)`,
     );
     await client.query('VACUUM tasks');
-    const [started, cpu] = [performance.now(), cpuNow()];
-    await client.query(`UPDATE tasks t SET ${assign('a')} FROM bench_polling_after a WHERE t.id = a.id AND t.id = ANY($1)`, [ids]);
-    return { ms: performance.now() - started, cpu: cpuSince(cpu) };
+    return await measured(() =>
+      client.query(`UPDATE tasks t SET ${assign('a')} FROM bench_polling_after a WHERE t.id = a.id AND t.id = ANY($1)`, [ids]),
+    );
   } finally {
     await client.end();
   }
@@ -252,9 +253,10 @@ export const pollingSuite: BenchSuite = {
         await resetTasks(url, round <= CHANGING_ROUNDS ? 'bench_polling_recorded' : null);
         await snapshot(url, 'bench_polling_before', ids);
         collectGarbage();
-        const passCpu = cpuNow();
-        const { value: report, statements } = await countStatements(() => RequestContext.create(orm.em, () => polling.pass()));
-        const cpu = cpuSince(passCpu);
+        const {
+          value: { value: report, statements },
+          cpu,
+        } = await measured(() => countStatements(() => RequestContext.create(orm.em, () => polling.pass())));
         collectGarbage();
         const { ms: upstream, cpu: upstreamCpu } = await upstreamOnly(sims, byChannel);
         const { ms: update, cpu: updateCpu } = await bulkUpdate(url, ids);

@@ -540,22 +540,22 @@ export class TaskStore implements TaskMediaSource {
       : await this.writeOutcomes(this.sql, records, byId, now, false);
     const events: TaskEvent[] = [];
     let finished = 0;
-    const at = Date.now();
     for (const row of applied) {
       const { task, changes, terminal } = byId.get(row.id)!;
       if (!changes) continue;
       if (terminal) finished += 1;
       // The row as written: the state the outcome was computed from (the statement's guard) with its changes.
-      events.push({
-        id: task.id,
-        user_id: task.userId,
-        channel_id: task.channelId,
-        mj_id: task.mjId,
-        action: task.action,
-        status: changes.status ?? task.status,
-        progress: changes.progress ?? task.progress,
-        at,
-      });
+      events.push(
+        toEvent({
+          id: task.id,
+          user_id: task.userId,
+          channel_id: task.channelId,
+          mj_id: task.mjId,
+          action: task.action,
+          status: changes.status ?? task.status,
+          progress: changes.progress ?? task.progress,
+        }),
+      );
     }
     this.events.publish(events);
     return { changed: events.length, finished, refunded };
