@@ -9,7 +9,7 @@ import { createFreshDatabase, databaseUrl, dropDatabase, seededSize } from './da
 import { filterFromQuery, oneTrip, pageWithTotalQuery, SqlQuery, twoTripPage } from './list-queries';
 import { LoadResult, LoadTarget, meanLoad, runLoad, runPaced } from './load';
 import { describeMachine, machineMarkdown } from './machine';
-import { freePort, gatewayEnv, RunningServer, startServer } from './processes';
+import { freePort, gatewayEnv, RunningServer, SERVER_NODE_OPTIONS, startServer } from './processes';
 import { formatNumber, markdownTable } from './report';
 import type { BenchContext, BenchSuite, SuiteResult } from './suite';
 
@@ -41,8 +41,6 @@ const ADMIN = { username: 'admin', password: 'bench-admin-password' };
 // Long enough for the JIT to settle: the first seconds of a cold gateway cost half again as much CPU per request.
 const WARMUP_SECONDS = 5;
 const DAY_S = 86_400;
-/** The V8 flags `npm start` and the Docker image run the gateway with; the baseline gets the same, to compare like with like. */
-const NODE_OPTIONS = '--max-semi-space-size=64';
 
 interface Scenario {
   key: string;
@@ -182,7 +180,7 @@ async function measureScale(context: BenchContext, scale: Scale, latency: boolea
       script: join(__dirname, '..', 'apps', 'api', 'src', 'main.js'),
       env: gatewayEnv({
         PATH: process.env.PATH,
-        NODE_OPTIONS,
+        NODE_OPTIONS: SERVER_NODE_OPTIONS,
         DATABASE_URL: url,
         PORT: String(gatewayPort),
         DB_POOL_MAX: String(POOL_SIZE),
@@ -199,7 +197,7 @@ async function measureScale(context: BenchContext, scale: Scale, latency: boolea
       name: 'baseline',
       script: join(__dirname, 'baseline-server.js'),
       args: ['--port', String(baselinePort), '--database-url', url, '--pool', String(POOL_SIZE)],
-      env: { PATH: process.env.PATH, NODE_ENV: 'production', NODE_OPTIONS },
+      env: { PATH: process.env.PATH, NODE_ENV: 'production', NODE_OPTIONS: SERVER_NODE_OPTIONS },
       port: baselinePort,
       readyPath: '/health',
       logFile: join(workDir, 'baseline.log'),
@@ -384,7 +382,7 @@ function report(context: BenchContext, machine: string, results: ScaleResult[]):
     `- Load: autocannon, ${context.connections} connections, pipelining 1, ${context.durationSeconds} s per run after a ${WARMUP_SECONDS} s warm-up, ` +
       `${context.rounds} round(s) per server alternating which goes first (figures are the mean); database pool ${POOL_SIZE} on both servers`,
     `- Gateway: \`node dist/apps/api/src/main.js\`, NODE_ENV=production, LOG_LEVEL=warn, JWT auth on every request; ` +
-      `both servers run with NODE_OPTIONS=${NODE_OPTIONS} (as \`npm start\` and the Docker image run the gateway). ` +
+      `both servers run with NODE_OPTIONS=${SERVER_NODE_OPTIONS} (as \`npm start\` and the Docker image run the gateway). ` +
       'Baseline: `bench/baseline-server.ts` (node:http + pg, the same SQL and the same fields, with the stored media URLs ' +
       'instead of signed links; no auth, validation or logging)',
     `- Every one of the ${formatNumber(requests)} responses was 2xx; before each scenario both servers were checked to answer the same tasks, total and fields, ` +

@@ -7,7 +7,7 @@ import { parseArgs, promisify } from 'node:util';
 import { Client } from 'pg';
 import { createFreshDatabase, databaseUrl, dropDatabase } from './database';
 import { describeMachine, machineMarkdown } from './machine';
-import { freePort, gatewayEnv, RunningServer, startServer } from './processes';
+import { freePort, gatewayEnv, RunningServer, SERVER_NODE_OPTIONS, startServer } from './processes';
 import { formatNumber, markdownTable } from './report';
 import type { BenchContext, BenchSuite, SuiteResult } from './suite';
 
@@ -193,6 +193,10 @@ async function measure(pair: Pair, context: BenchContext): Promise<void> {
       const result = await wrk(pair[who].url, pair[who].pid, context.connections, context.durationSeconds);
       if (result.failures) throw new Error(`${pair.title}: the ${who} had ${result.failures} failed requests`);
       pair.runs[who].push(result);
+      // Every round is shown: the figures are medians, and a round far from the others is worth seeing.
+      context.log(
+        `  ${who} round ${round + 1}: ${formatNumber(result.requestsPerSecond)} req/s, ${result.cpuMsPerRequest.toFixed(2)} CPU ms/req`,
+      );
     }
   }
   pair.ttfb = { gateway: await medianTtfb(pair.gateway.url), baseline: await medianTtfb(pair.baseline.url) };
@@ -216,7 +220,7 @@ export const proxySuite: BenchSuite = {
         name,
         script,
         args: [...args, '--port', String(port)],
-        env: { PATH: process.env.PATH, SIM_PORT: String(port), PORT: String(port), ...env },
+        env: { PATH: process.env.PATH, NODE_OPTIONS: SERVER_NODE_OPTIONS, SIM_PORT: String(port), PORT: String(port), ...env },
         port,
         readyPath,
         logFile,
@@ -333,7 +337,8 @@ function report(
     `- Load: wrk, 2 threads, ${context.connections} connections, ${context.durationSeconds} s per run after a ${WARMUP_SECONDS} s warm-up, ` +
       `${context.rounds} round(s) per server alternating which goes first (figures are the median over rounds); wrk and the servers share the machine's cores`,
     '- Gateway: `node dist/apps/api/src/main.js`, NODE_ENV=production, LOG_LEVEL=warn; every request is a signed link (a database lookup of the task ' +
-      'and its stored object, the HMAC check, security headers). Baselines: (a) node:http piping `fs.createReadStream` of the same stored file; ' +
+      `and its stored object, the HMAC check, security headers). Every server runs with NODE_OPTIONS=${SERVER_NODE_OPTIONS} (as \`npm start\` and the ` +
+      'Docker image run the gateway). Baselines: (a) node:http piping `fs.createReadStream` of the same stored file; ' +
       '(b) node:http piping `http.get` of the same simulator URL, without any check',
     '- CPU ms/req: the server process\'s own CPU time (user + system, /proc) over the requests it answered; "CPU efficiency" is baseline CPU / gateway CPU, ' +
       'the ratio least moved by other load on the machine',

@@ -1,5 +1,5 @@
 import { BadRequestError } from './domain-error';
-import { PageQuery } from './page.query';
+import { IdParam, PageQuery } from './page.query';
 import { createValidationPipe } from './validation.pipe';
 
 class OtherQuery extends PageQuery {}
@@ -7,6 +7,7 @@ class OtherQuery extends PageQuery {}
 describe('the validation pipe', () => {
   const pipe = createValidationPipe();
   const query = (metatype: new () => object, value: object) => pipe.transform(value, { type: 'query', metatype });
+  const params = (value: object) => pipe.transform(value, { type: 'param', metatype: IdParam });
 
   it('converts a query, and hands out a fresh copy of a remembered one each time', async () => {
     const first = (await query(PageQuery, { p: '3', page_size: '50' })) as PageQuery;
@@ -26,5 +27,15 @@ describe('the validation pipe', () => {
       await expect(attempt).rejects.toBeInstanceOf(BadRequestError);
       await expect(attempt).rejects.toThrow(/^p must be an integer >= 1$/);
     }
+  });
+
+  it('converts path parameters, remembered the same way, and refuses bad ones every time', async () => {
+    const first = (await params({ id: '7' })) as IdParam;
+    expect(first).toBeInstanceOf(IdParam);
+    expect(first.id).toBe(7);
+    first.id = 8;
+    expect(((await params({ id: '7' })) as IdParam).id).toBe(7);
+    expect(((await params({ id: '9' })) as IdParam).id).toBe(9);
+    for (let i = 0; i < 2; i++) await expect(params({ id: '0' })).rejects.toThrow(/^id must be a positive integer$/);
   });
 });

@@ -13,19 +13,25 @@ function flatten(errors: ValidationError[], prefix = ''): Record<string, string>
   return out;
 }
 
-/** Distinct query strings remembered per DTO; past this the memory starts over. */
+/** Distinct queries (or path parameters) remembered per DTO; past this the memory starts over. */
 const REMEMBERED_QUERIES = 1_000;
 
 /**
- * Validating a query DTO is a pure function of the query string, and list pages are polled with the same few query
- * strings over and over: a valid query's result is remembered per DTO class and handed out as a fresh copy. Bodies
- * and invalid queries are validated every time.
+ * Validating a query or path-parameter DTO is a pure function of the values sent, and the same few are sent over and
+ * over (list pages polled with the same query string, an image's link opened again and again): a valid one's result is
+ * remembered per DTO class and handed out as a fresh copy. Bodies and invalid values are validated every time.
  */
-export class QueryMemoValidationPipe extends ValidationPipe {
+export class MemoValidationPipe extends ValidationPipe {
   private readonly valid = new Map<unknown, Map<string, object>>();
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
-    if (metadata.type !== 'query' || metadata.data !== undefined || !metadata.metatype || typeof value !== 'object' || value === null) {
+    if (
+      (metadata.type !== 'query' && metadata.type !== 'param') ||
+      metadata.data !== undefined ||
+      !metadata.metatype ||
+      typeof value !== 'object' ||
+      value === null
+    ) {
       return super.transform(value, metadata);
     }
     let byQuery = this.valid.get(metadata.metatype);
@@ -57,7 +63,7 @@ const OPTIONS = {
  * know is a 400 naming it (a misspelled setting must not be dropped and answered 200); unknown query parameters are
  * dropped (caches and clients add their own). Bodies typed `unknown` (the relay's protocol bodies) are not touched.
  */
-class GatewayValidationPipe extends QueryMemoValidationPipe {
+class GatewayValidationPipe extends MemoValidationPipe {
   private readonly bodies = new ValidationPipe({ ...OPTIONS, forbidNonWhitelisted: true });
 
   override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
