@@ -10,6 +10,7 @@ import { type ImagePart, splitGrid } from './grid-splitter';
 import { MediaForbiddenError, UpstreamMediaError } from './media.errors';
 import { type MediaTask, MediaRepository, type ServingRow, type StoredObject } from './media.repository';
 import { MediaStore } from './media-store/media-store';
+import { FileBody, sendFile } from './media-store/file-body';
 import { ByteWindow, etagOf, parseRange, readAll } from './media-streams';
 import { MediaUrls, singleImageCount } from './media-urls.service';
 import { discard, SafeFetcher, type UpstreamMedia } from './safe-fetcher';
@@ -159,7 +160,7 @@ export class MediaService {
       res.setHeader('Content-Range', `bytes */${object.size}`);
       throw new RangeNotSatisfiableError(object.size);
     }
-    const body = await this.store.read(object.key, range ?? undefined);
+    const body = await this.store.open(object.key, range ?? { start: 0, end: object.size - 1 });
     if (!body) return false;
     this.headers(res, object.contentType, cacheControl, etag);
     res.setHeader('Accept-Ranges', 'bytes');
@@ -209,19 +210,27 @@ export class MediaService {
    * Streams with backpressure; a failure after the headers went out can only cut the connection. A HEAD request gets
    * the headers alone: the source is dropped unread (a video's upstream is not downloaded to answer it).
    */
-  private pipe(source: Readable, reply: FastifyReply, window?: ByteWindow): void {
+  private pipe(source: Readable | FileBody, reply: FastifyReply, window?: ByteWindow): void {
     reply.hijack();
     const res = reply.raw;
+    const failed = (error: Error) => {
+      if (res.writableEnded || res.destroyed) return;
+      this.logger.warn(`media stream failed after the headers were sent: ${error.message}`);
+      res.destroy(error);
+    };
+    if (source instanceof FileBody) {
+      if (reply.request.method === 'HEAD' || res.destroyed) {
+        source.close();
+        res.end();
+      } else sendFile(source, res, failed);
+      return;
+    }
     if (reply.request.method === 'HEAD') {
       discard(source);
       res.end();
       return;
     }
-    source.on('error', (error: Error) => {
-      if (res.writableEnded || res.destroyed) return;
-      this.logger.warn(`media stream failed after the headers were sent: ${error.message}`);
-      res.destroy(error);
-    });
+    source.on('error', failed);
     if (res.destroyed) {
       discard(source);
       return;

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { FileBody } from './file-body';
 
 /** Bytes `start`..`end` of an object, both inclusive (as in a Range header). */
 export interface ByteRange {
@@ -21,6 +22,14 @@ export abstract class MediaStore {
 
   /** The object (or part of it) as a stream; null when it is not there (evicted, or deleted behind our back). */
   abstract read(key: string, range?: ByteRange): Promise<Readable | null>;
+
+  /**
+   * The object's bytes `range` to serve: an open local file (sent through reused buffers, see `sendFile`), else a
+   * stream as `read` gives it; null when it is not there.
+   */
+  open(key: string, range: ByteRange): Promise<FileBody | Readable | null> {
+    return this.read(key, range);
+  }
 
   abstract delete(key: string): Promise<void>;
 
