@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { MikroORM, RequestContext } from '@mikro-orm/core';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -62,6 +63,26 @@ async function measured<T>(work: () => Promise<T>): Promise<{ value: T; ms: numb
   const value = await work();
   const [ms, after] = [performance.now() - started, cpuNow()];
   return { value, ms, cpu: { node: after.node - before.node, postgres: after.postgres - before.postgres } };
+}
+
+/**
+ * BENCH_PASS_PROFILE_DIR=dir writes a V8 CPU profile of each timed pass there (open it in Chrome's DevTools). The
+ * simulators answer in this process, so their work is in it too, as in the floor's calls.
+ */
+async function profiled<T>(name: string, work: () => Promise<T>): Promise<T> {
+  const dir = process.env.BENCH_PASS_PROFILE_DIR;
+  if (!dir) return work();
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  try {
+    return await work();
+  } finally {
+    const { profile } = await session.post('Profiler.stop');
+    writeFileSync(join(dir, `${name}.cpuprofile`), JSON.stringify(profile));
+    session.disconnect();
+  }
 }
 
 const formatCpu = (cpu: Cpu) => `${formatNumber(cpu.node)} + ${formatNumber(cpu.postgres)}`;
@@ -256,7 +277,9 @@ export const pollingSuite: BenchSuite = {
         const {
           value: { value: report, statements },
           cpu,
-        } = await measured(() => countStatements(() => RequestContext.create(orm.em, () => polling.pass())));
+        } = await measured(() =>
+          countStatements(() => profiled(`pass-${round}`, () => RequestContext.create(orm.em, () => polling.pass()))),
+        );
         collectGarbage();
         const { ms: upstream, cpu: upstreamCpu } = await upstreamOnly(sims, byChannel);
         const { ms: update, cpu: updateCpu } = await bulkUpdate(url, ids);
