@@ -280,11 +280,11 @@ export const proxySuite: BenchSuite = {
         runs: { gateway: [], baseline: [] },
         ttfb: { gateway: 0, baseline: 0 },
       });
+      // BENCH_PROXY_SCENARIOS=b (letters, comma-separated) measures only those: for a quick look at a change.
       const only = process.env.BENCH_PROXY_SCENARIOS?.split(',').map((letter) => letter.trim());
       const pairs = [
         pair('(a) 2 MB image from the media store', '1000000000000001', staticServer),
         pair('(b) 2 MB image proxied from the upstream', '1000000000000002', passThrough),
-        // BENCH_PROXY_SCENARIOS=b (letters, comma-separated) measures only those: for a quick look at a change.
       ].filter((p) => !only || only.some((letter) => p.title.startsWith(`(${letter})`)));
       for (const measured of pairs) {
         await measure(measured, context);

@@ -218,23 +218,21 @@ export class MediaService {
       this.logger.warn(`media stream failed after the headers were sent: ${error.message}`);
       res.destroy(error);
     };
-    if (source instanceof FileBody) {
-      if (reply.request.method === 'HEAD' || res.destroyed) {
-        source.close();
-        res.end();
-      } else sendFile(source, res, failed);
-      return;
-    }
+    const drop = () => (source instanceof FileBody ? source.close() : discard(source));
     if (reply.request.method === 'HEAD') {
-      discard(source);
+      drop();
       res.end();
       return;
     }
-    source.on('error', failed);
     if (res.destroyed) {
-      discard(source);
+      drop();
       return;
     }
+    if (source instanceof FileBody) {
+      sendFile(source, res, failed);
+      return;
+    }
+    source.on('error', failed);
     res.once('close', () => source.destroy());
     if (!window) {
       source.pipe(res);

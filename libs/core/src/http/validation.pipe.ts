@@ -14,7 +14,7 @@ function flatten(errors: ValidationError[], prefix = ''): Record<string, string>
 }
 
 /** Distinct queries (or path parameters) remembered per DTO; past this the memory starts over. */
-const REMEMBERED_QUERIES = 1_000;
+const REMEMBERED_VALUES = 1_000;
 
 /**
  * Validating a query or path-parameter DTO is a pure function of the values sent, and the same few are sent over and
@@ -34,14 +34,14 @@ export class MemoValidationPipe extends ValidationPipe {
     ) {
       return super.transform(value, metadata);
     }
-    let byQuery = this.valid.get(metadata.metatype);
-    if (!byQuery) this.valid.set(metadata.metatype, (byQuery = new Map()));
+    let byValues = this.valid.get(metadata.metatype);
+    if (!byValues) this.valid.set(metadata.metatype, (byValues = new Map()));
     const key = JSON.stringify(value);
-    let result = byQuery.get(key);
+    let result = byValues.get(key);
     if (!result) {
       result = (await super.transform(value, metadata)) as object;
-      if (byQuery.size >= REMEMBERED_QUERIES) byQuery.clear();
-      byQuery.set(key, result);
+      if (byValues.size >= REMEMBERED_VALUES) byValues.clear();
+      byValues.set(key, result);
     }
     return Object.assign(Object.create(Object.getPrototypeOf(result) as object) as object, result);
   }

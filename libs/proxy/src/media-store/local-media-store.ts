@@ -6,16 +6,19 @@ import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import { type ByteRange, checkKey, MediaStore } from './media-store';
-import { FileBody } from './file-body';
+import { FileBody, READ_CHUNK } from './file-body';
 
 const openForReading = promisify(openFile);
 
-/**
- * Read size of `read` (a stream: thumbnails and other whole-file reads; downloads go through `open` and `sendFile`):
- * 64 KB, Node's default. Every read of a file stream is a fresh buffer outside the heap; larger ones (128, 256 KB) made
- * the gateway collect garbage so often that after a few thousand images each cost three times the CPU.
- */
-const READ_CHUNK = 64 * 1024;
+/** The file's object, or null when the file is not there (evicted, or deleted behind our back). */
+async function unlessMissing<T>(work: () => Promise<T>): Promise<T | null> {
+  try {
+    return await work();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw error;
+  }
+}
 
 /** Files under DATA_DIR/media; writes land in a temp file first and are renamed into place (never half a file). */
 export class LocalMediaStore extends MediaStore {
@@ -52,23 +55,15 @@ export class LocalMediaStore extends MediaStore {
   /** A plain fs stream (callback reads: much cheaper per chunk than FileHandle's promises), once the file is open. */
   async read(key: string, range?: ByteRange): Promise<Readable | null> {
     const stream = createReadStream(this.path(key), { start: range?.start, end: range?.end, highWaterMark: READ_CHUNK });
-    try {
+    return unlessMissing(async () => {
       await once(stream, 'open');
       return stream;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
-    }
+    });
   }
 
   /** The open file, sent by `sendFile` (reused buffers) rather than streamed. */
-  override async open(key: string, range: ByteRange): Promise<FileBody | null> {
-    try {
-      return new FileBody(await openForReading(this.path(key), 'r'), range.start, range.end);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw error;
-    }
+  override open(key: string, range: ByteRange): Promise<FileBody | null> {
+    return unlessMissing(async () => new FileBody(await openForReading(this.path(key), 'r'), range.start, range.end));
   }
 
   async delete(key: string): Promise<void> {
