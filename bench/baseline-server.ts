@@ -2,7 +2,7 @@ import { createServer, ServerResponse } from 'node:http';
 import { parseArgs } from 'node:util';
 import { Pool } from 'pg';
 import { publicProperties } from '@app/mj-protocol';
-import { filterFromQuery, oneTrip, pageWithTotalQuery, SqlQuery, twoTripPage } from './list-queries';
+import { CountRow, filterFromQuery, oneTrip, pageWithTotalQuery, SqlQuery, twoTripPage } from './list-queries';
 
 /**
  * The yardstick for the task lists: node:http and a pg Pool running the gateway's SQL and answering the same
@@ -103,7 +103,7 @@ async function listTasks(url: URL, admin: boolean) {
     total = Number(answer.rows[0]?.total ?? 0);
     rows = answer.rows.filter((row) => row.id !== null);
   } else {
-    const count = async (query: SqlQuery) => Number((await pool.query<{ n: string | null }>(query)).rows[0]?.n ?? 0);
+    const count = async (query: SqlQuery) => (await pool.query<CountRow>(query)).rows[0];
     const planned = await twoTripPage(filter, offset, pageSize, count);
     total = planned.total;
     rows = planned.page ? (await pool.query<Row>(planned.page)).rows : [];

@@ -20,7 +20,12 @@ export interface SqlQuery {
 
 /** Up to this many matches, a time-range page is sorted from the time index (a top-N sort of ids). */
 const NARROW_RANGE_ROWS = 50_000;
-const WALK_COST = 8;
+
+/** A time range's id bounds from the day counters (null: no bound), as `IdBounds` in the repository. */
+export interface IdBounds {
+  lo: number | null;
+  hi: number | null;
+}
 
 const ROW_COLUMNS = `t.id, t.user_id, t.channel_id, t.mj_id, t.action, t.mode, t.prompt, t.prompt_en, t.status, t.progress,
   t.image_url, t.image_urls, t.video_url, t.video_urls, (t.submit_time / 1000)::int8::float8 AS submit_time,
@@ -29,7 +34,7 @@ const ROW_COLUMNS = `t.id, t.user_id, t.channel_id, t.mj_id, t.action, t.mode, t
   t.original_prompt`;
 
 /** `after`: how many `$n` parameters come before this clause in the statement. */
-function where(filter: ListFilter, after = 0): { sql: string; values: unknown[] } {
+function where(filter: ListFilter, after = 0, ids?: IdBounds): { sql: string; values: unknown[] } {
   const parts: string[] = [];
   const values: unknown[] = [];
   const add = (column: string, op: string, value: unknown) => {
@@ -43,6 +48,8 @@ function where(filter: ListFilter, after = 0): { sql: string; values: unknown[] 
   if (filter.toMs !== undefined) add('submit_time', '<=', filter.toMs);
   if (filter.status !== undefined) add('status', '=', filter.status);
   if (filter.action !== undefined) add('action', '=', filter.action);
+  if (ids?.lo != null) add('id', '>=', ids.lo);
+  if (ids?.hi != null) add('id', '<=', ids.hi);
   return { sql: parts.length ? `WHERE ${parts.join(' AND ')}` : '', values };
 }
 
@@ -127,52 +134,67 @@ export function pageWithTotalQuery(filter: ListFilter, offset: number, limit: nu
   return { text, values: [...count.values, ...w.values, limit, offset], name };
 }
 
-/**
- * The count of tasks newer than a range's end, when the page query needs it to choose its plan (`walkCostsMore`):
- * a range with an end, more than NARROW_RANGE_ROWS matches, and a filter the day counters hold.
- */
-function newerQuery(filter: ListFilter, matching: number): SqlQuery | null {
-  if (filter.toMs === undefined || matching <= NARROW_RANGE_ROWS || !countersOf(filter)) return null;
-  if (!onlyKeys(filter, ['userId', 'channelId', 'fromMs', 'toMs'])) return null;
-  return countQuery({ ...filter, fromMs: filter.toMs + 1, toMs: undefined });
+/** The lowest and highest id of a time range's tasks by owner or channel (or all), from the day counters. */
+function idBoundsQuery(filter: ListFilter, after: number): SqlQuery | null {
+  const counters = countersOf(filter);
+  if ((filter.fromMs === undefined && filter.toMs === undefined) || !counters) return null;
+  const owner = where(counters.scope, after);
+  const values = [...owner.values];
+  const days = [
+    filter.fromMs === undefined ? '' : `day >= $${after + values.push(Math.floor(filter.fromMs / DAY_MS))}`,
+    filter.toMs === undefined ? '' : `day <= $${after + values.push(Math.floor(filter.toMs / DAY_MS))}`,
+  ];
+  return {
+    text: `SELECT min(min_id) AS lo, max(max_id) AS hi FROM ${counters.table}_day ${owner.sql ? `${owner.sql} AND` : 'WHERE'} ${days.filter(Boolean).join(' AND ')}`,
+    values,
+  };
+}
+
+/** The total, with the range's id bounds where the day counters hold them, in one statement (`countMatching`). */
+export function countWithBoundsQuery(filter: ListFilter): SqlQuery {
+  const count = countQuery(filter);
+  const bounds = idBoundsQuery(filter, count.values.length);
+  if (!bounds) return count;
+  return { text: `SELECT c.n, b.lo, b.hi FROM (${count.text}) c, (${bounds.text}) b`, values: [...count.values, ...bounds.values] };
+}
+
+export interface CountRow {
+  n: string | number | null;
+  lo?: number | null;
+  hi?: number | null;
 }
 
 /**
- * A page in two trips, as the gateway runs it past `oneTrip`: the total, then (for a range whose plan depends on it)
- * the tasks newer than its end, each answered by `count`; `page` is null when the total says the page is empty.
+ * A page in two trips, as the gateway runs it past `oneTrip`: the total with the range's id bounds, answered by
+ * `count`, then the page; `page` is null when the total says the page is empty.
  */
 export async function twoTripPage(
   filter: ListFilter,
   offset: number,
   limit: number,
-  count: (query: SqlQuery) => Promise<number>,
+  count: (query: SqlQuery) => Promise<CountRow | undefined>,
 ): Promise<{ total: number; counts: SqlQuery[]; page: SqlQuery | null }> {
-  const total = await count(countQuery(filter));
-  if (offset >= total) return { total, counts: [countQuery(filter)], page: null };
-  const newer = newerQuery(filter, total);
-  const newerCount = newer ? await count(newer) : 0;
-  return {
-    total,
-    counts: [countQuery(filter), ...(newer ? [newer] : [])],
-    page: pageQuery(filter, offset, limit, total, newerCount),
-  };
+  const counted = countWithBoundsQuery(filter);
+  const row = await count(counted);
+  const total = Number(row?.n ?? 0);
+  const ids = row && 'lo' in row ? { lo: row.lo ?? null, hi: row.hi ?? null } : null;
+  return { total, counts: [counted], page: offset >= total ? null : pageQuery(filter, offset, limit, total, ids) };
 }
 
 /**
- * `matching` is the count query's answer, `newer` the newer query's (0 without one): a narrow time range, or one
- * ending far back, is read from the time index, then sorted.
+ * `matching` is the count's answer, `ids` the range's bounds: a time range with few matches is read from the time
+ * index, then sorted; one with many is walked down the id index within its bounds.
  */
-export function pageQuery(filter: ListFilter, offset: number, limit: number, matching: number, newer = 0): SqlQuery {
-  const w = where(filter);
+export function pageQuery(filter: ListFilter, offset: number, limit: number, matching: number, ids: IdBounds | null = null): SqlQuery {
+  const w = where(filter, 0, ids ?? undefined);
   const n = w.values.length;
-  const narrowRange =
-    (filter.fromMs !== undefined || filter.toMs !== undefined) && (matching <= NARROW_RANGE_ROWS || newer * WALK_COST > matching);
-  const ids = narrowRange
+  const sorted = (filter.fromMs !== undefined || filter.toMs !== undefined) && matching <= NARROW_RANGE_ROWS;
+  const pageIds = sorted
     ? `WITH matching AS MATERIALIZED (SELECT id FROM tasks ${w.sql}) SELECT id FROM matching`
     : `SELECT id FROM tasks ${w.sql}`;
   return {
     text: `SELECT ${ROW_COLUMNS} FROM tasks t
-       JOIN (${ids} ORDER BY id DESC LIMIT $${n + 1} OFFSET $${n + 2}) page USING (id)
+       JOIN (${pageIds} ORDER BY id DESC LIMIT $${n + 1} OFFSET $${n + 2}) page USING (id)
        ORDER BY t.id DESC`,
     values: [...w.values, limit, offset],
   };

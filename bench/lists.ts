@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import { seedDatabase } from '../scripts/seed/seed-database';
 import { SEED_PASSWORD } from '../scripts/seed/users';
 import { createFreshDatabase, databaseUrl, dropDatabase, seededSize } from './database';
-import { filterFromQuery, oneTrip, pageWithTotalQuery, SqlQuery, twoTripPage } from './list-queries';
+import { CountRow, filterFromQuery, oneTrip, pageWithTotalQuery, SqlQuery, twoTripPage } from './list-queries';
 import { LoadResult, LoadTarget, meanLoad, runLoad, runPaced } from './load';
 import { describeMachine, machineMarkdown } from './machine';
 import { freePort, gatewayEnv, RunningServer, SERVER_NODE_OPTIONS, startServer } from './processes';
@@ -253,7 +253,7 @@ async function measureScale(context: BenchContext, scale: Scale, latency: boolea
       const filter = filterFromQuery(params, !own);
       const pageSize = Number(params.get('page_size'));
       const offset = (Number(params.get('p')) - 1) * pageSize;
-      const count = async (query: SqlQuery) => Number((await db.query<{ n: string }>(query)).rows[0].n);
+      const count = async (query: SqlQuery) => (await db.query<CountRow>(query)).rows[0];
       const twoTrips = async () => {
         const { counts, page } = await twoTripPage(filter, offset, pageSize, count);
         return [...counts, ...(page ? [page] : [])];

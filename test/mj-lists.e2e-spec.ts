@@ -323,6 +323,66 @@ describe.each([
     }
   });
 
+  it('pages a busy time range newest first by id, tasks whose time disagrees with their id included', async () => {
+    const DAY = 86_400_000;
+    const day0 = Math.floor(1_600_000_000_000 / DAY) * DAY; // a UTC midnight, before every other task here
+    // 110,000 tasks over two days in id order, so a day holds more than the 50,000 matches up to which a range's
+    // page is sorted from the time index: the admin's list of a day is walked down the id index within the day's id
+    // bounds; alice's (every other task) and channel 2's (every third) are sorted.
+    await t.sql(
+      `INSERT INTO tasks (user_id, channel_id, mj_id, upstream_id, action, status, progress, submit_time)
+       SELECT CASE WHEN g % 2 = 0 THEN ?::int ELSE ?::int END, 1 + g % 3, 'r' || g, 'r' || g, 'IMAGINE', 'SUCCESS', '100%',
+         ?::bigint + (g * ?::bigint) / 110000
+       FROM generate_series(0, 109999) g`,
+      [alice.id, bob.id, day0, 2 * DAY],
+    );
+    // Out of order: older tasks moved half a day on, some to another owner, and holes; then pairs of tasks of one owner
+    // and channel a day apart swap their times in one statement: each day's counts stay as they were while a newer id
+    // enters the earlier day and an older one the later day.
+    const [first] = await t.sql<{ id: number }>(`SELECT min(id) AS id FROM tasks WHERE mj_id LIKE 'r%'`);
+    await t.sql(`UPDATE tasks SET submit_time = submit_time + ?, user_id = ? WHERE mj_id LIKE 'r%' AND (id - ?) % 1009 = 7`, [
+      DAY / 2,
+      alice.id,
+      first.id,
+    ]);
+    await t.sql(`DELETE FROM tasks WHERE mj_id LIKE 'r%' AND (id - ?) % 101 = 0`, [first.id]);
+    await t.sql(
+      `UPDATE tasks t SET submit_time = s.submit_time
+       FROM generate_series(3, 54999, 1000) g JOIN tasks l ON l.mj_id = 'r' || g JOIN tasks h ON h.mj_id = 'r' || (g + 55002), tasks s
+       WHERE (t.id = l.id AND s.id = h.id) OR (t.id = h.id AND s.id = l.id)`,
+    );
+
+    const ranges: [number | undefined, number | undefined][] = [
+      [day0 + DAY, day0 + 2 * DAY - 1],
+      [day0 + DAY / 3, day0 + DAY + DAY / 2],
+      [day0, undefined],
+      [undefined, day0 + DAY - 1],
+    ];
+    const views = [
+      { name: 'all', list: (query: string) => all(query), where: 'true', params: [] as unknown[] },
+      { name: 'channel 2', list: (query: string) => all(`${query}&channel_id=2`), where: 'channel_id = 2', params: [] },
+      { name: 'alice', list: (query: string) => mine(alice.token, query), where: 'user_id = ?', params: [alice.id] },
+    ];
+    for (const [from, to] of ranges) {
+      const range = [from !== undefined && `start_timestamp=${from}`, to !== undefined && `end_timestamp=${to}`].filter(Boolean).join('&');
+      for (const view of views) {
+        for (const [p, size] of [
+          [1, 100],
+          [2, 100],
+          [150, 100],
+        ]) {
+          const expected = await t.sql<{ mj_id: string }>(
+            `SELECT mj_id FROM tasks WHERE ${view.where} AND submit_time >= ? AND submit_time <= ? ORDER BY id DESC LIMIT ? OFFSET ?`,
+            [...view.params, from ?? 0, to ?? Number.MAX_SAFE_INTEGER, size, (p - 1) * size],
+          );
+          const res = await view.list(`?${range}&p=${p}&page_size=${size}`).expect(200);
+          const got = res.body.data.items.map((item: { mj_id: string }) => item.mj_id);
+          expect([view.name, range, p, got]).toEqual([view.name, range, p, expected.map((row) => row.mj_id)]);
+        }
+      }
+    }
+  });
+
   it('answers the exact total for every mix of owner or channel, status and action, as rows are written, moved and deleted', async () => {
     const statuses = ['SUCCESS', 'FAILURE', 'IN_PROGRESS'];
     const actions = ['IMAGINE', 'UPSCALE', 'VIDEO'];

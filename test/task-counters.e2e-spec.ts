@@ -3,8 +3,9 @@ import { createTestDatabase, TestDatabase } from './database';
 
 /**
  * The counter tables behind the list totals (per owner, per channel, per day) are kept by statement triggers. Their
- * totals must equal a count of the tasks after any mix of writes, and a statement over thousands of tasks (as the
- * poller writes them) must not take a quadratic join of its rows.
+ * totals must equal a count of the tasks after any mix of writes, the day counters' id bounds must hold every id of
+ * their day, and a statement over thousands of tasks (as the poller writes them) must not take a quadratic join of
+ * its rows.
  */
 describe('task counters', () => {
   let db: TestDatabase;
@@ -48,7 +49,18 @@ describe('task counters', () => {
       );
       wrong.push(`${table}: ${rows[0].n}`);
     }
-    expect(wrong).toEqual(counters.map(({ table }) => `${table}: 0`));
+    // The day counters' id bounds hold every id of their owner or channel and day (time ranges are paged within them).
+    for (const { table, keys, counted } of counters.filter(({ table }) => table.endsWith('_day'))) {
+      const { rows } = await client.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM (SELECT ${counted}, min(id) AS lo, max(id) AS hi FROM tasks GROUP BY ${keys}) t
+         LEFT JOIN ${table} c USING (${keys}) WHERE c.min_id IS NULL OR t.lo < c.min_id OR t.hi > c.max_id`,
+      );
+      wrong.push(`${table} bounds: ${rows[0].n}`);
+    }
+    expect(wrong).toEqual([
+      ...counters.map(({ table }) => `${table}: 0`),
+      ...counters.filter(({ table }) => table.endsWith('_day')).map(({ table }) => `${table} bounds: 0`),
+    ]);
   }
 
   it('match a count of the tasks after inserts', async () => {

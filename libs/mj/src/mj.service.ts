@@ -120,8 +120,8 @@ export class MjService {
       return { items: rows, total, page, page_size: pageSize };
     }
     // Time ranges pick their plan by the total, and far pages are skipped once the total says they are empty.
-    const total = await this.tasks.countMatching(filter);
-    const items: TaskRow[] = offset < total ? await this.tasks.findPage(filter, offset, pageSize, total) : [];
+    const { total, ids } = await this.tasks.countMatching(filter);
+    const items: TaskRow[] = offset < total ? await this.tasks.findPage(filter, offset, pageSize, total, ids) : [];
     return { items, total, page, page_size: pageSize };
   }
 

@@ -17,7 +17,7 @@ const expression = (key: string) => (key === 'day' ? '(submit_time / 86400000)::
  * disk, and one statement over 10,000 tasks took minutes (1,000 tasks, as the poller writes them: a large share of
  * a polling pass).
  */
-function applyFunction(table: string, keys: readonly string[], joinFree: boolean): string {
+export function applyFunction(table: string, keys: readonly string[], joinFree: boolean): string {
   const columns = keys.join(', ');
   const selected = keys.map(expression).join(', ');
   const upsert = (deltas: string) => `INSERT INTO ${table} AS c (${columns}, n)

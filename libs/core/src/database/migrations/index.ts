@@ -17,6 +17,7 @@ import { Migration20261130160000_task_polls } from './Migration20261130160000_ta
 import { Migration20261130170000_queue_alert } from './Migration20261130170000_queue_alert';
 import { Migration20261130180000_counter_deltas } from './Migration20261130180000_counter_deltas';
 import { Migration20261130190000_poll_buckets } from './Migration20261130190000_poll_buckets';
+import { Migration20261130200000_day_id_bounds } from './Migration20261130200000_day_id_bounds';
 
 /** Every migration, in order. Listed explicitly so the same list works from TypeScript and from dist/. */
 export const migrationsList = [
@@ -39,4 +40,5 @@ export const migrationsList = [
   { name: 'Migration20261130170000_queue_alert', class: Migration20261130170000_queue_alert },
   { name: 'Migration20261130180000_counter_deltas', class: Migration20261130180000_counter_deltas },
   { name: 'Migration20261130190000_poll_buckets', class: Migration20261130190000_poll_buckets },
+  { name: 'Migration20261130200000_day_id_bounds', class: Migration20261130200000_day_id_bounds },
 ];
