@@ -18,8 +18,16 @@ export interface SqlQuery {
   values: unknown[];
 }
 
-/** Up to this many matches, a time-range page is sorted from the time index (a top-N sort of ids). */
+/** Without id bounds, a time range with up to this many matches is sorted from the time index (a top-N sort of ids). */
 const NARROW_RANGE_ROWS = 50_000;
+const WALK_COST = 8;
+
+/** As `sortsRange` in the repository: sorted from the time index rather than walked down the id index. */
+function sortsRange(matching: number, offset: number, limit: number, ids: IdBounds | null): boolean {
+  if (ids?.lo == null || ids.hi == null) return matching <= NARROW_RANGE_ROWS;
+  const span = ids.hi - ids.lo + 1;
+  return (offset + limit) * (span / Math.max(matching, 1)) * WALK_COST > matching;
+}
 
 /** A time range's id bounds from the day counters (null: no bound), as `IdBounds` in the repository. */
 export interface IdBounds {
@@ -182,13 +190,13 @@ export async function twoTripPage(
 }
 
 /**
- * `matching` is the count's answer, `ids` the range's bounds: a time range with few matches is read from the time
- * index, then sorted; one with many is walked down the id index within its bounds.
+ * `matching` is the count's answer, `ids` the range's bounds: a time range is walked down the id index within its
+ * bounds, or read from the time index and sorted where the walk would read many tasks per match (`sortsRange`).
  */
 export function pageQuery(filter: ListFilter, offset: number, limit: number, matching: number, ids: IdBounds | null = null): SqlQuery {
   const w = where(filter, 0, ids ?? undefined);
   const n = w.values.length;
-  const sorted = (filter.fromMs !== undefined || filter.toMs !== undefined) && matching <= NARROW_RANGE_ROWS;
+  const sorted = (filter.fromMs !== undefined || filter.toMs !== undefined) && sortsRange(matching, offset, limit, ids);
   const pageIds = sorted
     ? `WITH matching AS MATERIALIZED (SELECT id FROM tasks ${w.sql}) SELECT id FROM matching`
     : `SELECT id FROM tasks ${w.sql}`;

@@ -326,9 +326,8 @@ describe.each([
   it('pages a busy time range newest first by id, tasks whose time disagrees with their id included', async () => {
     const DAY = 86_400_000;
     const day0 = Math.floor(1_600_000_000_000 / DAY) * DAY; // a UTC midnight, before every other task here
-    // 110,000 tasks over two days in id order, so a day holds more than the 50,000 matches up to which a range's
-    // page is sorted from the time index: the admin's list of a day is walked down the id index within the day's id
-    // bounds; alice's (every other task) and channel 2's (every third) are sorted.
+    // 110,000 tasks over two days in id order. The first pages of a range are walked down the id index within the
+    // range's id bounds; the deep ones (offset 14,900) are read from the time index and sorted.
     await t.sql(
       `INSERT INTO tasks (user_id, channel_id, mj_id, upstream_id, action, status, progress, submit_time)
        SELECT CASE WHEN g % 2 = 0 THEN ?::int ELSE ?::int END, 1 + g % 3, 'r' || g, 'r' || g, 'IMAGINE', 'SUCCESS', '100%',

@@ -55,8 +55,10 @@ const ROW_COLUMNS = `t.id, t.user_id, t.channel_id, t.mj_id, t.action, t.mode, t
   t.fail_reason, t.quota::float8 AS quota, t.submit_code AS code, t.description, t.state, t.buttons, t.properties, t.queued, t.upstream_id,
   t.original_prompt`;
 
-/** Up to this many matches, a time-range page is sorted from the time index (a top-N sort of ids). */
+/** Without id bounds, a time range with up to this many matches is sorted from the time index (a top-N sort of ids). */
 const NARROW_RANGE_ROWS = 50_000;
+/** A task the id walk passes (an index entry and a table read) against one the sort reads (an index entry): measured ~9×. */
+const WALK_COST = 8;
 
 /** The lowest and highest id a time range's tasks can have (null: no bound), from the day counters. */
 export interface IdBounds {
@@ -144,6 +146,17 @@ function countQuery(filter: TaskFilter): Sql {
   if (!onlyKeys(filter, ['userId', 'channelId', 'status', 'action'])) return countRows(filter);
   const where = whereClause({ ...counters.scope, status: filter.status, action: filter.action });
   return { sql: `SELECT sum(n) AS n FROM ${counters.table} ${where.sql}`, params: where.params };
+}
+
+/**
+ * Whether a time range's page is read from the time index and sorted, rather than walked down the id index. Within
+ * the range's id bounds the walk reads about `span / matching` tasks per match until the page is full; without
+ * bounds it would pass every newer task first, so only ranges with few matches are sorted.
+ */
+export function sortsRange(matching: number, offset: number, limit: number, ids: IdBounds | null): boolean {
+  if (ids?.lo == null || ids.hi == null) return matching <= NARROW_RANGE_ROWS;
+  const span = ids.hi - ids.lo + 1;
+  return (offset + limit) * (span / Math.max(matching, 1)) * WALK_COST > matching;
 }
 
 /**
@@ -254,16 +267,16 @@ export class TaskRepository extends EntityRepository<Task> {
 
   /**
    * One page, newest first. The ids are found on an index alone, then only the page's rows are read. `matching`
-   * is the filter's exact total, `ids` the range's id bounds (`countMatching`). A time range with many matches is
-   * walked down the id index from its highest id, each task read from the table to check its time, so the walk
-   * passes none of the tasks newer than the range (at 10M tasks, one day a month back: 49 ms sorted, under 1 ms
-   * walked); one with few matches is read from the time index and sorted. A range without bounds (owner and channel
-   * both) is walked from the newest task.
+   * is the filter's exact total, `ids` the range's id bounds (`countMatching`). A time range is walked down the id
+   * index from its highest id, each task read from the table to check its time, so the walk passes none of the tasks
+   * newer than the range (at 10M tasks, one day a month back: 49 ms sorted, under 1 ms walked); where the walk would
+   * read many tasks per match (a rare filter, a deep page), the range is read from the time index and sorted
+   * (`sortsRange`).
    */
   async findPage(filter: TaskFilter, offset: number, limit: number, matching: number, ids: IdBounds | null = null): Promise<TaskRow[]> {
     const where = whereClause(filter, ids ?? undefined);
     const range = filter.fromMs !== undefined || filter.toMs !== undefined;
-    const sorted = range && matching <= NARROW_RANGE_ROWS;
+    const sorted = range && sortsRange(matching, offset, limit, ids);
     const pageIds = sorted
       ? `WITH matching AS MATERIALIZED (SELECT id FROM tasks ${where.sql}) SELECT id FROM matching`
       : `SELECT id FROM tasks ${where.sql}`;
