@@ -48,7 +48,10 @@ export class HookSender {
     @Inject(hooksConfig.KEY) private readonly config: ConfigType<typeof hooksConfig>,
   ) {}
 
-  /** Looks for due events now (a task changed, a delivery finished, the interval passed). */
+  /**
+   * Looks for due events (a task changed, a delivery finished, the interval passed), once the current tick is over: a
+   * write that changes 1,000 tasks announces them in one tick, and they ask for one claim, not two.
+   */
   kick(): void {
     if (this.stopped) return;
     if (this.claiming) {
@@ -56,9 +59,12 @@ export class HookSender {
       return;
     }
     this.claiming = true;
-    void this.fill()
-      .catch((error: Error) => this.logger.error(`claiming callbacks failed: ${error.message}`))
-      .finally(() => (this.claiming = false));
+    setImmediate(
+      () =>
+        void this.fill()
+          .catch((error: Error) => this.logger.error(`claiming callbacks failed: ${error.message}`))
+          .finally(() => (this.claiming = false)),
+    );
   }
 
   /** Stops claiming and waits for the deliveries in flight. */

@@ -469,7 +469,10 @@ export class TaskStore implements TaskMediaSource {
    * tasks of those buckets, most overdue first. A bucket is a task's id modulo the number of buckets; the share is the
    * buckets divided by the workers seen within one lease. Any number of instances poll side by side with no leader and
    * no task polled twice at once; an instance that dies lets its buckets run out, and the others take them over. The
-   * claim writes no task's row, nor its schedule row: a few dozen bucket rows, however many tasks are due.
+   * claim writes no task's row, nor its schedule row: a few dozen bucket rows, however many tasks are due. The due
+   * schedule rows are picked and ordered first, narrow, then joined to their tasks: sorting the joined rows, wide with
+   * buttons and properties, spilled to disk at 10,000 tasks. (A task that ended has no schedule row, and a queued one
+   * is due never, so the task's own checks after the limit take nothing from it.)
    */
   claimDue(worker: string, now: number, leaseUntil: number, limit: number): Promise<PolledTask[]> {
     const liveSince = now - (leaseUntil - now);
@@ -493,11 +496,13 @@ export class TaskStore implements TaskMediaSource {
        ), held AS (
          UPDATE poll_buckets SET holder = ?, leased_until = ?::bigint
          WHERE bucket IN (SELECT bucket FROM kept UNION ALL SELECT bucket FROM free) RETURNING bucket
+       ), due AS MATERIALIZED (
+         SELECT task_id, idle_polls, missed_polls FROM task_polls
+         WHERE next_poll_at <= ?::bigint AND task_id % (SELECT count(*) FROM poll_buckets) IN (SELECT bucket FROM held)
+         ORDER BY next_poll_at LIMIT ?
        )
-       SELECT ${POLLED_COLUMNS} FROM task_polls p JOIN tasks t ON t.id = p.task_id
-       WHERE p.next_poll_at <= ?::bigint AND p.task_id % (SELECT count(*) FROM poll_buckets) IN (SELECT bucket FROM held)
-         AND t.status NOT IN ('SUCCESS', 'FAILURE', 'CANCEL') AND NOT t.queued
-       ORDER BY p.next_poll_at LIMIT ?`,
+       SELECT ${POLLED_COLUMNS} FROM due p JOIN tasks t ON t.id = p.task_id
+       WHERE t.status NOT IN ('SUCCESS', 'FAILURE', 'CANCEL') AND NOT t.queued`,
       [worker, now, now, worker, liveSince, worker, worker, now, now, worker, leaseUntil, now, limit],
     );
   }
