@@ -56,7 +56,22 @@ describe('auth and users (/api/auth, /api/user, /api/users)', () => {
   it('shows the caller their profile and balance', async () => {
     const alice = await t.createUser({ username: 'alice', quota: 250000 });
     const res = await as(alice.token).get('/api/user/self').expect(200);
-    expect(res.body.data).toMatchObject({ id: alice.id, username: 'alice', role: 'user', status: 'enabled', quota: 250000 });
+    const now = Math.floor(Date.now() / 1000);
+    expect(res.body.data).toEqual({
+      id: alice.id,
+      username: 'alice',
+      role: 'user',
+      status: 'enabled',
+      quota: 250000,
+      default_mode: null,
+      max_tasks: null,
+      created_at: expect.any(Number),
+      updated_at: expect.any(Number),
+    });
+    // Unix seconds, whole.
+    for (const at of [res.body.data.created_at, res.body.data.updated_at]) {
+      expect(Number.isInteger(at) && at > now - 600 && at <= now).toBe(true);
+    }
   });
 
   it('lets admins create, list, read, update and delete users; users get 403', async () => {
