@@ -153,7 +153,7 @@ function countQuery(filter: TaskFilter): Sql {
  * the range's id bounds the walk reads about `span / matching` tasks per match until the page is full; without
  * bounds it would pass every newer task first, so only ranges with few matches are sorted.
  */
-export function sortsRange(matching: number, offset: number, limit: number, ids: IdBounds | null): boolean {
+function sortsRange(matching: number, offset: number, limit: number, ids: IdBounds | null): boolean {
   if (ids?.lo == null || ids.hi == null) return matching <= NARROW_RANGE_ROWS;
   const span = ids.hi - ids.lo + 1;
   return (offset + limit) * (span / Math.max(matching, 1)) * WALK_COST > matching;
@@ -230,7 +230,8 @@ export class TaskRepository extends EntityRepository<Task> {
   }
 
   /**
-   * Exact number of tasks matching the filter (from the counters where they hold it; see `countQuery`).
+   * Exact number of tasks matching the filter (from the counters where they hold it; see `countQuery`), with a time
+   * range's id bounds in the same statement (`idBoundsQuery`; null without a range, or for owner and channel both).
    */
   async countMatching(filter: TaskFilter): Promise<{ total: number; ids: IdBounds | null }> {
     const count = countQuery(filter);
