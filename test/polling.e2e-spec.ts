@@ -92,6 +92,34 @@ describe('polling: every task reaches its true final state, refunded exactly onc
     expect(await ledger(done.id)).toEqual(['hold -50000', 'capture 0', 'refund 50000']);
   });
 
+  it('writes a running task only when the upstream says something new of it, whatever order its keys come in', async () => {
+    // A hung task: the upstream answers the same view of it every poll. With callbacks on, the channel is given our
+    // notifyHook, and the task's properties come back from the jsonb column with their keys in PostgreSQL's order
+    // (nonce, notifyHook, discordInstanceId), not the upstream's (nonce, discordInstanceId, notifyHook).
+    const admin = await t.adminToken();
+    await t.http.patch(`/api/channels/${fast.id}`).set('Authorization', `Bearer ${admin}`).send({ notify_enabled: true }).expect(200);
+    let mjId: string;
+    try {
+      mjId = await submit('a heron --sim-hang-submitted');
+    } finally {
+      await t.http.patch(`/api/channels/${fast.id}`).set('Authorization', `Bearer ${admin}`).send({ notify_enabled: false }).expect(200);
+    }
+    const first = await until(async () => {
+      const [r] = await t.sql<{ status: string; updated_at: string; properties: Record<string, unknown> }>(
+        'SELECT status, updated_at, properties FROM tasks WHERE mj_id = ?',
+        [mjId],
+      );
+      return r.status !== 'NOT_START' && r;
+    }, 5000);
+    expect(Object.keys(first.properties)).toEqual(expect.arrayContaining(['nonce', 'discordInstanceId', 'notifyHook']));
+    const eventsBefore = events.filter((e) => e.mj_id === mjId).length;
+    // Polls at 100 ms, backing off to 300 ms: several of them in 1.5 s.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const [later] = await t.sql<{ status: string; updated_at: string }>('SELECT status, updated_at FROM tasks WHERE mj_id = ?', [mjId]);
+    expect([later.status, later.updated_at]).toEqual([first.status, first.updated_at]);
+    expect(events.filter((e) => e.mj_id === mjId).length).toBe(eventsBefore);
+  });
+
   it('detects a task the upstream lost, and refunds it', async () => {
     const mjId = await submit('a bird --sim-lost');
     const done = await finished(mjId);

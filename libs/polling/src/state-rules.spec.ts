@@ -317,6 +317,26 @@ describe('applyUpstream: the state rules of polls and callbacks', () => {
     it('for an empty view', () => {
       expect(applyUpstream(stored(), {}, NOW)).toBeNull();
     });
+
+    it("for properties and buttons stored with their keys in jsonb's order, not the upstream's", () => {
+      // As PostgreSQL hands jsonb objects back: keys shortest first.
+      const current = stored({
+        properties: { nonce: '17', messageId: 'm1', notifyHook: 'https://gw.example/notify/mj/1/x', discordInstanceId: '11' },
+        buttons: [{ type: 2, emoji: '🔄', label: '', style: 2, customId: 'MJ::JOB::reroll::0::abc::SOLO' }],
+      });
+      const view = {
+        status: current.status,
+        progress: current.progress,
+        properties: { notifyHook: 'https://gw.example/notify/mj/1/x', discordInstanceId: '11', nonce: '17', messageId: 'm1' },
+        buttons: [{ customId: 'MJ::JOB::reroll::0::abc::SOLO', emoji: '🔄', label: '', type: 2, style: 2 }],
+      };
+      expect(applyUpstream(current, view, NOW)).toBeNull();
+      // A value that did change is still seen, however deep.
+      const changed = { ...view, properties: { ...view.properties, messageId: 'm2' } };
+      expect(applyUpstream(current, changed, NOW)?.changes).toEqual({ properties: changed.properties });
+      const fewer = { ...view, properties: { nonce: '17', messageId: 'm1', notifyHook: 'https://gw.example/notify/mj/1/x' } };
+      expect(applyUpstream(current, fewer, NOW)?.changes).toEqual({ properties: fewer.properties });
+    });
   });
 
   describe('a finished task never changes', () => {

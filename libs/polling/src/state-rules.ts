@@ -62,11 +62,20 @@ function buttons(value: unknown): TaskButton[] | undefined {
     }));
 }
 
-/** Equal values: texts as they are, lists item by item, objects by their JSON (a poll compares every field of every task). */
+/**
+ * Equal JSON values: lists item by item, objects key by key in any order. The stored side comes from jsonb columns,
+ * which keep an object's keys in PostgreSQL's order (shortest first), not the upstream's: compared by their JSON,
+ * a task whose properties or buttons never changed looked changed at every poll, and was written every time.
+ */
 function same(a: unknown, b: unknown): boolean {
-  if (typeof a === 'string' || typeof b === 'string') return a === b;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((item, i) => same(item, b[i]));
-  return JSON.stringify(a) === JSON.stringify(b);
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a) || Array.isArray(b)) {
+    return Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((item, i) => same(item, b[i]));
+  }
+  const keys = Object.keys(a);
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((key) => Object.hasOwn(b, key) && same((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key]));
 }
 
 /**
