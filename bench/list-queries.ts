@@ -42,7 +42,7 @@ const ROW_COLUMNS = `t.id, t.user_id, t.channel_id, t.mj_id, t.action, t.mode, t
   t.original_prompt`;
 
 /** `after`: how many `$n` parameters come before this clause in the statement. */
-function where(filter: ListFilter, after = 0, ids?: IdBounds): { sql: string; values: unknown[] } {
+function where(filter: ListFilter, after = 0, ids: IdBounds | null = null): { sql: string; values: unknown[] } {
   const parts: string[] = [];
   const values: unknown[] = [];
   const add = (column: string, op: string, value: unknown) => {
@@ -194,7 +194,7 @@ export async function twoTripPage(
  * bounds, or read from the time index and sorted where the walk would read many tasks per match (`sortsRange`).
  */
 export function pageQuery(filter: ListFilter, offset: number, limit: number, matching: number, ids: IdBounds | null = null): SqlQuery {
-  const w = where(filter, 0, ids ?? undefined);
+  const w = where(filter, 0, ids);
   const n = w.values.length;
   const sorted = (filter.fromMs !== undefined || filter.toMs !== undefined) && sortsRange(matching, offset, limit, ids);
   const pageIds = sorted

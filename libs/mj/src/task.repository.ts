@@ -66,7 +66,7 @@ export interface IdBounds {
   hi: number | null;
 }
 
-function whereClause(filter: TaskFilter, ids?: IdBounds): { sql: string; params: unknown[] } {
+function whereClause(filter: TaskFilter, ids: IdBounds | null = null): { sql: string; params: unknown[] } {
   const parts: string[] = [];
   const params: unknown[] = [];
   const add = (sql: string, value: unknown) => {
@@ -275,7 +275,7 @@ export class TaskRepository extends EntityRepository<Task> {
    * (`sortsRange`).
    */
   async findPage(filter: TaskFilter, offset: number, limit: number, matching: number, ids: IdBounds | null = null): Promise<TaskRow[]> {
-    const where = whereClause(filter, ids ?? undefined);
+    const where = whereClause(filter, ids);
     const range = filter.fromMs !== undefined || filter.toMs !== undefined;
     const sorted = range && sortsRange(matching, offset, limit, ids);
     const pageIds = sorted
