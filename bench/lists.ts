@@ -54,6 +54,8 @@ interface Measured {
   scenario: Scenario;
   gateway: LoadResult;
   baseline: LoadResult;
+  /** The baseline's work answered from a bare Nest + Fastify app (bench/nest-floor-server.ts): the framework's own cost. */
+  floor: LoadResult;
   /** At the largest scale: both servers at one fixed rate (requests per second), for their latency. */
   latency?: { rate: number; gateway: LoadResult; baseline: LoadResult };
   sqlMs: number;
@@ -131,10 +133,16 @@ async function checkSameAnswer(
   if ((JSON.parse(gText) as ListAnswer).data.items.length === 0) throw new Error(`(${key}) the page is empty: it would measure nothing`);
   if (summary(gText) !== summary(bText)) {
     throw new Error(
-      `(${key}) the baseline answers other tasks or values than the gateway: bench/list-queries.ts or baseline-server.ts is out of step with task.repository.ts or task.dto.ts`,
+      `(${key}) the baseline answers other tasks or values than the gateway: bench/list-queries.ts or baseline-lists.ts is out of step with task.repository.ts or task.dto.ts`,
     );
   }
   return { gatewayBytes: Buffer.byteLength(gText), baselineBytes: Buffer.byteLength(bText) };
+}
+
+/** The Nest floor must answer exactly what the baseline answers: it runs the same code inside the framework. */
+async function checkFloorAnswer(key: string, floor: LoadTarget, baseline: LoadTarget): Promise<void> {
+  const [f, b] = await Promise.all([floor, baseline].map((t) => fetch(t.url).then((r) => r.text())));
+  if (f !== b) throw new Error(`(${key}) the Nest floor answers otherwise than the baseline: ${f.slice(0, 200)}`);
 }
 
 interface ScaleResult {
@@ -174,7 +182,7 @@ async function measureScale(context: BenchContext, scale: Scale, latency: boolea
   let failed = true;
   try {
     await db.connect();
-    const [gatewayPort, baselinePort] = [await freePort(), await freePort()];
+    const [gatewayPort, baselinePort, floorPort] = [await freePort(), await freePort(), await freePort()];
     const gateway = await startServer({
       name: 'gateway',
       script: join(__dirname, '..', 'apps', 'api', 'src', 'main.js'),
@@ -203,6 +211,16 @@ async function measureScale(context: BenchContext, scale: Scale, latency: boolea
       logFile: join(workDir, 'baseline.log'),
     });
     servers.push(baseline);
+    const floor = await startServer({
+      name: 'nest-floor',
+      script: join(__dirname, 'nest-floor-server.js'),
+      args: ['--port', String(floorPort), '--database-url', url, '--pool', String(POOL_SIZE)],
+      env: { PATH: process.env.PATH, NODE_ENV: 'production', NODE_OPTIONS: SERVER_NODE_OPTIONS },
+      port: floorPort,
+      readyPath: '/health',
+      logFile: join(workDir, 'nest-floor.log'),
+    });
+    servers.push(floor);
     context.log(`Gateway pid ${gateway.pid} on ${gateway.baseUrl}, baseline pid ${baseline.pid} on ${baseline.baseUrl}`);
 
     const adminToken = await login(gateway, ADMIN.username, ADMIN.password);
@@ -247,7 +265,9 @@ async function measureScale(context: BenchContext, scale: Scale, latency: boolea
         url: `${baseline.baseUrl}/api/mj${own ? '/self' : ''}?${baselineQuery}`,
         pid: baseline.pid,
       };
+      const floorTarget: LoadTarget = { url: baselineTarget.url.replace(baseline.baseUrl, floor.baseUrl), pid: floor.pid };
       const bytes = await checkSameAnswer(scenario.key, gatewayTarget, baselineTarget);
+      await checkFloorAnswer(scenario.key, floorTarget, baselineTarget);
 
       const params = new URLSearchParams(baselineQuery);
       const filter = filterFromQuery(params, !own);
@@ -263,13 +283,25 @@ async function measureScale(context: BenchContext, scale: Scale, latency: boolea
       const load = { connections: context.connections, durationSeconds: context.durationSeconds };
       await runLoad(gatewayTarget, { ...load, durationSeconds: WARMUP_SECONDS });
       await runLoad(baselineTarget, { ...load, durationSeconds: WARMUP_SECONDS });
-      const runs: { gateway: LoadResult[]; baseline: LoadResult[] } = { gateway: [], baseline: [] };
+      await runLoad(floorTarget, { ...load, durationSeconds: WARMUP_SECONDS });
+      const targets = { gateway: gatewayTarget, baseline: baselineTarget, floor: floorTarget };
+      const runs: Record<keyof typeof targets, LoadResult[]> = { gateway: [], baseline: [], floor: [] };
+      const order = Object.keys(targets) as (keyof typeof targets)[];
       for (let round = 0; round < context.rounds; round++) {
-        // Alternating who goes first spreads the machine's drift over both servers.
-        const order = round % 2 === 0 ? (['gateway', 'baseline'] as const) : (['baseline', 'gateway'] as const);
-        for (const who of order) runs[who].push(await runLoad(who === 'gateway' ? gatewayTarget : baselineTarget, load));
+        // Rotating who goes first spreads the machine's drift over the servers.
+        for (let i = 0; i < order.length; i++) {
+          const who = order[(round + i) % order.length];
+          runs[who].push(await runLoad(targets[who], load));
+        }
       }
-      const result: Measured = { scenario, gateway: meanLoad(runs.gateway), baseline: meanLoad(runs.baseline), sqlMs, bytes };
+      const result: Measured = {
+        scenario,
+        gateway: meanLoad(runs.gateway),
+        baseline: meanLoad(runs.baseline),
+        floor: meanLoad(runs.floor),
+        sqlMs,
+        bytes,
+      };
       if (latency) {
         const rate = Math.max(1, Math.floor(result.baseline.requestsPerSecond * LATENCY_RATE_SHARE));
         const paced = { ...load, rate };
@@ -278,6 +310,7 @@ async function measureScale(context: BenchContext, scale: Scale, latency: boolea
       for (const [who, run] of [
         ['gateway', result.gateway],
         ['baseline', result.baseline],
+        ['Nest floor', result.floor],
         ['gateway at a fixed rate', result.latency?.gateway],
         ['baseline at a fixed rate', result.latency?.baseline],
       ] as const) {
@@ -286,7 +319,8 @@ async function measureScale(context: BenchContext, scale: Scale, latency: boolea
       context.log(
         `(${scenario.key}) ${scenario.title}: gateway ${formatNumber(result.gateway.requestsPerSecond)} req/s ` +
           `(${result.gateway.cpuMsPerRequest.toFixed(2)} CPU ms/req), baseline ${formatNumber(result.baseline.requestsPerSecond)} req/s ` +
-          `(${result.baseline.cpuMsPerRequest.toFixed(2)} CPU ms/req), SQL ${sqlMs.toFixed(2)} ms` +
+          `(${result.baseline.cpuMsPerRequest.toFixed(2)} CPU ms/req), Nest floor ${formatNumber(result.floor.requestsPerSecond)} req/s ` +
+          `(${result.floor.cpuMsPerRequest.toFixed(2)} CPU ms/req), SQL ${sqlMs.toFixed(2)} ms` +
           (result.latency
             ? `; at ${result.latency.rate} req/s p50 ${result.latency.gateway.p50Ms.toFixed(1)} ms / ${result.latency.baseline.p50Ms.toFixed(1)} ms`
             : ''),
@@ -308,6 +342,7 @@ function report(context: BenchContext, machine: string, results: ScaleResult[]):
   const ms = (value: number) => (Number.isNaN(value) ? 'n/a' : formatNumber(value, value < 10 ? 1 : 0));
   const cpu = (value: number) => (Number.isNaN(value) ? 'n/a' : value.toFixed(2));
   const ratio = (m: Measured) => m.gateway.requestsPerSecond / m.baseline.requestsPerSecond;
+  const floorRatio = (m: Measured) => m.floor.requestsPerSecond / m.baseline.requestsPerSecond;
   const table = (measured: Measured[]) =>
     markdownTable(
       [
@@ -321,6 +356,9 @@ function report(context: BenchContext, machine: string, results: ScaleResult[]):
         'p99 ms',
         'CPU ms/req',
         'Gateway / baseline',
+        'Nest floor req/s',
+        'CPU ms/req',
+        'Floor / baseline',
         'SQL ms',
         'Body bytes',
       ],
@@ -335,6 +373,9 @@ function report(context: BenchContext, machine: string, results: ScaleResult[]):
         ms(m.baseline.p99Ms),
         cpu(m.baseline.cpuMsPerRequest),
         `**${ratio(m).toFixed(2)}×**`,
+        formatNumber(m.floor.requestsPerSecond),
+        cpu(m.floor.cpuMsPerRequest),
+        `${floorRatio(m).toFixed(2)}×`,
         m.sqlMs.toFixed(2),
         `${formatNumber(m.bytes.gatewayBytes)} / ${formatNumber(m.bytes.baselineBytes)}`,
       ]),
@@ -352,7 +393,10 @@ function report(context: BenchContext, machine: string, results: ScaleResult[]):
       ]),
     );
   const runs = (m: Measured) =>
-    m.gateway.requests + m.baseline.requests + (m.latency ? m.latency.gateway.requests + m.latency.baseline.requests : 0);
+    m.gateway.requests +
+    m.baseline.requests +
+    m.floor.requests +
+    (m.latency ? m.latency.gateway.requests + m.latency.baseline.requests : 0);
   const requests = results.reduce((sum, r) => sum + r.measured.reduce((n, m) => n + runs(m), 0), 0);
   const scales = results.flatMap(({ scale, seeded, measured }) => [
     '',
@@ -383,8 +427,10 @@ function report(context: BenchContext, machine: string, results: ScaleResult[]):
       `${context.rounds} round(s) per server alternating which goes first (figures are the mean); database pool ${POOL_SIZE} on both servers`,
     `- Gateway: \`node dist/apps/api/src/main.js\`, NODE_ENV=production, LOG_LEVEL=warn, JWT auth on every request; ` +
       `both servers run with NODE_OPTIONS=${SERVER_NODE_OPTIONS} (as \`npm start\` and the Docker image run the gateway). ` +
-      'Baseline: `bench/baseline-server.ts` (node:http + pg, the same SQL and the same fields, with the stored media URLs ' +
-      'instead of signed links; no auth, validation or logging)',
+      'Baseline: `bench/baseline-server.ts` with `bench/baseline-lists.ts` (node:http + pg, the same SQL and the same fields, with the stored media URLs ' +
+      "instead of signed links; no auth, validation or logging). Nest floor: `bench/nest-floor-server.ts`, the baseline's " +
+      "code (same SQL, same answer, checked byte for byte) in a bare Nest 11 app on Fastify, the gateway's HTTP stack: what the " +
+      "framework alone costs, before any of the gateway's own work (auth, validation, signed links, security headers)",
     `- Every one of the ${formatNumber(requests)} responses was 2xx; before each scenario both servers were checked to answer the same tasks, total and fields, ` +
       'every value alike but the media links',
     '- "CPU ms/req": the server process\'s own CPU time per answered request (from /proc); other load on the machine ' +
@@ -398,7 +444,7 @@ function report(context: BenchContext, machine: string, results: ScaleResult[]):
     targets: [
       ...results.flatMap(({ scale, measured }) =>
         measured.map((m) => ({
-          description: `${scale.label}: (${m.scenario.key}) ${m.scenario.title} at ≥ ${RATIO_TARGET}× the baseline: ${ratio(m).toFixed(2)}×`,
+          description: `${scale.label}: (${m.scenario.key}) ${m.scenario.title} at ≥ ${RATIO_TARGET}× the baseline: ${ratio(m).toFixed(2)}× (Nest floor ${floorRatio(m).toFixed(2)}×)`,
           met: ratio(m) >= RATIO_TARGET,
         })),
       ),
