@@ -79,31 +79,72 @@ function countersOf(filter: ListFilter): { table: string; scope: ListFilter } | 
     : { table: 'task_counts_by_channel', scope: { channelId: filter.channelId } };
 }
 
-/** A time range, alone or by user or channel: whole UTC days from the day counters, the partial edge days counted. */
+/** A part of a statement, its `$n` numbered after the `after` parameters before it. */
+type Piece = (after: number) => SqlQuery;
+
+/** The whole UTC days from `firstDay` to `lastDay` (either open) in the day counters. */
+const dayCounts =
+  (counters: { table: string; scope: ListFilter }, firstDay?: number, lastDay?: number): Piece =>
+  (after) => {
+    const owner = where(counters.scope, after);
+    const values = [...owner.values];
+    const days = [
+      firstDay === undefined ? '' : `day >= $${after + values.push(firstDay)}`,
+      lastDay === undefined ? '' : `day <= $${after + values.push(lastDay)}`,
+    ];
+    return {
+      text: `SELECT coalesce(sum(n), 0) FROM ${counters.table}_day ${owner.sql ? `${owner.sql} AND` : 'WHERE'} ${days.filter(Boolean).join(' AND ')}`,
+      values,
+    };
+  };
+
+/** `(a) + (b) … - (c) …` as one expression. */
+const sumOf =
+  (plus: Piece[], minus: Piece[] = []): Piece =>
+  (after) => {
+    const values: unknown[] = [];
+    const text = [...plus.map((piece) => ['+', piece] as const), ...minus.map((piece) => ['-', piece] as const)]
+      .map(([sign, piece], i) => {
+        const part = piece(after + values.length);
+        values.push(...part.values);
+        return `${i ? ` ${sign} ` : ''}(${part.text})`;
+      })
+      .join('');
+    return { text, values };
+  };
+
+/** As `partialDayCount` in the repository: counted when at most half the day, else the day's counter less the rest. */
+function partialDayCount(counters: { table: string; scope: ListFilter }, fromMs: number, toMs: number): Piece {
+  const rows = (range: ListFilter) => (after: number) => countRows({ ...counters.scope, ...range }, after);
+  if (toMs - fromMs < DAY_MS / 2) return rows({ fromMs, toMs });
+  const day = Math.floor(fromMs / DAY_MS);
+  const [dayStart, dayEnd] = [day * DAY_MS, (day + 1) * DAY_MS - 1];
+  return sumOf(
+    [dayCounts(counters, day, day)],
+    [
+      ...(fromMs > dayStart ? [rows({ fromMs: dayStart, toMs: fromMs - 1 })] : []),
+      ...(toMs < dayEnd ? [rows({ fromMs: toMs + 1, toMs: dayEnd })] : []),
+    ],
+  );
+}
+
+/** A time range, alone or by user or channel: whole UTC days from the day counters, the partial edge days as above. */
 function rangeCountQuery(filter: ListFilter, counters: { table: string; scope: ListFilter }): SqlQuery | null {
   const { fromMs, toMs } = filter;
   if (fromMs === undefined && toMs === undefined) return null;
   if (!onlyKeys(filter, ['userId', 'channelId', 'fromMs', 'toMs'])) return null;
-  const firstDay = fromMs === undefined ? undefined : Math.ceil(fromMs / DAY_MS);
-  const lastDay = toMs === undefined ? undefined : Math.floor((toMs + 1) / DAY_MS) - 1;
-  if (firstDay !== undefined && lastDay !== undefined && firstDay > lastDay) return null;
-  const owner = where(counters.scope);
-  const values = [...owner.values];
-  const days = [
-    firstDay === undefined ? '' : `day >= $${values.push(firstDay)}`,
-    lastDay === undefined ? '' : `day <= $${values.push(lastDay)}`,
-  ];
-  const terms = [
-    `SELECT coalesce(sum(n), 0) FROM ${counters.table}_day ${owner.sql ? `${owner.sql} AND` : 'WHERE'} ${days.filter(Boolean).join(' AND ')}`,
-  ];
-  const edge = (range: ListFilter) => {
-    const count = countRows({ ...counters.scope, ...range }, values.length);
-    terms.push(count.text);
-    values.push(...count.values);
-  };
-  if (fromMs !== undefined && fromMs < firstDay! * DAY_MS) edge({ fromMs, toMs: firstDay! * DAY_MS - 1 });
-  if (toMs !== undefined && toMs >= (lastDay! + 1) * DAY_MS) edge({ fromMs: (lastDay! + 1) * DAY_MS, toMs });
-  return { text: `SELECT ${terms.map((term) => `(${term})`).join(' + ')} AS n`, values };
+  let terms: Piece[];
+  if (fromMs !== undefined && toMs !== undefined && Math.floor(fromMs / DAY_MS) === Math.floor(toMs / DAY_MS)) {
+    terms = [partialDayCount(counters, fromMs, toMs)];
+  } else {
+    const firstDay = fromMs === undefined ? undefined : Math.ceil(fromMs / DAY_MS);
+    const lastDay = toMs === undefined ? undefined : Math.floor((toMs + 1) / DAY_MS) - 1;
+    terms = firstDay !== undefined && lastDay !== undefined && firstDay > lastDay ? [] : [dayCounts(counters, firstDay, lastDay)];
+    if (fromMs !== undefined && fromMs < firstDay! * DAY_MS) terms.push(partialDayCount(counters, fromMs, firstDay! * DAY_MS - 1));
+    if (toMs !== undefined && toMs >= (lastDay! + 1) * DAY_MS) terms.push(partialDayCount(counters, (lastDay! + 1) * DAY_MS, toMs));
+  }
+  const total = sumOf(terms)(0);
+  return { text: `SELECT ${total.text} AS n`, values: total.values };
 }
 
 /** Totals by user or channel, status and action, or of a time range, come from the trigger-kept counters; anything else counts rows. */

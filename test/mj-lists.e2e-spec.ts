@@ -298,7 +298,11 @@ describe.each([
     await t.sql(`UPDATE tasks SET user_id = ?, channel_id = 2 WHERE submit_time >= ? AND id % 5 = 0`, [alice.id, day0]);
     await t.sql(`DELETE FROM tasks WHERE submit_time >= ? AND id % 7 = 0`, [day0]);
 
-    const points = [day0 - 1, day0, day0 + 1, day0 + DAY - 1, day0 + DAY, day0 + 2 * DAY + DAY / 2, day0 + 5 * DAY - 1, day0 + 6 * DAY];
+    // Partial days of up to half a day are counted on the time index, larger ones as the day's counter less the rest.
+    const points = [
+      ...[day0 - 1, day0, day0 + 1, day0 + DAY - 1, day0 + DAY, day0 + 2 * DAY + DAY / 2],
+      ...[day0 + 3 * DAY + DAY / 4, day0 + 4 * DAY + (3 * DAY) / 4, day0 + 5 * DAY - 1, day0 + 6 * DAY],
+    ];
     const ranges: [number | undefined, number | undefined][] = [
       ...points.flatMap((from) => points.filter((to) => to >= from).map((to): [number, number] => [from, to])),
       ...points.map((from): [number, undefined] => [from, undefined]),
