@@ -424,7 +424,7 @@ function report(context: BenchContext, machine: string, results: ScaleResult[]):
   const markdown = [
     machine,
     `- Load: autocannon, ${context.connections} connections, pipelining 1, ${context.durationSeconds} s per run after a ${WARMUP_SECONDS} s warm-up, ` +
-      `${context.rounds} round(s) per server alternating which goes first (figures are the mean); database pool ${POOL_SIZE} on both servers`,
+      `${context.rounds} round(s) per server rotating which goes first (figures are the mean); database pool ${POOL_SIZE} on every server`,
     `- Gateway: \`node dist/apps/api/src/main.js\`, NODE_ENV=production, LOG_LEVEL=warn, JWT auth on every request; ` +
       `both servers run with NODE_OPTIONS=${SERVER_NODE_OPTIONS} (as \`npm start\` and the Docker image run the gateway). ` +
       'Baseline: `bench/baseline-server.ts` with `bench/baseline-lists.ts` (node:http + pg, the same SQL and the same fields, with the stored media URLs ' +
