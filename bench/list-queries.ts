@@ -82,9 +82,9 @@ function countersOf(filter: ListFilter): { table: string; scope: ListFilter } | 
 /** A part of a statement, its `$n` numbered after the `after` parameters before it. */
 type Piece = (after: number) => SqlQuery;
 
-/** The whole UTC days from `firstDay` to `lastDay` (either open) in the day counters. */
-const dayCounts =
-  (counters: { table: string; scope: ListFilter }, firstDay?: number, lastDay?: number): Piece =>
+/** `select` over the day counter rows from `firstDay` to `lastDay` (UTC day numbers, either open), as `dayRows` there. */
+const dayRows =
+  (counters: { table: string; scope: ListFilter }, select: string, firstDay?: number, lastDay?: number): Piece =>
   (after) => {
     const owner = where(counters.scope, after);
     const values = [...owner.values];
@@ -93,10 +93,14 @@ const dayCounts =
       lastDay === undefined ? '' : `day <= $${after + values.push(lastDay)}`,
     ];
     return {
-      text: `SELECT coalesce(sum(n), 0) FROM ${counters.table}_day ${owner.sql ? `${owner.sql} AND` : 'WHERE'} ${days.filter(Boolean).join(' AND ')}`,
+      text: `SELECT ${select} FROM ${counters.table}_day ${owner.sql ? `${owner.sql} AND` : 'WHERE'} ${days.filter(Boolean).join(' AND ')}`,
       values,
     };
   };
+
+/** The tasks of the whole UTC days from `firstDay` to `lastDay` (either open), from the day counters. */
+const dayCounts = (counters: { table: string; scope: ListFilter }, firstDay?: number, lastDay?: number): Piece =>
+  dayRows(counters, 'coalesce(sum(n), 0)', firstDay, lastDay);
 
 /** `(a) + (b) … - (c) …` as one expression. */
 const sumOf =
@@ -187,16 +191,8 @@ export function pageWithTotalQuery(filter: ListFilter, offset: number, limit: nu
 function idBoundsQuery(filter: ListFilter, after: number): SqlQuery | null {
   const counters = countersOf(filter);
   if ((filter.fromMs === undefined && filter.toMs === undefined) || !counters) return null;
-  const owner = where(counters.scope, after);
-  const values = [...owner.values];
-  const days = [
-    filter.fromMs === undefined ? '' : `day >= $${after + values.push(Math.floor(filter.fromMs / DAY_MS))}`,
-    filter.toMs === undefined ? '' : `day <= $${after + values.push(Math.floor(filter.toMs / DAY_MS))}`,
-  ];
-  return {
-    text: `SELECT min(min_id) AS lo, max(max_id) AS hi FROM ${counters.table}_day ${owner.sql ? `${owner.sql} AND` : 'WHERE'} ${days.filter(Boolean).join(' AND ')}`,
-    values,
-  };
+  const day = (ms: number | undefined) => (ms === undefined ? undefined : Math.floor(ms / DAY_MS));
+  return dayRows(counters, 'min(min_id) AS lo, max(max_id) AS hi', day(filter.fromMs), day(filter.toMs))(after);
 }
 
 /** The total, with the range's id bounds where the day counters hold them, in one statement (`countMatching`). */

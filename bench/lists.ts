@@ -110,15 +110,20 @@ interface ListAnswer {
 
 const MEDIA_FIELDS = new Set(['image_url', 'image_urls', 'video_url', 'video_urls']);
 
-/** Both servers must list the same tasks: a benchmark of error pages or of different work is worthless. */
+/**
+ * Every server must list the same tasks: a benchmark of error pages or of different work is worthless. The Nest floor
+ * runs the baseline's code inside the framework, so it must answer exactly what the baseline answers.
+ */
 async function checkSameAnswer(
   key: string,
   gateway: LoadTarget,
   baseline: LoadTarget,
+  floor: LoadTarget,
 ): Promise<{ gatewayBytes: number; baselineBytes: number }> {
-  const [g, b] = await Promise.all([gateway, baseline].map((t) => fetch(t.url, { headers: t.headers })));
-  const [gText, bText] = await Promise.all([g.text(), b.text()]);
+  const [g, b, f] = await Promise.all([gateway, baseline, floor].map((t) => fetch(t.url, { headers: t.headers })));
+  const [gText, bText, fText] = await Promise.all([g.text(), b.text(), f.text()]);
   if (g.status !== 200 || b.status !== 200) throw new Error(`(${key}) answered ${g.status} / ${b.status}: ${gText.slice(0, 300)}`);
+  if (fText !== bText) throw new Error(`(${key}) the Nest floor answers otherwise than the baseline: ${fText.slice(0, 200)}`);
   // Every field of every item alike, the media links aside (signed links there, the stored URLs here).
   const summary = (text: string) => {
     const { data } = JSON.parse(text) as ListAnswer;
@@ -137,12 +142,6 @@ async function checkSameAnswer(
     );
   }
   return { gatewayBytes: Buffer.byteLength(gText), baselineBytes: Buffer.byteLength(bText) };
-}
-
-/** The Nest floor must answer exactly what the baseline answers: it runs the same code inside the framework. */
-async function checkFloorAnswer(key: string, floor: LoadTarget, baseline: LoadTarget): Promise<void> {
-  const [f, b] = await Promise.all([floor, baseline].map((t) => fetch(t.url).then((r) => r.text())));
-  if (f !== b) throw new Error(`(${key}) the Nest floor answers otherwise than the baseline: ${f.slice(0, 200)}`);
 }
 
 interface ScaleResult {
@@ -201,26 +200,22 @@ async function measureScale(context: BenchContext, scale: Scale, latency: boolea
       logFile: join(workDir, 'gateway.log'),
     });
     servers.push(gateway);
-    const baseline = await startServer({
-      name: 'baseline',
-      script: join(__dirname, 'baseline-server.js'),
-      args: ['--port', String(baselinePort), '--database-url', url, '--pool', String(POOL_SIZE)],
-      env: { PATH: process.env.PATH, NODE_ENV: 'production', NODE_OPTIONS: SERVER_NODE_OPTIONS },
-      port: baselinePort,
-      readyPath: '/health',
-      logFile: join(workDir, 'baseline.log'),
-    });
-    servers.push(baseline);
-    const floor = await startServer({
-      name: 'nest-floor',
-      script: join(__dirname, 'nest-floor-server.js'),
-      args: ['--port', String(floorPort), '--database-url', url, '--pool', String(POOL_SIZE)],
-      env: { PATH: process.env.PATH, NODE_ENV: 'production', NODE_OPTIONS: SERVER_NODE_OPTIONS },
-      port: floorPort,
-      readyPath: '/health',
-      logFile: join(workDir, 'nest-floor.log'),
-    });
-    servers.push(floor);
+    // The baseline and the Nest floor: the same code and arguments, without and within the framework.
+    const plainServer = async (name: string, script: string, port: number) => {
+      const server = await startServer({
+        name,
+        script: join(__dirname, script),
+        args: ['--port', String(port), '--database-url', url, '--pool', String(POOL_SIZE)],
+        env: { PATH: process.env.PATH, NODE_ENV: 'production', NODE_OPTIONS: SERVER_NODE_OPTIONS },
+        port,
+        readyPath: '/health',
+        logFile: join(workDir, `${name}.log`),
+      });
+      servers.push(server);
+      return server;
+    };
+    const baseline = await plainServer('baseline', 'baseline-server.js', baselinePort);
+    const floor = await plainServer('nest-floor', 'nest-floor-server.js', floorPort);
     context.log(`Gateway pid ${gateway.pid} on ${gateway.baseUrl}, baseline pid ${baseline.pid} on ${baseline.baseUrl}`);
 
     const adminToken = await login(gateway, ADMIN.username, ADMIN.password);
@@ -266,8 +261,7 @@ async function measureScale(context: BenchContext, scale: Scale, latency: boolea
         pid: baseline.pid,
       };
       const floorTarget: LoadTarget = { url: baselineTarget.url.replace(baseline.baseUrl, floor.baseUrl), pid: floor.pid };
-      const bytes = await checkSameAnswer(scenario.key, gatewayTarget, baselineTarget);
-      await checkFloorAnswer(scenario.key, floorTarget, baselineTarget);
+      const bytes = await checkSameAnswer(scenario.key, gatewayTarget, baselineTarget, floorTarget);
 
       const params = new URLSearchParams(baselineQuery);
       const filter = filterFromQuery(params, !own);

@@ -106,15 +106,19 @@ function countersOf(filter: TaskFilter): { table: string; scope: TaskFilter } | 
     : { table: 'task_counts_by_channel', scope: { channelId: filter.channelId } };
 }
 
-/** The whole UTC days from `firstDay` to `lastDay` (either open) in the day counters of `counters`. */
-function dayCounts(counters: { table: string; scope: TaskFilter }, firstDay?: number, lastDay?: number): Sql {
+/** `select` over the day counter rows of `counters` from `firstDay` to `lastDay` (UTC day numbers, either open). */
+function dayRows(counters: { table: string; scope: TaskFilter }, select: string, firstDay?: number, lastDay?: number): Sql {
   const owner = whereClause(counters.scope);
   const days = [...(firstDay === undefined ? [] : ['day >= ?']), ...(lastDay === undefined ? [] : ['day <= ?'])];
   return {
-    sql: `SELECT coalesce(sum(n), 0) FROM ${counters.table}_day ${owner.sql ? `${owner.sql} AND` : 'WHERE'} ${days.join(' AND ')}`,
+    sql: `SELECT ${select} FROM ${counters.table}_day ${owner.sql ? `${owner.sql} AND` : 'WHERE'} ${days.join(' AND ')}`,
     params: [...owner.params, ...[firstDay, lastDay].filter((day) => day !== undefined)],
   };
 }
+
+/** The tasks of the whole UTC days from `firstDay` to `lastDay` (either open), from the day counters. */
+const dayCounts = (counters: { table: string; scope: TaskFilter }, firstDay?: number, lastDay?: number): Sql =>
+  dayRows(counters, 'coalesce(sum(n), 0)', firstDay, lastDay);
 
 /**
  * The tasks of `[fromMs, toMs]`, a part of one UTC day: counted on the time index when it is at most half the day,
@@ -197,16 +201,8 @@ function idBoundsQuery(filter: TaskFilter): Sql | null {
   const { fromMs, toMs } = filter;
   const counters = countersOf(filter);
   if ((fromMs === undefined && toMs === undefined) || !counters) return null;
-  const owner = whereClause(counters.scope);
-  const days: Sql[] = [
-    ...(fromMs === undefined ? [] : [{ sql: 'day >= ?', params: [Math.floor(fromMs / DAY_MS)] }]),
-    ...(toMs === undefined ? [] : [{ sql: 'day <= ?', params: [Math.floor(toMs / DAY_MS)] }]),
-  ];
-  return {
-    sql: `SELECT min(min_id) AS lo, max(max_id) AS hi FROM ${counters.table}_day
-      ${owner.sql ? `${owner.sql} AND` : 'WHERE'} ${days.map((day) => day.sql).join(' AND ')}`,
-    params: [...owner.params, ...days.flatMap((day) => day.params)],
-  };
+  const day = (ms: number | undefined) => (ms === undefined ? undefined : Math.floor(ms / DAY_MS));
+  return dayRows(counters, 'min(min_id) AS lo, max(max_id) AS hi', day(fromMs), day(toMs));
 }
 
 function onlyKeys(filter: TaskFilter, allowed: (keyof TaskFilter)[]): boolean {

@@ -66,6 +66,8 @@ function buttons(value: unknown): TaskButton[] | undefined {
  * Equal JSON values: lists item by item, objects key by key in any order. The stored side comes from jsonb columns,
  * which keep an object's keys in PostgreSQL's order (shortest first), not the upstream's: compared by their JSON,
  * a task whose properties or buttons never changed looked changed at every poll, and was written every time.
+ * Not `util.isDeepStrictEqual`: same answers on these JSON values, at 2–3× the time (it checks prototypes and symbols),
+ * here where every field of every polled task is compared.
  */
 function same(a: unknown, b: unknown): boolean {
   if (a === b) return true;
